@@ -1,0 +1,38 @@
+"""Packaging for kfp_server_api: a Kubeflow Pipelines v1beta1 REST client and emulator."""
+
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+REQUIRES = [
+    line.strip()
+    for line in (HERE / "requirements.txt").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+setup(
+    name="kfp-server-api",
+    version="1.8.5.post1",
+    description="Kubeflow Pipelines v1beta1 REST API client, with a local emulator of the API server",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.9",
+    install_requires=REQUIRES,
+    packages=find_packages(include=["kfp_server_api", "kfp_server_api.*"]),
+    package_data={"kfp_server_api": ["py.typed"]},
+    include_package_data=True,
+    zip_safe=False,
+    keywords=["Kubeflow", "Kubeflow Pipelines", "KFP", "OpenAPI", "emulator"],
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.9",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+        "Typing :: Typed",
+    ],
+)

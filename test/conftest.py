@@ -1,0 +1,28 @@
+"""Fixtures shared by every test tier."""
+
+from __future__ import annotations
+
+import pytest
+
+# Proxy and TLS settings from the developer's shell would silently reroute loopback traffic or
+# change certificate checks, so every test starts without them.
+_ENVIRONMENT_LEAKS = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _ENVIRONMENT_LEAKS:
+        monkeypatch.delenv(name, raising=False)

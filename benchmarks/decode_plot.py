@@ -48,6 +48,11 @@ def write(path: Path, series: Series, title: str) -> Path:
             )
         axes.set_xscale("log")
         axes.set_yscale("log")
+        counts_seen = [count for points in series.values() for count, _ in points]
+        if counts_seen:  # room on the right for the value labels
+            axes.set_xlim(min(counts_seen) / 1.4, max(counts_seen) * 2.2)
+        ticker = importlib.import_module("matplotlib.ticker")
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}"))
         axes.set_xlabel("runs in the list_runs response")
         axes.set_ylabel("median decode time (s)")
         axes.set_title(title, fontsize=10)

@@ -1,0 +1,770 @@
+"""The shared base of every API model, and the JSON codec that turns models into JSON and back.
+
+A model is a class whose body lists its fields in order, each with its type annotation and a
+`field()` giving the 1.8.5 type string and a one-line meaning::
+
+    class ApiParameter(Model):
+        \"\"\"A named pipeline parameter.\"\"\"
+
+        name: str | None = field("str", "Parameter name.")
+        value: str | None = field("str", "Parameter value, always as text.")
+
+Everything else is written once, here: the keyword constructor (fields in declaration order,
+then ``local_vars_configuration``), ``openapi_types``, ``attribute_map``, ``discriminator``,
+``to_dict``/``to_str``/``__repr__``/``__eq__``/``__ne__`` with the semantics of kfp-server-api
+1.8.5, and the decoders and the encoder.
+
+Decisions worth knowing:
+
+- Field values live in the instance ``__dict__`` under the attribute name, so reading and
+  assigning ``run.name`` is a plain attribute access. On the class, ``ApiRun.name`` gives the
+  field's `FieldInfo`. Fields checked against a pattern (the base64 fields) use a data descriptor
+  so that assignment is validated as in 1.8.5.
+- Building a model has no side effects. A ``local_vars_configuration`` passed to the constructor
+  is kept on the instance (as 1.8.5 does) only to read its ``client_side_validation`` flag.
+- Decoders are built once per type string and cached. A model decoder creates the instance
+  without calling ``__init__`` and fills its ``__dict__`` directly. Primitive conversions are as
+  lenient as 1.8.5 (a number in a string field becomes its text, ``"NaN"`` in a number field
+  becomes a float, a numeric string in an integer field becomes an int), but a value of the wrong
+  shape (an array where an object is expected, an unparsable date-time, ...) raises `DecodeError`
+  naming the path, e.g. ``run.metrics[0].number_value``. Values of pattern-checked fields are
+  checked while decoding too, as 1.8.5 did through its setters.
+- Unknown JSON keys (fields from a newer server) are not errors. They do not appear in
+  ``to_dict()`` and do not affect ``==``, but the instance keeps them and `encode` writes them
+  back, so decoding and re-encoding a server object loses nothing. Assigning fields does not
+  touch them.
+- `encode` follows the value actually stored, not the declared type, so a plain value put into a
+  typed field (an RFC 3339 string in a date-time field, an int in a string field) is sent as
+  given. ``None`` fields are dropped; empty lists are kept. Date-times are written in RFC 3339
+  with an offset: naive ones are taken as UTC, and UTC is written as ``Z``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+import threading
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, NamedTuple
+
+if TYPE_CHECKING:
+    import inspect
+
+    from typing_extensions import dataclass_transform
+
+    from kfp_server_api.configuration import Configuration
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[type], type]:
+        """Runtime stand-in: the decorator only informs type checkers."""
+        return lambda cls: cls
+
+
+__all__ = [
+    "BASE64_PATTERN",
+    "DecodeError",
+    "EnumModel",
+    "FieldInfo",
+    "Model",
+    "decoder_for",
+    "encode",
+    "field",
+    "resolve_model",
+]
+
+#: The check 1.8.5 applies to ``bytes`` fields (standard base64 with padding).
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+# The instance __dict__ key holding JSON keys that no field declares (see module docstring).
+_UNKNOWN_KEYS = "_unknown_json"
+_CONFIGURATION_KEY = "local_vars_configuration"
+
+Decoder = Callable[[Any], Any]
+
+
+class FieldInfo(NamedTuple):
+    """What one model field is: attribute name, JSON key, 1.8.5 type string and meaning."""
+
+    name: str
+    json_key: str
+    type_name: str
+    description: str
+
+
+class _Field:
+    """Declaration of one field; stays on the class as a non-data descriptor.
+
+    Instances store field values in their ``__dict__``, which takes precedence over a non-data
+    descriptor, so reads cost a plain attribute lookup. Reading the attribute on the class gives
+    the `FieldInfo`.
+    """
+
+    __slots__ = ("description", "info", "json_key", "pattern", "type_name")
+
+    def __init__(
+        self, type_name: str, description: str, json_key: str | None, pattern: str | None
+    ) -> None:
+        self.type_name = type_name
+        self.description = description
+        self.json_key = json_key
+        self.pattern = re.compile(pattern) if pattern is not None else None
+        self.info = FieldInfo("", json_key or "", type_name, description)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.info = FieldInfo(name, self.json_key or name, self.type_name, self.description)
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self.info
+        return instance.__dict__.get(self.info.name)
+
+    def check(self, instance: object, value: Any) -> None:
+        """Raise ValueError if `value` fails the field's pattern and `instance` validates."""
+        if self.pattern is None or value is None or not _validates(instance):
+            return
+        if not isinstance(value, str) or self.pattern.search(value) is None:
+            raise ValueError(
+                f"Invalid value for `{self.info.name}`, must match the pattern "
+                f"`{self.pattern.pattern}`"
+            )
+
+
+class _CheckedField(_Field):
+    """A field whose assignments are validated against a pattern (a data descriptor)."""
+
+    __slots__ = ()
+
+    def __set__(self, instance: object, value: Any) -> None:
+        self.check(instance, value)
+        instance.__dict__[self.info.name] = value
+
+
+def field(
+    type_name: str,
+    description: str,
+    *,
+    json_key: str | None = None,
+    pattern: str | None = None,
+) -> Any:
+    """Declare a model field.
+
+    `type_name` is the 1.8.5 type string ('str', 'int', 'float', 'bool', 'datetime', 'object',
+    a model or enum class name, 'list[X]', 'dict(str, X)'); `description` is a one-line meaning;
+    `json_key` defaults to the attribute name; `pattern`, if given, is a regular expression that
+    values must match when client-side validation is on.
+    """
+    kind = _Field if pattern is None else _CheckedField
+    return kind(type_name, description, json_key, pattern)
+
+
+def _validates(instance: object) -> bool:
+    configuration = instance.__dict__.get(_CONFIGURATION_KEY)
+    return configuration is None or bool(getattr(configuration, "client_side_validation", True))
+
+
+def _keyword_only(*, default: None, kw_only: bool) -> Any:
+    """Field specifier seen only by type checkers (for ``local_vars_configuration``)."""
+    return default
+
+
+@dataclass_transform(field_specifiers=(_keyword_only,))
+class _DeclaredFields:
+    """Marks for type checkers that subclasses declare their fields dataclass-style."""
+
+    __slots__ = ()
+
+
+class _Signature:
+    """``__signature__`` computed on first use, so `inspect` is imported only when needed."""
+
+    def __get__(self, instance: object, owner: type[Model]) -> inspect.Signature:
+        import inspect
+
+        parameter = inspect.Parameter
+        parameters = [
+            parameter(name, parameter.POSITIONAL_OR_KEYWORD, default=None)
+            for name in owner._init_names
+        ]
+        return inspect.Signature(parameters)
+
+
+class Model(_DeclaredFields):
+    """Base of every API model; see the module docstring for how subclasses declare fields."""
+
+    if TYPE_CHECKING:
+        local_vars_configuration: Configuration | None = _keyword_only(default=None, kw_only=True)
+    else:
+        local_vars_configuration = None
+
+    #: Attribute name -> 1.8.5 type string, in constructor order.
+    openapi_types: ClassVar[dict[str, str]] = {}
+    #: Attribute name -> JSON key.
+    attribute_map: ClassVar[dict[str, str]] = {}
+    discriminator: ClassVar[None] = None
+
+    _specs: ClassVar[dict[str, _Field]] = {}
+    _fields: ClassVar[tuple[FieldInfo, ...]] = ()
+    _field_names: ClassVar[tuple[str, ...]] = ()
+    _init_names: ClassVar[tuple[str, ...]] = (_CONFIGURATION_KEY,)
+    _checked_fields: ClassVar[tuple[_Field, ...]] = ()
+    _wire_names: ClassVar[tuple[tuple[str, str], ...]] = ()
+    _empty_values: ClassVar[dict[str, None]] = {}
+    __signature__: ClassVar[Any] = _Signature()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = {name: value for name, value in vars(cls).items() if isinstance(value, _Field)}
+        for name in vars(cls).get("__annotations__", {}):
+            annotation = str(vars(cls)["__annotations__"][name])
+            if name not in declared and "ClassVar" not in annotation:
+                raise TypeError(f"{cls.__name__}.{name} is annotated but not declared with field()")
+        specs = {**cls._specs, **declared}
+        fields = tuple(spec.info for spec in specs.values())
+        cls._specs = specs
+        cls._fields = fields
+        cls._field_names = tuple(info.name for info in fields)
+        cls._init_names = (*cls._field_names, _CONFIGURATION_KEY)
+        cls._checked_fields = tuple(spec for spec in specs.values() if spec.pattern is not None)
+        cls._wire_names = tuple((info.name, info.json_key) for info in fields)
+        cls._empty_values = dict.fromkeys(cls._field_names)
+        cls.openapi_types = {info.name: info.type_name for info in fields}
+        cls.attribute_map = {info.name: info.json_key for info in fields}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        names = cls._init_names
+        if len(args) > len(names):
+            raise TypeError(
+                f"{cls.__name__}() takes at most {len(names)} positional arguments "
+                f"({len(args)} given)"
+            )
+        given = dict(zip(names, args))
+        for name, value in kwargs.items():
+            if name in given:
+                raise TypeError(f"{cls.__name__}() got multiple values for argument '{name}'")
+            if name not in cls._empty_values and name != _CONFIGURATION_KEY:
+                raise TypeError(f"{cls.__name__}() got an unexpected keyword argument '{name}'")
+            given[name] = value
+        if given.get(_CONFIGURATION_KEY, 0) is None:
+            del given[_CONFIGURATION_KEY]
+        values = self.__dict__
+        values.update(cls._empty_values)
+        values.update(given)
+        for spec in cls._checked_fields:
+            spec.check(self, values[spec.info.name])
+
+    @classmethod
+    def model_fields(cls) -> tuple[FieldInfo, ...]:
+        """The fields of this model, in constructor order."""
+        return cls._fields
+
+    def to_dict(self) -> dict[str, Any]:
+        """Field values by attribute name (None included), nested models as dicts."""
+        values = self.__dict__
+        return {name: _plain(values.get(name)) for name in self._field_names}
+
+    def to_str(self) -> str:
+        """The pretty-printed `to_dict`."""
+        import pprint
+
+        return pprint.pformat(self.to_dict())
+
+    def __repr__(self) -> str:
+        return self.to_str()
+
+    # Models are mutable, so they are not hashable (as in 1.8.5).
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return False
+        return self.to_dict() == other.to_dict()
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return True
+        return self.to_dict() != other.to_dict()
+
+
+class EnumModel(Model):
+    """Base of the enum constant classes (ApiRunStorageState, ...).
+
+    Subclasses define upper-case string constants; `allowable_values` lists them in
+    declaration order. Model fields of an enum type carry plain strings.
+    """
+
+    allowable_values: ClassVar[list[str]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.allowable_values = [
+            value for name, value in vars(cls).items() if name.isupper() and isinstance(value, str)
+        ]
+
+
+def _plain(value: Any) -> Any:
+    """The `to_dict` form of one value."""
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+class DecodeError(ValueError):
+    """JSON data does not have the shape its declared type needs.
+
+    `path` locates the value from the top of the decoded document, e.g.
+    ``run.metrics[0].number_value`` (empty for the top itself); `expected` and `got` describe
+    the mismatch.
+    """
+
+    def __init__(self, expected: str, got: str, path: str = "") -> None:
+        super().__init__(expected, got, path)
+        self.expected = expected
+        self.got = got
+        self._segments = [path] if path else []
+
+    @classmethod
+    def for_value(cls, expected: str, value: Any) -> DecodeError:
+        """An error for `value` (parsed JSON) where `expected` was needed."""
+        return cls(expected, _describe(value))
+
+    @property
+    def path(self) -> str:
+        """Where the bad value is, from the top of the decoded document."""
+        parts: list[str] = []
+        for segment in reversed(self._segments):
+            if parts and not segment.startswith("["):
+                parts.append(".")
+            parts.append(segment)
+        return "".join(parts)
+
+    def add_parent(self, segment: str) -> None:
+        """Record that the bad value sits under `segment` (a key, ``[index]`` or ``["key"]``)."""
+        self._segments.append(segment)
+
+    def __str__(self) -> str:
+        where = f" at {self.path}" if self._segments else ""
+        return f"expected {self.expected}{where}, got {self.got}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {text!r}"
+    return f"a {type(value).__name__}"
+
+
+class _NoFastPath:
+    """Stands for "no type can be stored without conversion"; never instantiated."""
+
+
+class _Kind(NamedTuple):
+    """How values of one type are decoded: stored as they are when their class is `fast`,
+    otherwise (and when not None) passed to `convert`."""
+
+    fast: type
+    convert: Decoder
+
+
+def _convert_str(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise DecodeError.for_value("a string", value)
+
+
+def _convert_int(value: Any) -> Any:
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    raise DecodeError.for_value("an integer", value)
+
+
+def _convert_float(value: Any) -> Any:
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)  # accepts "NaN", "Infinity", "-Infinity" as the server sends them
+        except ValueError:
+            pass
+    raise DecodeError.for_value("a number", value)
+
+
+def _convert_bool(value: Any) -> Any:
+    if isinstance(value, (bool, int)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise DecodeError.for_value("a boolean", value)
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+# RFC 3339 with any case of T/Z and up to nanoseconds; the fallback before dateutil on Pythons
+# whose datetime.fromisoformat does not read "Z" (3.9, 3.10) or for lower-case letters.
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d\d):(\d\d))?"
+)
+
+
+def _parse_rfc3339(text: str) -> datetime:
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    tz: timezone | None = None
+    if zulu:
+        tz = timezone.utc
+    elif sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        tz = timezone(-offset if sign == "-" else offset)
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz)
+
+
+_parse_iso: Callable[[str], datetime] = (
+    datetime.fromisoformat if sys.version_info >= (3, 11) else _parse_rfc3339
+)
+
+
+def _convert_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return _parse_iso(value)
+        except ValueError:
+            pass
+        try:
+            return _parse_rfc3339(value)
+        except ValueError:
+            pass
+        from dateutil.parser import parse  # unusual formats only; slow to import
+
+        try:
+            return parse(value)
+        except (ValueError, OverflowError):
+            pass
+    raise DecodeError.for_value("an RFC 3339 date-time string", value)
+
+
+def _convert_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        from dateutil.parser import parse
+
+        try:
+            return parse(value).date()
+        except (ValueError, OverflowError):
+            pass
+    raise DecodeError.for_value("a date string (YYYY-MM-DD)", value)
+
+
+_PRIMITIVE_KINDS: dict[str, _Kind] = {
+    "str": _Kind(str, _convert_str),
+    "int": _Kind(int, _convert_int),
+    "long": _Kind(int, _convert_int),
+    "float": _Kind(float, _convert_float),
+    "bool": _Kind(bool, _convert_bool),
+    "datetime": _Kind(_NoFastPath, _convert_datetime),
+    "date": _Kind(_NoFastPath, _convert_date),
+    "object": _Kind(_NoFastPath, _keep),
+}
+
+_LIST_TYPE = re.compile(r"list\[(.+)\]")
+_DICT_TYPE = re.compile(r"dict\((?:str|string), *(.+)\)")
+
+# Finished decoders, read without the lock. Decoders of models are registered in _BUILDING
+# while their fields are being resolved (so that recursive types work) and published to
+# _DECODERS only when complete, so another thread never sees a half-built one.
+_DECODERS: dict[str, Decoder] = {}
+_BUILDING: dict[str, Decoder] = {}
+_BUILD_LOCK = threading.RLock()
+
+
+def decoder_for(type_name: str) -> Decoder:
+    """The function turning parsed JSON into a value of `type_name` (a 1.8.5 type string).
+
+    Built once per type string and cached. JSON null gives None at any level; 'object' returns
+    the value unchanged. Raises ValueError for a type name that is not known.
+    """
+    decoder = _DECODERS.get(type_name)
+    if decoder is not None:
+        return decoder
+    with _BUILD_LOCK:
+        decoder = _DECODERS.get(type_name) or _BUILDING.get(type_name)
+        if decoder is not None:
+            return decoder
+        outermost = not _BUILDING
+        try:
+            decoder = _build_decoder(type_name)
+            _BUILDING[type_name] = decoder
+            if outermost:
+                _DECODERS.update(_BUILDING)
+        finally:
+            if outermost:
+                _BUILDING.clear()
+        return decoder
+
+
+def _kind_of(type_name: str) -> _Kind:
+    """The fast path and conversion used for a field of `type_name` inside a model."""
+    primitive = _PRIMITIVE_KINDS.get(type_name)
+    if primitive is not None:
+        return primitive
+    if _LIST_TYPE.fullmatch(type_name) or _DICT_TYPE.fullmatch(type_name):
+        return _Kind(_NoFastPath, decoder_for(type_name))
+    model = resolve_model(type_name)
+    if issubclass(model, EnumModel):
+        return _Kind(str, _enum_converter(type_name))
+    return _Kind(_NoFastPath, decoder_for(type_name))
+
+
+def _build_decoder(type_name: str) -> Decoder:
+    list_match = _LIST_TYPE.fullmatch(type_name)
+    if list_match:
+        return _list_decoder(type_name, decoder_for(list_match.group(1)))
+    dict_match = _DICT_TYPE.fullmatch(type_name)
+    if dict_match:
+        return _dict_decoder(type_name, decoder_for(dict_match.group(1)))
+    if type_name in _PRIMITIVE_KINDS:
+        return _value_decoder(_PRIMITIVE_KINDS[type_name])
+    model = resolve_model(type_name)
+    if issubclass(model, EnumModel):
+        return _value_decoder(_Kind(str, _enum_converter(type_name)))
+    return _model_decoder(type_name, model)
+
+
+def _value_decoder(kind: _Kind) -> Decoder:
+    fast, convert = kind
+
+    def decode(value: Any) -> Any:
+        if value.__class__ is fast or value is None:
+            return value
+        return convert(value)
+
+    return decode
+
+
+def _enum_converter(type_name: str) -> Decoder:
+    def convert(value: Any) -> Any:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value)
+        raise DecodeError.for_value(f"a string ({type_name})", value)
+
+    return convert
+
+
+def _list_decoder(type_name: str, item: Decoder) -> Decoder:
+    def decode(data: Any) -> Any:
+        if data.__class__ is not list and not isinstance(data, list):
+            if data is None:
+                return None
+            raise DecodeError.for_value(f"an array ({type_name})", data)
+        try:
+            return [item(element) for element in data]
+        except DecodeError:
+            _raise_at_first_failure(item, enumerate(data), "[{}]")
+            raise
+
+    return decode
+
+
+def _dict_decoder(type_name: str, item: Decoder) -> Decoder:
+    def decode(data: Any) -> Any:
+        if data.__class__ is not dict and not isinstance(data, dict):
+            if data is None:
+                return None
+            raise DecodeError.for_value(f"an object ({type_name})", data)
+        try:
+            return {key: item(value) for key, value in data.items()}
+        except DecodeError:
+            _raise_at_first_failure(item, data.items(), '["{}"]')
+            raise
+
+    return decode
+
+
+def _raise_at_first_failure(item: Decoder, entries: Any, segment: str) -> None:
+    """Decode `entries` one by one to find which failed, and raise its error with its place.
+
+    The fast paths decode a whole collection in one comprehension and do not track where they
+    are; decoding is free of side effects, so repeating it on failure is safe.
+    """
+    for where, element in entries:
+        try:
+            item(element)
+        except DecodeError as error:
+            error.add_parent(segment.format(where))
+            raise error from None
+
+
+def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
+    table: dict[str, tuple[str, type, Decoder]] = {}
+    empty = cls._empty_values
+    new = object.__new__
+    expected = f"an object ({type_name})"
+
+    def decode(data: Any) -> Any:
+        if data.__class__ is not dict and not isinstance(data, dict):
+            if data is None:
+                return None
+            raise DecodeError.for_value(expected, data)
+        values: dict[str, Any] = empty.copy()
+        unknown: dict[str, Any] | None = None
+        for key, value in data.items():
+            entry = table.get(key)
+            if entry is None:
+                if unknown is None:
+                    unknown = {}
+                unknown[key] = value
+                continue
+            attr, fast, convert = entry
+            if value.__class__ is fast:
+                values[attr] = value
+            elif value is not None:
+                try:
+                    values[attr] = convert(value)
+                except DecodeError as error:
+                    error.add_parent(key)
+                    raise
+        if unknown is not None:
+            values[_UNKNOWN_KEYS] = unknown
+        instance = new(cls)
+        instance.__dict__ = values
+        return instance
+
+    # Registered before the fields are resolved, so a type that contains itself terminates.
+    _BUILDING[type_name] = decode
+    for spec in cls._specs.values():
+        fast, convert = _kind_of(spec.type_name)
+        if spec.pattern is not None:
+            fast, convert = _NoFastPath, _checked(spec, convert)
+        table[spec.info.json_key] = (spec.info.name, fast, convert)
+    return decode
+
+
+def _checked(spec: _Field, convert: Decoder) -> Decoder:
+    pattern = spec.pattern
+    assert pattern is not None
+
+    def convert_checked(value: Any) -> Any:
+        if value.__class__ is not str:
+            value = convert(value)
+        if pattern.search(value) is None:
+            raise DecodeError.for_value(f"a string matching {pattern.pattern}", value)
+        return value
+
+    return convert_checked
+
+
+def resolve_model(name: str) -> type[Model]:
+    """The model or enum class called `name`, importing its module on first use."""
+    models = importlib.import_module("kfp_server_api.models")
+    if name not in models.__all__:
+        raise ValueError(f"unknown model type name {name!r}")
+    cls = getattr(models, name)
+    if not (isinstance(cls, type) and issubclass(cls, Model)):
+        raise ValueError(f"{name!r} does not name a model class")
+    return cls
+
+
+# --- encoding -----------------------------------------------------------------------------------
+
+_AS_IS = frozenset({str, int, float, bool, bytes, type(None)})
+
+
+def _encode_datetime(value: datetime) -> str:
+    offset = value.utcoffset()
+    if not offset:  # naive (None) or UTC (zero offset)
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+def _encode_model(model: Model) -> dict[str, Any]:
+    values = model.__dict__
+    out: dict[str, Any] = {}
+    for attr, key in model._wire_names:
+        value = values.get(attr)
+        if value is None:
+            continue
+        out[key] = value if value.__class__ in _AS_IS else encode(value)
+    unknown = values.get(_UNKNOWN_KEYS)
+    if unknown:
+        for key, value in unknown.items():
+            out.setdefault(key, value)
+    return out
+
+
+def _encode_list(items: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [item if item.__class__ in _AS_IS else encode(item) for item in items]
+
+
+def _encode_dict(mapping: dict[Any, Any]) -> dict[Any, Any]:
+    return {
+        key: value if value.__class__ in _AS_IS else encode(value) for key, value in mapping.items()
+    }
+
+
+_ENCODERS: dict[type, Callable[[Any], Any]] = {
+    list: _encode_list,
+    tuple: _encode_list,
+    dict: _encode_dict,
+    datetime: _encode_datetime,
+    date: date.isoformat,
+}
+
+
+def encode(obj: Any) -> Any:
+    """The JSON-ready form of `obj` (what ApiClient.sanitize_for_serialization returns).
+
+    None, strings, numbers, booleans and bytes are returned as they are; lists and tuples become
+    lists and dicts stay dicts, their items encoded; date-times become RFC 3339 strings with an
+    offset (naive ones taken as UTC and written with ``Z``); dates become ``YYYY-MM-DD``; models
+    become dicts keyed by JSON name without their None fields, plus the unknown keys they kept
+    from decoding. Raises TypeError for anything else.
+    """
+    cls = obj.__class__
+    if cls in _AS_IS:
+        return obj
+    encoder = _ENCODERS.get(cls)
+    if encoder is not None:
+        return encoder(obj)
+    if isinstance(obj, Model):
+        return _encode_model(obj)
+    if isinstance(obj, (str, int, float, bytes)):
+        return obj
+    for base, base_encoder in _ENCODERS.items():
+        if isinstance(obj, base):
+            return base_encoder(obj)
+    raise TypeError(f"cannot encode a {cls.__name__} as JSON")

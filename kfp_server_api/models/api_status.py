@@ -1,0 +1,20 @@
+"""Declaration of the ApiStatus model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kfp_server_api.model import Model, field
+
+if TYPE_CHECKING:
+    from kfp_server_api.models.protobuf_any import ProtobufAny
+
+
+class ApiStatus(Model):
+    """An error as the API server describes it."""
+
+    error: str | None = field("str", "Error message.")
+    code: int | None = field("int", "gRPC status code of the error.")
+    details: list[ProtobufAny] | None = field(
+        "list[ProtobufAny]", "Structured details of the error."
+    )

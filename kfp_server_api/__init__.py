@@ -1,0 +1,238 @@
+"""Python client for the Kubeflow Pipelines v1beta1 REST API, compatible with kfp-server-api 1.8.5.
+
+Quick start::
+
+    from kfp_server_api import ApiClient, Configuration, RunServiceApi
+
+    with ApiClient(Configuration(host="http://localhost:8888")) as client:
+        detail = RunServiceApi(client).get_run("my-run-id")
+
+Importing this package is cheap: every name below is loaded on first use (PEP 562 module
+``__getattr__``), so urllib3, the models and the emulator are imported only when needed.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+__version__ = "1.8.5.post1"
+
+__all__ = [
+    "ApiClient",
+    "ApiConnectionError",
+    "ApiCronSchedule",
+    "ApiDecodeError",
+    "ApiException",
+    "ApiExperiment",
+    "ApiExperimentStorageState",
+    "ApiGetHealthzResponse",
+    "ApiGetTemplateResponse",
+    "ApiJob",
+    "ApiKeyError",
+    "ApiListExperimentsResponse",
+    "ApiListJobsResponse",
+    "ApiListPipelineVersionsResponse",
+    "ApiListPipelinesResponse",
+    "ApiListRunsResponse",
+    "ApiParameter",
+    "ApiPeriodicSchedule",
+    "ApiPipeline",
+    "ApiPipelineRuntime",
+    "ApiPipelineSpec",
+    "ApiPipelineVersion",
+    "ApiReadArtifactResponse",
+    "ApiRelationship",
+    "ApiReportRunMetricsRequest",
+    "ApiReportRunMetricsResponse",
+    "ApiResourceKey",
+    "ApiResourceReference",
+    "ApiResourceType",
+    "ApiRun",
+    "ApiRunDetail",
+    "ApiRunMetric",
+    "ApiRunStorageState",
+    "ApiStatus",
+    "ApiTimeoutError",
+    "ApiTrigger",
+    "ApiTypeError",
+    "ApiUrl",
+    "ApiValue",
+    "ApiValueError",
+    "BadRequestException",
+    "Configuration",
+    "ConflictException",
+    "ForbiddenException",
+    "JobMode",
+    "NotFoundException",
+    "OpenApiException",
+    "PipelineSpecRuntimeConfig",
+    "ProtobufAny",
+    "ReportRunMetricsResponseReportRunMetricResult",
+    "ReportRunMetricsResponseReportRunMetricResultStatus",
+    "RunMetricFormat",
+    "RunServiceApi",
+    "ServiceException",
+    "UnauthorizedException",
+    "UnprocessableEntityException",
+    "absolute_import",
+    "api",
+    "api_client",
+    "configuration",
+    "exceptions",
+    "models",
+    "rest",
+]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import __future__ as _future
+
+    from kfp_server_api import api, api_client, configuration, exceptions, models, rest
+    from kfp_server_api.api.run_service_api import RunServiceApi
+    from kfp_server_api.api_client import ApiClient
+    from kfp_server_api.configuration import Configuration
+    from kfp_server_api.exceptions import (
+        ApiConnectionError,
+        ApiDecodeError,
+        ApiException,
+        ApiKeyError,
+        ApiTimeoutError,
+        ApiTypeError,
+        ApiValueError,
+        BadRequestException,
+        ConflictException,
+        ForbiddenException,
+        NotFoundException,
+        OpenApiException,
+        ServiceException,
+        UnauthorizedException,
+        UnprocessableEntityException,
+    )
+    from kfp_server_api.models import (
+        ApiCronSchedule,
+        ApiExperiment,
+        ApiExperimentStorageState,
+        ApiGetHealthzResponse,
+        ApiGetTemplateResponse,
+        ApiJob,
+        ApiListExperimentsResponse,
+        ApiListJobsResponse,
+        ApiListPipelinesResponse,
+        ApiListPipelineVersionsResponse,
+        ApiListRunsResponse,
+        ApiParameter,
+        ApiPeriodicSchedule,
+        ApiPipeline,
+        ApiPipelineRuntime,
+        ApiPipelineSpec,
+        ApiPipelineVersion,
+        ApiReadArtifactResponse,
+        ApiRelationship,
+        ApiReportRunMetricsRequest,
+        ApiReportRunMetricsResponse,
+        ApiResourceKey,
+        ApiResourceReference,
+        ApiResourceType,
+        ApiRun,
+        ApiRunDetail,
+        ApiRunMetric,
+        ApiRunStorageState,
+        ApiStatus,
+        ApiTrigger,
+        ApiUrl,
+        ApiValue,
+        JobMode,
+        PipelineSpecRuntimeConfig,
+        ProtobufAny,
+        ReportRunMetricsResponseReportRunMetricResult,
+        ReportRunMetricsResponseReportRunMetricResultStatus,
+        RunMetricFormat,
+    )
+
+    absolute_import = _future.absolute_import
+
+_SUBMODULES = ("api", "api_client", "configuration", "exceptions", "models", "rest")
+_EXCEPTIONS = (
+    "ApiConnectionError",
+    "ApiDecodeError",
+    "ApiException",
+    "ApiKeyError",
+    "ApiTimeoutError",
+    "ApiTypeError",
+    "ApiValueError",
+    "BadRequestException",
+    "ConflictException",
+    "ForbiddenException",
+    "NotFoundException",
+    "OpenApiException",
+    "ServiceException",
+    "UnauthorizedException",
+    "UnprocessableEntityException",
+)
+_MODELS = (
+    "ApiCronSchedule",
+    "ApiExperiment",
+    "ApiExperimentStorageState",
+    "ApiGetHealthzResponse",
+    "ApiGetTemplateResponse",
+    "ApiJob",
+    "ApiListExperimentsResponse",
+    "ApiListJobsResponse",
+    "ApiListPipelineVersionsResponse",
+    "ApiListPipelinesResponse",
+    "ApiListRunsResponse",
+    "ApiParameter",
+    "ApiPeriodicSchedule",
+    "ApiPipeline",
+    "ApiPipelineRuntime",
+    "ApiPipelineSpec",
+    "ApiPipelineVersion",
+    "ApiReadArtifactResponse",
+    "ApiRelationship",
+    "ApiReportRunMetricsRequest",
+    "ApiReportRunMetricsResponse",
+    "ApiResourceKey",
+    "ApiResourceReference",
+    "ApiResourceType",
+    "ApiRun",
+    "ApiRunDetail",
+    "ApiRunMetric",
+    "ApiRunStorageState",
+    "ApiStatus",
+    "ApiTrigger",
+    "ApiUrl",
+    "ApiValue",
+    "JobMode",
+    "PipelineSpecRuntimeConfig",
+    "ProtobufAny",
+    "ReportRunMetricsResponseReportRunMetricResult",
+    "ReportRunMetricsResponseReportRunMetricResultStatus",
+    "RunMetricFormat",
+)
+_APIS = ("RunServiceApi",)
+
+# Public name -> module that defines it (for a submodule: the submodule itself).
+_LAZY: dict[str, str] = {
+    "ApiClient": "kfp_server_api.api_client",
+    "Configuration": "kfp_server_api.configuration",
+    # 1.8.5 exposed the __future__ feature object it imported; kept for `from ... import *`.
+    "absolute_import": "__future__",
+    **{name: f"kfp_server_api.{name}" for name in _SUBMODULES},
+    **dict.fromkeys(_EXCEPTIONS, "kfp_server_api.exceptions"),
+    **dict.fromkeys(_MODELS, "kfp_server_api.models"),
+    **dict.fromkeys(_APIS, "kfp_server_api.api"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(module_name)
+    value = module if name in _SUBMODULES else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

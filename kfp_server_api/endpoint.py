@@ -1,0 +1,205 @@
+"""Endpoints described as data, and the one function that calls them.
+
+Each API class (``RunServiceApi``, ...) lists its endpoints as :class:`Endpoint` values in a
+registry (``RUN_SERVICE_ENDPOINTS``, also reachable as ``RunServiceApi.endpoints``). Its methods
+only bind their arguments and hand them to :func:`call_endpoint`, which does, once for all:
+
+- argument checks: an unknown keyword raises :class:`~kfp_server_api.exceptions.ApiTypeError`
+  ("Got an unexpected keyword argument 'x' to method get_run"); a required argument that is
+  ``None`` raises :class:`~kfp_server_api.exceptions.ApiValueError` (when the client's
+  ``client_side_validation`` is on), and so does an empty path parameter, which would change the
+  route;
+- path parameters: percent-encoded with no safe characters, so an id such as ``../x?y#z``
+  reaches the server as one path segment;
+- query parameters: the ones given (not ``None``) under their wire names, in declared order;
+- the call through :meth:`ApiClient.call_api <kfp_server_api.api_client.ApiClient.call_api>`.
+
+Call options
+------------
+Every API method also accepts these keyword arguments:
+
+``async_req`` (bool)
+    Run the call on the client's thread pool and return a
+    ``multiprocessing.pool.ApplyResult``; its ``.get()`` returns what the call would have
+    returned, or raises what it would have raised.
+``_preload_content`` (bool, default True)
+    If false, return the ``urllib3`` response without reading or decoding the body (the
+    caller must read or release it).
+``_request_timeout``
+    A total time limit in seconds (int or float), a ``(connect, read)`` pair, or a
+    ``urllib3.Timeout``. Default: no limit.
+``_return_http_data_only`` (bool)
+    ``*_with_http_info`` methods only: return just the data instead of
+    ``(data, status, headers)``.
+
+Errors every method can raise are those of :mod:`kfp_server_api.exceptions`: ``ApiTypeError``
+and ``ApiValueError`` for bad arguments (before any I/O), an ``ApiException`` subclass for an
+error status (``NotFoundException`` for 404, ...), ``ApiConnectionError`` / ``ApiTimeoutError``
+(status 0) when no complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the
+expected JSON.
+
+``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
+can do no harm (reads, and operations whose repetition ends in the same state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from kfp_server_api.exceptions import ApiTypeError, ApiValueError
+
+if TYPE_CHECKING:
+    from kfp_server_api.api_client import ApiClient
+
+__all__ = ["CALL_OPTIONS", "Endpoint", "Param", "ParamLocation", "ServiceApi", "call_endpoint"]
+
+#: Keyword arguments every API method accepts besides the endpoint's own (see module docstring).
+CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_request_timeout")
+
+ParamLocation = Literal["path", "query", "body"]
+
+_JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an endpoint.
+
+    Attributes:
+        name: the Python argument name (``resource_reference_key_type``).
+        wire_name: the name in the path template or query (``resource_reference_key.type``).
+        location: ``'path'``, ``'query'`` or ``'body'``.
+        type_name: 1.8.5 type string of the value (``'str'``, ``'int'``, ``'ApiRun'``...).
+        required: required arguments are positional; the others are keyword arguments.
+        description: one line saying what the value means.
+    """
+
+    name: str
+    wire_name: str
+    location: ParamLocation
+    type_name: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One operation of the REST API.
+
+    Attributes:
+        name: the method name (``get_run``); ``<name>_with_http_info`` is its twin.
+        method: HTTP verb.
+        path: path template, e.g. ``/apis/v1beta1/runs/{run_id}``.
+        params: parameters, required ones first, in signature order.
+        response_type: 1.8.5 type string of the result (``'object'`` gives a dict), or None.
+        summary: one line saying what the call does.
+        description: more detail (may be empty).
+        retry_safe: whether repeating the call after an unknown outcome does no harm.
+        auth: names of the auth schemes applied (see ``Configuration.auth_settings``).
+    """
+
+    name: str
+    method: str
+    path: str
+    params: tuple[Param, ...]
+    response_type: str | None
+    summary: str
+    description: str
+    retry_safe: bool
+    auth: tuple[str, ...] = ("Bearer",)
+
+    @cached_property
+    def accepted_keywords(self) -> frozenset[str]:
+        """Keyword arguments the method accepts: its optional parameters and the call options."""
+        return frozenset(p.name for p in self.params if not p.required) | set(CALL_OPTIONS)
+
+    @cached_property
+    def required_names(self) -> tuple[str, ...]:
+        """Names of the required (positional) parameters, in order."""
+        return tuple(p.name for p in self.params if p.required)
+
+
+def call_endpoint(
+    api_client: ApiClient,
+    endpoint: Endpoint,
+    arguments: Mapping[str, Any],
+    options: Mapping[str, Any],
+) -> Any:
+    """Check the arguments of one call of ``endpoint`` and perform it.
+
+    Args:
+        api_client: the client that sends the request.
+        endpoint: what to call.
+        arguments: the required (positional) arguments by name.
+        options: the caller's keyword arguments: optional parameters and call options.
+
+    Returns:
+        What ``ApiClient.call_api`` returns for these options.
+    """
+    accepted = endpoint.accepted_keywords
+    for keyword in options:
+        if keyword not in accepted:
+            raise ApiTypeError(
+                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
+            )
+    path_params: dict[str, Any] = {}
+    query: list[tuple[str, Any]] = []
+    body = None
+    for param in endpoint.params:
+        value = (arguments if param.required else options).get(param.name)
+        if value is None:
+            if not param.required:
+                continue
+            if api_client.client_side_validation:
+                raise ApiValueError(
+                    f"Missing the required parameter `{param.name}` when calling `{endpoint.name}`"
+                )
+        if param.location == "path":
+            if value == "":
+                raise ApiValueError(
+                    f"Invalid value for parameter `{param.name}` when calling "
+                    f"`{endpoint.name}`: an empty path segment would change the route"
+                )
+            path_params[param.wire_name] = value
+        elif param.location == "query":
+            query.append((param.wire_name, value))
+        else:
+            body = value
+    return api_client.call_api(
+        endpoint.path,
+        endpoint.method,
+        path_params,
+        query,
+        {"Accept": _JSON, "Content-Type": _JSON},
+        body=body,
+        response_type=endpoint.response_type,
+        auth_settings=endpoint.auth,
+        async_req=options.get("async_req"),
+        _return_http_data_only=options.get("_return_http_data_only"),
+        _preload_content=options.get("_preload_content", True),
+        _request_timeout=options.get("_request_timeout"),
+    )
+
+
+class ServiceApi:
+    """Base of the API classes: holds the ApiClient and the endpoint registry.
+
+    Args:
+        api_client: the client to send requests with (default: a new ``ApiClient()``).
+    """
+
+    #: The endpoints of this API, by method name.
+    endpoints: ClassVar[Mapping[str, Endpoint]] = {}
+
+    def __init__(self, api_client: ApiClient | None = None) -> None:
+        if api_client is None:
+            from kfp_server_api.api_client import ApiClient
+
+            api_client = ApiClient()
+        self.api_client = api_client
+
+    def _call(self, name: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
+        return call_endpoint(self.api_client, self.endpoints[name], arguments, options)

@@ -238,24 +238,29 @@ class Predicate:
         return f"Predicate({fields})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Filter:
     """A filter: predicates that must all hold. ``str(f)`` is the JSON for ``filter=``.
 
     Empty filters are allowed and falsy; they match everything.
     """
 
-    predicates: tuple[Predicate, ...] = ()
+    predicates: tuple[Predicate, ...]
 
-    def __post_init__(self) -> None:
-        predicates = tuple(self.predicates)
-        for position, predicate in enumerate(predicates):
+    def __init__(self, predicates: Iterable[Predicate] = ()) -> None:
+        if isinstance(predicates, (str, Predicate)) or not isinstance(predicates, Iterable):
+            raise ApiTypeError(
+                f"Filter takes an iterable of predicates, got {type(predicates).__name__}; "
+                "Filter.where(p1, p2) takes them one by one"
+            )
+        checked = tuple(predicates)
+        for position, predicate in enumerate(checked):
             if not isinstance(predicate, Predicate):
                 raise ApiTypeError(
                     f"Filter takes Predicate objects, got {type(predicate).__name__} at "
                     f"position {position}; build one with eq(), in_(), ..."
                 )
-        object.__setattr__(self, "predicates", predicates)
+        object.__setattr__(self, "predicates", checked)
 
     @classmethod
     def where(cls, *predicates: Predicate) -> Filter:

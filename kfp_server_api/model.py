@@ -718,7 +718,8 @@ def _encode_model(model: Model) -> dict[str, Any]:
         value = values.get(attr)
         if value is None:
             continue
-        out[key] = value if value.__class__ in _AS_IS else encode(value)
+        kind = value.__class__
+        out[key] = value if kind in _AS_IS else (_ENCODERS.get(kind) or encode)(value)
     unknown = values.get(_UNKNOWN_KEYS)
     if unknown:
         for key, value in unknown.items():
@@ -727,15 +728,22 @@ def _encode_model(model: Model) -> dict[str, Any]:
 
 
 def _encode_list(items: list[Any] | tuple[Any, ...]) -> list[Any]:
-    return [item if item.__class__ in _AS_IS else encode(item) for item in items]
+    get = _ENCODERS.get
+    return [
+        item if item.__class__ in _AS_IS else (get(item.__class__) or encode)(item)
+        for item in items
+    ]
 
 
 def _encode_dict(mapping: dict[Any, Any]) -> dict[Any, Any]:
+    get = _ENCODERS.get
     return {
-        key: value if value.__class__ in _AS_IS else encode(value) for key, value in mapping.items()
+        key: value if value.__class__ in _AS_IS else (get(value.__class__) or encode)(value)
+        for key, value in mapping.items()
     }
 
 
+# Encoder by exact class; model classes are added the first time one is encoded.
 _ENCODERS: dict[type, Callable[[Any], Any]] = {
     list: _encode_list,
     tuple: _encode_list,
@@ -743,6 +751,7 @@ _ENCODERS: dict[type, Callable[[Any], Any]] = {
     datetime: _encode_datetime,
     date: date.isoformat,
 }
+_ENCODER_BASES = tuple(_ENCODERS.items())
 
 
 def encode(obj: Any) -> Any:
@@ -754,17 +763,18 @@ def encode(obj: Any) -> Any:
     become dicts keyed by JSON name without their None fields, plus the unknown keys they kept
     from decoding. Raises TypeError for anything else.
     """
-    cls = obj.__class__
-    if cls in _AS_IS:
+    kind = obj.__class__
+    if kind in _AS_IS:
         return obj
-    encoder = _ENCODERS.get(cls)
+    encoder = _ENCODERS.get(kind)
     if encoder is not None:
         return encoder(obj)
     if isinstance(obj, Model):
+        _ENCODERS[kind] = _encode_model
         return _encode_model(obj)
     if isinstance(obj, (str, int, float, bytes)):
         return obj
-    for base, base_encoder in _ENCODERS.items():
+    for base, base_encoder in _ENCODER_BASES:
         if isinstance(obj, base):
             return base_encoder(obj)
-    raise TypeError(f"cannot encode a {cls.__name__} as JSON")
+    raise TypeError(f"cannot encode a {kind.__name__} as JSON")

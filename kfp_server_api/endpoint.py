@@ -11,7 +11,9 @@ only bind their arguments and hand them to :func:`call_endpoint`, which does, on
   route;
 - path parameters: percent-encoded with no safe characters, so an id such as ``../x?y#z``
   reaches the server as one path segment;
-- query parameters: the ones given (not ``None``) under their wire names, in declared order;
+- query parameters: the ones given (not ``None``) under their wire names, in declared order; a
+  parameter typed ``str`` sends ``str(value)`` for any other object (a ``filters.Filter`` sends
+  its JSON);
 - the call through :meth:`ApiClient.call_api <kfp_server_api.api_client.ApiClient.call_api>`.
 
 Call options
@@ -165,6 +167,8 @@ def call_endpoint(
                 )
             path_params[param.wire_name] = value
         elif param.location == "query":
+            if param.type_name == "str" and not isinstance(value, str):
+                value = str(value)  # e.g. a filters.Filter, whose text is its JSON
             query.append((param.wire_name, value))
         else:
             body = value

@@ -194,6 +194,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
+        if self.command == "HEAD":
+            return  # a HEAD response announces the body but never carries it
         if reply.fault == "truncate_body":
             self.wfile.write(reply.body[: reply.keep_bytes])
             self.wfile.flush()

@@ -31,8 +31,8 @@ from kfp_server_api import (
     ApiValueError,
     Configuration,
     NotFoundException,
-    RunServiceApi,
     RunMetricFormat,
+    RunServiceApi,
 )
 from kfp_server_api.api.run_service_api import RUN_SERVICE_ENDPOINTS
 
@@ -285,9 +285,7 @@ def test_with_http_info_can_return_data_only(
 ) -> None:
     server.enqueue(Reply.json(case.reply))
 
-    data = getattr(run_api, f"{case.name}_with_http_info")(
-        *case.args, _return_http_data_only=True
-    )
+    data = getattr(run_api, f"{case.name}_with_http_info")(*case.args, _return_http_data_only=True)
 
     case.check(data)
 
@@ -366,9 +364,7 @@ def test_unknown_keyword_raises_api_type_error_before_sending(
 
 
 REQUIRED = [
-    (case.name, index)
-    for case in ONE_CASE_PER_ENDPOINT.values()
-    for index in range(len(case.args))
+    (case.name, index) for case in ONE_CASE_PER_ENDPOINT.values() for index in range(len(case.args))
 ]
 
 
@@ -468,3 +464,18 @@ def test_enum_constants_round_trip_as_plain_strings(
 
     assert run.metrics[0].format == RunMetricFormat.PERCENTAGE
     assert type(run.metrics[0].format) is str
+
+
+class _TextForm:
+    def __str__(self) -> str:
+        return '{"predicates":[]}'
+
+
+def test_str_query_parameters_send_the_text_of_other_objects(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.json({}))
+
+    run_api.list_runs(filter=_TextForm(), page_size=7)
+
+    assert server.last.query == [("page_size", "7"), ("filter", '{"predicates":[]}')]

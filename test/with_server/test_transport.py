@@ -1,0 +1,633 @@
+"""The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
+credentials, hosts, TLS and proxies."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import ExitStack
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+import trustme
+import urllib3
+from loopback import LoopbackServer, RecordedRequest, Reply
+
+from kfp_server_api import (
+    ApiClient,
+    ApiConnectionError,
+    ApiDecodeError,
+    ApiException,
+    ApiTimeoutError,
+    ApiValueError,
+    BadRequestException,
+    Configuration,
+    ConflictException,
+    ForbiddenException,
+    NotFoundException,
+    RunServiceApi,
+    ServiceException,
+    UnauthorizedException,
+)
+from kfp_server_api.rest import RESTClientObject, RESTResponse
+
+RUN_PATH = "/apis/v1beta1/runs/r-1"
+TOKEN = "s3cr3t-t0ken-value"
+
+
+# -- error statuses -----------------------------------------------------------------------------
+
+STATUS_CASES = [
+    (400, 3, BadRequestException, "Invalid input error: The run name is empty."),
+    (401, 16, UnauthorizedException, "Unauthenticated: token expired"),
+    (403, 7, ForbiddenException, "PermissionDenied: not allowed"),
+    (404, 5, NotFoundException, "ResourceNotFoundError: Run r-1 not found."),
+    (409, 10, ConflictException, "BadRequestError: Workflow must be Failed/Error to retry"),
+    (429, 8, ApiException, "ResourceExhausted: slow down"),
+    (500, 13, ServiceException, "InternalServerError: Failed to create a run: boom"),
+    (503, 14, ServiceException, "Unavailable: try later"),
+]
+
+
+@pytest.mark.parametrize("case", STATUS_CASES, ids=[str(case[0]) for case in STATUS_CASES])
+def test_error_status_raises_its_subclass_with_the_server_fields(
+    server: LoopbackServer,
+    run_api: RunServiceApi,
+    case: tuple[int, int, type[ApiException], str],
+) -> None:
+    status, code, exception_class, message = case
+    server.enqueue(Reply.kfp_error(status, code, message, "short message"))
+
+    with pytest.raises(ApiException) as caught:
+        run_api.get_run("r-1")
+
+    error = caught.value
+    assert type(error) is exception_class
+    assert error.status == status
+    assert error.reason == HTTPStatus(status).phrase
+    assert (error.error, error.code, error.message) == (message, code, message)
+    assert error.details == [
+        {
+            "@type": "type.googleapis.com/api.Error",
+            "error_message": "short message",
+            "error_details": message,
+        }
+    ]
+    assert isinstance(error.body, str)
+    assert message in error.body
+    assert error.headers["Content-Type"] == "application/json"
+    assert str(error).startswith(f"({status})\nReason: {error.reason}\nHTTP response headers: ")
+    assert f"HTTP response body: {error.body}\n" in str(error)
+
+
+def test_reason_is_the_http_reason_phrase(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(Reply.kfp_error(409, 6, "Already exist error: run"))
+
+    with pytest.raises(ConflictException) as caught:
+        run_api.create_run({"name": "x"})
+
+    assert caught.value.reason == "Conflict"
+
+
+def test_gateway_error_without_details(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(Reply.kfp_error(400, 3, 'strconv.ParseInt: parsing "abc": invalid syntax'))
+
+    with pytest.raises(BadRequestException) as caught:
+        run_api.list_runs(page_size="abc")
+
+    assert caught.value.code == 3
+    assert caught.value.details is None
+
+
+def test_502_with_an_html_body(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    page = "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+    server.enqueue(Reply.text(page, 502, "text/html"))
+
+    with pytest.raises(ServiceException) as caught:
+        run_api.get_run("r-1")
+
+    error = caught.value
+    assert (error.status, error.reason, error.body) == (502, "Bad Gateway", page)
+    assert (error.error, error.code, error.details) == (None, None, None)
+    assert error.message == str(error)
+
+
+def test_plain_text_not_found_of_an_unknown_route(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.text("Not Found", 404))
+
+    with pytest.raises(NotFoundException) as caught:
+        run_api.get_run("r-1")
+
+    assert caught.value.body == "Not Found"
+    assert caught.value.code is None
+
+
+def test_error_with_raw_response_when_not_preloading(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.kfp_error(404, 5, "ResourceNotFoundError: Run r-1 not found."))
+
+    with pytest.raises(NotFoundException) as caught:
+        run_api.get_run("r-1", _preload_content=False)
+
+    assert caught.value.code == 5
+    assert caught.value.headers["Content-Type"] == "application/json"
+
+
+# -- broken exchanges ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def assert_transport_error(
+    error: ApiConnectionError, words: str, exception_class: type[ApiConnectionError]
+) -> None:
+    assert type(error) is exception_class
+    assert error.status == 0
+    assert words in error.reason
+    assert "\n" not in error.reason
+    assert isinstance(error.__cause__, urllib3.exceptions.HTTPError)
+    assert error.body is None
+    assert str(error) == f"(0)\nReason: {error.reason}\n"
+
+
+def test_connection_refused(closed_port: int) -> None:
+    client = ApiClient(Configuration(host=f"http://127.0.0.1:{closed_port}"))
+    with client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+
+    assert_transport_error(caught.value, "Connection refused", ApiConnectionError)
+    assert f"GET http://127.0.0.1:{closed_port}{RUN_PATH}" in caught.value.reason
+
+
+def test_connection_refused_without_retries(closed_port: int) -> None:
+    configuration = Configuration(host=f"http://127.0.0.1:{closed_port}")
+    configuration.retries = False
+    with ApiClient(configuration) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).create_run({"name": "x"})
+
+    assert_transport_error(caught.value, "Connection refused", ApiConnectionError)
+
+
+def test_dns_failure() -> None:
+    client = ApiClient(Configuration(host="http://no-such-host.invalid"))
+    with client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+
+    assert_transport_error(caught.value, "DNS lookup failed", ApiConnectionError)
+
+
+@pytest.mark.parametrize(
+    "timeout",
+    [0.25, (5, 0.25), urllib3.Timeout(connect=5, read=0.25)],
+    ids=["float", "pair", "urllib3.Timeout"],
+)
+def test_read_timeout_is_honoured(
+    server: LoopbackServer, run_api: RunServiceApi, timeout: Any
+) -> None:
+    server.default_reply = Reply.stall()
+
+    with pytest.raises(ApiTimeoutError) as caught:
+        run_api.create_run({"name": "x"}, _request_timeout=timeout)
+
+    assert_transport_error(caught.value, "Read timed out", ApiTimeoutError)
+    assert len(server.requests) == 1  # a POST whose outcome is unknown is not resent
+
+
+def test_read_timeout_of_a_get_after_urllib3_retries(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.default_reply = Reply.stall()
+
+    with pytest.raises(ApiTimeoutError) as caught:
+        run_api.get_run("r-1", _request_timeout=0.1)
+
+    assert_transport_error(caught.value, "Read timed out", ApiTimeoutError)
+    assert isinstance(caught.value.__cause__, urllib3.exceptions.ReadTimeoutError)
+
+
+@pytest.mark.parametrize("timeout", ["5", True, (1, 2, 3), -1.0])
+def test_invalid_timeout_is_refused(
+    server: LoopbackServer, run_api: RunServiceApi, timeout: Any
+) -> None:
+    with pytest.raises(ApiValueError, match="_request_timeout"):
+        run_api.get_run("r-1", _request_timeout=timeout)
+    assert server.requests == []
+
+
+def test_zero_timeout_means_no_limit_as_before(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.json({}))
+    assert run_api.archive_run("r-1", _request_timeout=0) == {}
+
+
+def test_body_cut_short(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.default_reply = Reply.json({"run": {"id": "r-1", "name": "x" * 100}}).truncated(20)
+
+    with pytest.raises(ApiConnectionError) as caught:
+        run_api.get_run("r-1")
+
+    assert_transport_error(caught.value, "truncated body", ApiConnectionError)
+
+
+def test_connection_closed_before_headers(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.default_reply = Reply.close_before_headers()
+
+    with pytest.raises(ApiConnectionError) as caught:
+        run_api.terminate_run("r-1")
+
+    assert_transport_error(caught.value, "before a complete response", ApiConnectionError)
+    assert len(server.requests) == 1
+
+
+# -- 2xx bodies that are not the expected JSON --------------------------------------------------
+
+
+def test_invalid_json_in_a_2xx_body(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(Reply.text("<html>welcome to the login page</html>", 200, "text/html"))
+
+    with pytest.raises(ApiDecodeError) as caught:
+        run_api.get_run("r-1")
+
+    error = caught.value
+    assert error.status == 200
+    assert error.body == "<html>welcome to the login page</html>"
+    assert "not valid JSON" in error.reason
+    assert error.response_type == "ApiRunDetail"
+    assert isinstance(error.__cause__, ValueError)
+    assert error.code is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "path"),
+    [
+        ({"run": []}, "run"),
+        ({"run": {"metrics": {"name": "m"}}}, "run.metrics"),
+        ({"run": {"created_at": "yesterday"}}, "run.created_at"),
+        ([], ""),
+    ],
+)
+def test_wrong_shape_in_a_2xx_body(
+    server: LoopbackServer, run_api: RunServiceApi, payload: Any, path: str
+) -> None:
+    server.enqueue(Reply.json(payload))
+
+    with pytest.raises(ApiDecodeError) as caught:
+        run_api.get_run("r-1")
+
+    assert caught.value.status == 200
+    assert caught.value.path == path
+    assert "ApiRunDetail" in caught.value.reason
+
+
+def test_object_responses_are_dicts_whatever_their_content(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.json({"unexpected": [1, 2]}))
+    assert run_api.delete_run("r-1") == {"unexpected": [1, 2]}
+
+
+def test_response_charset_is_honoured(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(
+        Reply.raw(
+            '{"run": {"name": "caf\u00e9"}}'.encode("latin-1"),
+            content_type="application/json; charset=ISO-8859-1",
+        )
+    )
+    assert run_api.get_run("r-1").run.name == "caf\u00e9"
+
+
+# -- headers and credentials --------------------------------------------------------------------
+
+
+def test_headers_sent_with_every_request(server: LoopbackServer, configuration: Any) -> None:
+    configuration.api_key = {"authorization": TOKEN}
+    configuration.api_key_prefix = {"authorization": "Bearer"}
+    server.enqueue(Reply.json({}))
+    with ApiClient(
+        configuration, header_name="X-Tenant", header_value="team-a", cookie="session=abc"
+    ) as client:
+        client.set_default_header("X-Extra", "1")
+        RunServiceApi(client).get_run_with_http_info("r-1", _return_http_data_only=True)
+
+    request = server.last
+    assert request.header("Authorization") == f"Bearer {TOKEN}"
+    assert request.header("Accept") == "application/json"
+    assert request.header("Content-Type") == "application/json"
+    assert request.header("User-Agent") == "OpenAPI-Generator/1.8.5/python"
+    assert request.header("Cookie") == "session=abc"
+    assert request.header("X-Tenant") == "team-a"
+    assert request.header("X-Extra") == "1"
+
+
+def test_api_key_without_prefix_is_sent_as_is(server: LoopbackServer, configuration: Any) -> None:
+    configuration.api_key["authorization"] = TOKEN
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration) as client:
+        RunServiceApi(client).archive_run("r-1")
+    assert server.last.header("authorization") == TOKEN
+
+
+def test_client_keeps_the_configuration_object(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    server.enqueue(Reply.json({}), Reply.json({}))
+    with ApiClient(configuration) as client:
+        assert client.configuration is configuration
+        api = RunServiceApi(client)
+        api.archive_run("r-1")
+        configuration.api_key["authorization"] = "later"
+        api.archive_run("r-1")
+
+    first, second = server.requests
+    assert first.header("authorization") is None
+    assert second.header("authorization") == "later"
+
+
+def test_refresh_hook_runs_before_each_request(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    calls: list[int] = []
+
+    def refresh(config: Configuration) -> None:
+        calls.append(len(server.requests))
+        config.api_key["authorization"] = f"token-{len(calls)}"
+        config.api_key_prefix["authorization"] = "Bearer"
+
+    configuration.refresh_api_key_hook = refresh
+    server.default_reply = Reply.json({})
+    with ApiClient(configuration) as client:
+        api = RunServiceApi(client)
+        api.archive_run("r-1")
+        api.unarchive_run("r-1")
+
+    assert calls == [0, 1]
+    assert [r.header("authorization") for r in server.requests] == [
+        "Bearer token-1",
+        "Bearer token-2",
+    ]
+
+
+@pytest.fixture
+def debug_configuration(configuration: Configuration) -> Iterator[Configuration]:
+    package_level = logging.getLogger("kfp_server_api").level
+    configuration.api_key = {"authorization": TOKEN}
+    configuration.api_key_prefix = {"authorization": "Bearer"}
+    configuration.debug = True
+    yield configuration
+    configuration.debug = False
+    assert logging.getLogger("kfp_server_api").level == package_level
+
+
+def test_token_never_logged_even_in_debug(
+    server: LoopbackServer,
+    debug_configuration: Configuration,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+    closed_port: int,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    server.enqueue(
+        Reply.json(
+            {"run": {"id": "r-1"}}, headers=[("Grpc-Metadata-Content-Type", "application/grpc")]
+        ),
+        Reply.kfp_error(401, 16, "Unauthenticated"),
+    )
+    texts = [repr(debug_configuration), debug_configuration.to_debug_report()]
+    with ApiClient(debug_configuration) as client:
+        api = RunServiceApi(client)
+        api.get_run("r-1")
+        with pytest.raises(UnauthorizedException) as unauthorized:
+            api.create_run({"name": "x"})
+        texts += [str(unauthorized.value), repr(unauthorized.value)]
+        debug_configuration.host = f"http://127.0.0.1:{closed_port}"
+        with pytest.raises(ApiConnectionError) as refused:
+            api.get_run("r-1")
+        texts += [str(refused.value), repr(refused.value)]
+
+    assert server.requests[0].header("authorization") == f"Bearer {TOKEN}"  # it was sent
+    assert any("GET" in record.getMessage() for record in caplog.records)  # debug is on
+    captured = capfd.readouterr()
+    texts += [caplog.text, captured.out, captured.err]
+    for text in texts:
+        assert TOKEN not in text
+
+
+# -- hosts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "prefix"),
+    [
+        ("/pipeline", "/pipeline"),
+        (
+            "/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy/",
+            "/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy/",
+        ),
+    ],
+    ids=["path-prefix", "service-proxy"],
+)
+def test_host_with_a_path_prefix_is_concatenated(
+    server: LoopbackServer, suffix: str, prefix: str
+) -> None:
+    server.enqueue(Reply.json({}))
+    with ApiClient(Configuration(host=server.url + suffix)) as client:
+        RunServiceApi(client).archive_run("r-1")
+    assert server.last.path == prefix + "/apis/v1beta1/runs/r-1:archive"
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost"])
+def test_host_without_scheme_is_taken_as_http(server: LoopbackServer, name: str) -> None:
+    server.enqueue(Reply.json({}))
+    with ApiClient(Configuration(host=f"{name}:{server.port}")) as client:
+        assert RunServiceApi(client).archive_run("r-1") == {}
+    assert server.last.path == "/apis/v1beta1/runs/r-1:archive"
+
+
+# -- TLS and proxies ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate_authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def tls_server(certificate_authority: trustme.CA) -> Iterator[LoopbackServer]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate_authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    with LoopbackServer(ssl_context=context) as server:
+        server.default_reply = Reply.json({})
+        yield server
+
+
+def test_tls_with_the_server_ca(
+    tls_server: LoopbackServer, certificate_authority: trustme.CA
+) -> None:
+    with certificate_authority.cert_pem.tempfile() as ca_file:
+        configuration = Configuration(host=tls_server.url)
+        configuration.ssl_ca_cert = ca_file
+        with ApiClient(configuration) as client:
+            assert RunServiceApi(client).archive_run("r-1") == {}
+    assert tls_server.last.path == "/apis/v1beta1/runs/r-1:archive"
+
+
+def test_tls_certificate_not_trusted(tls_server: LoopbackServer) -> None:
+    client = ApiClient(Configuration(host=tls_server.url))
+    with client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).archive_run("r-1")
+
+    assert_transport_error(caught.value, "TLS handshake failed", ApiConnectionError)
+    assert "certificate verify failed" in caught.value.reason
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_tls_verification_can_be_turned_off(tls_server: LoopbackServer) -> None:
+    configuration = Configuration(host=tls_server.url)
+    configuration.verify_ssl = False
+    with ApiClient(configuration) as client:
+        assert RunServiceApi(client).archive_run("r-1") == {}
+
+
+def test_tls_client_certificate(certificate_authority: trustme.CA) -> None:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate_authority.issue_cert("127.0.0.1").configure_cert(context)
+    certificate_authority.configure_trust(context)
+    context.verify_mode = ssl.CERT_REQUIRED
+    client_cert = certificate_authority.issue_cert("client@example.com")
+    with ExitStack() as stack:
+        server = stack.enter_context(LoopbackServer(ssl_context=context))
+        ca_file = stack.enter_context(certificate_authority.cert_pem.tempfile())
+        cert_file = stack.enter_context(client_cert.cert_chain_pems[0].tempfile())
+        key_file = stack.enter_context(client_cert.private_key_pem.tempfile())
+        server.default_reply = Reply.json({})
+        configuration = Configuration(host=server.url)
+        configuration.ssl_ca_cert = ca_file
+        configuration.cert_file = cert_file
+        configuration.key_file = key_file
+        with ApiClient(configuration) as client:
+            assert RunServiceApi(client).archive_run("r-1") == {}
+
+
+def test_proxy_and_proxy_headers(server: LoopbackServer) -> None:
+    configuration = Configuration(host="http://kfp.example")
+    configuration.proxy = server.url
+    configuration.proxy_headers = {"Proxy-Authorization": "Basic cHJveHk6cGFzcw=="}
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration) as client:
+        RunServiceApi(client).archive_run("r-1")
+
+    assert server.last.target == "http://kfp.example/apis/v1beta1/runs/r-1:archive"
+    assert server.last.header("Proxy-Authorization") == "Basic cHJveHk6cGFzcw=="
+
+
+# -- the client's lower layers ------------------------------------------------------------------
+
+
+class CountingRESTClient:
+    """A REST layer wrapping the real one, as a retry layer would."""
+
+    def __init__(self, configuration: Configuration) -> None:
+        self.inner = RESTClientObject(configuration)
+        self.calls: list[tuple[str, str]] = []
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        self.calls.append((method, url))
+        return self.inner.request(method, url, **kwargs)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_rest_layer_is_injectable(server: LoopbackServer, configuration: Configuration) -> None:
+    rest_client = CountingRESTClient(configuration)
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration, rest_client=rest_client) as client:
+        RunServiceApi(client).archive_run("r-1")
+    assert rest_client.calls == [("POST", server.url + "/apis/v1beta1/runs/r-1:archive")]
+
+
+def test_call_api_directly(server: LoopbackServer, api_client: ApiClient) -> None:
+    server.enqueue(Reply.json({"data": "aGk="}, headers=[("X-Id", "7")]))
+
+    data, status, headers = api_client.call_api(
+        "/apis/v1beta1/runs/{run_id}/nodes/{node_id}/artifacts/{name}:read",
+        "GET",
+        path_params={"run_id": "a b", "node_id": "n", "name": "x/y"},
+        query_params=[("tags", ["a", "b"]), ("when", None)],
+        collection_formats={"tags": "multi"},
+        response_type="ApiReadArtifactResponse",
+    )
+
+    assert data.data == "aGk="
+    assert (status, headers["X-Id"]) == (200, "7")
+    assert server.last.target == (
+        "/apis/v1beta1/runs/a%20b/nodes/n/artifacts/x%2Fy:read?tags=a&tags=b&when=None"
+    )
+    assert isinstance(api_client.last_response, RESTResponse)
+    assert api_client.last_response.data == '{"data":"aGk="}'
+
+
+def test_rest_client_verbs(server: LoopbackServer, configuration: Configuration) -> None:
+    rest_client = RESTClientObject(configuration)
+    server.default_reply = Reply.json({"ok": True})
+    url = server.url + "/echo"
+    try:
+        rest_client.GET(url, query_params={"a": "1"})
+        rest_client.HEAD(url)
+        rest_client.OPTIONS(url, body={"o": 1})
+        rest_client.DELETE(url, body={"d": 1})
+        rest_client.POST(url, body={"p": 1})
+        rest_client.PUT(url, body="raw text", headers={"Content-Type": "text/plain"})
+        response = rest_client.PATCH(
+            url,
+            post_params=[("f", "v")],
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    finally:
+        rest_client.close()
+
+    sent = [(r.method, r.target, r.body) for r in server.requests]
+    assert sent == [
+        ("GET", "/echo?a=1", b""),
+        ("HEAD", "/echo", b""),
+        ("OPTIONS", "/echo", b'{"o": 1}'),
+        ("DELETE", "/echo", b'{"d": 1}'),
+        ("POST", "/echo", b'{"p": 1}'),
+        ("PUT", "/echo", b"raw text"),
+        ("PATCH", "/echo", b"f=v"),
+    ]
+    assert response.status == 200
+    assert response.getheader("content-type") == "application/json"
+    assert response.getheader("X-Missing", "none") == "none"
+    assert response.data == b'{"ok":true}'
+
+
+def test_multipart_form(server: LoopbackServer, configuration: Configuration) -> None:
+    rest_client = RESTClientObject(configuration)
+    server.enqueue(Reply.json({}))
+    try:
+        rest_client.POST(
+            server.url + "/upload",
+            post_params=[("uploadfile", ("p.yaml", b"kind: Workflow", "application/x-yaml"))],
+            headers={"Content-Type": "multipart/form-data"},
+        )
+    finally:
+        rest_client.close()
+
+    request: RecordedRequest = server.last
+    assert request.header("Content-Type").startswith("multipart/form-data; boundary=")
+    assert b'filename="p.yaml"' in request.body
+    assert b"kind: Workflow" in request.body

@@ -4,7 +4,7 @@ A model is a class whose body lists its fields in order, each with its type anno
 `field()` giving the 1.8.5 type string and a one-line meaning::
 
     class ApiParameter(Model):
-        \"\"\"A named pipeline parameter.\"\"\"
+        '''A named pipeline parameter.'''
 
         name: str | None = field("str", "Parameter name.")
         value: str | None = field("str", "Parameter value, always as text.")
@@ -243,14 +243,15 @@ class Model(_DeclaredFields):
         for name, value in kwargs.items():
             if name in given:
                 raise TypeError(f"{cls.__name__}() got multiple values for argument '{name}'")
-            if name not in cls._empty_values and name != _CONFIGURATION_KEY:
+            if name not in names:
                 raise TypeError(f"{cls.__name__}() got an unexpected keyword argument '{name}'")
             given[name] = value
-        if given.get(_CONFIGURATION_KEY, 0) is None:
-            del given[_CONFIGURATION_KEY]
+        configuration = given.pop(_CONFIGURATION_KEY, None)
         values = self.__dict__
         values.update(cls._empty_values)
         values.update(given)
+        if configuration is not None:
+            values[_CONFIGURATION_KEY] = configuration
         for spec in cls._checked_fields:
             spec.check(self, values[spec.info.name])
 
@@ -335,6 +336,9 @@ class DecodeError(ValueError):
     def for_value(cls, expected: str, value: Any) -> DecodeError:
         """An error for `value` (parsed JSON) where `expected` was needed."""
         return cls(expected, _describe(value))
+
+    def __reduce__(self) -> tuple[type[DecodeError], tuple[str, str, str]]:
+        return (type(self), (self.expected, self.got, self.path))
 
     @property
     def path(self) -> str:

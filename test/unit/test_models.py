@@ -359,6 +359,8 @@ def test_local_vars_configuration_is_accepted_and_not_a_field() -> None:
     assert ApiParameter().local_vars_configuration is None
     assert parameter.to_dict() == {"name": "a", "value": None}
     assert parameter == ApiParameter(name="a")
+    positional = ApiParameter("a", "b", configuration)
+    assert positional.local_vars_configuration is configuration
 
 
 @pytest.mark.parametrize("name", sorted(ENUMS_1_8_5))
@@ -749,6 +751,14 @@ def test_wrong_shapes_raise_decode_error_with_path(
     assert message.endswith(f"got {error.got}")
     if path:
         assert f" at {path}," in message
+
+
+def test_decode_error_survives_pickling() -> None:
+    with pytest.raises(DecodeError) as caught:
+        decoder_for("ApiListRunsResponse")({"runs": [{"metrics": [{"number_value": {}}]}]})
+    restored = pickle.loads(pickle.dumps(caught.value))
+    assert restored.path == "runs[0].metrics[0].number_value"
+    assert str(restored) == str(caught.value)
 
 
 def test_decode_error_shortens_long_strings() -> None:

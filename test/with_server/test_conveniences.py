@@ -71,11 +71,6 @@ def test_the_server_receives_the_filter_json_and_a_second_decoding_keeps_it(
     assert json.loads(received) == AWKWARD.to_dict()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="query encoding does not turn a Filter object into its JSON yet",
-)
 def test_list_runs_takes_a_filter_object(
     loopback: LoopbackServer, loopback_api: RunServiceApi
 ) -> None:

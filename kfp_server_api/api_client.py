@@ -50,12 +50,16 @@ _COLLECTION_DELIMITERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 _CHARSET = re.compile(r"charset=([a-zA-Z\-\d]+)[\s;]?")
 # Dot segments would be removed by URL normalisation (urllib3 does it), changing the route.
 _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
+# Segments quote() would return unchanged and that are not dot segments.
+_NOTHING_TO_QUOTE = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.~-]+")
 _UNDECODED_RESPONSE_TYPES = frozenset({"file", "bytes"})
 
 
 def quote_path_segment(value: Any) -> str:
     """Percent-encode ``value`` as exactly one path segment."""
     text = value if isinstance(value, str) else str(encode(value))
+    if _NOTHING_TO_QUOTE.fullmatch(text):  # the common case (ids), without quote()'s cost
+        return text
     quoted = quote(text, safe="")
     return _DOT_SEGMENTS.get(quoted, quoted)
 
@@ -270,11 +274,14 @@ class ApiClient:
             form.extend(self.files_parameters(files))
         if auth_settings:
             self.update_params_for_auth(headers, query, auth_settings)
-        headers = {
-            name: value if isinstance(value, str) else str(encode(value))
-            for name, value in headers.items()
-            if value is not None
-        }
+        for value in headers.values():
+            if value.__class__ is not str:  # rare: normalise only when needed
+                headers = {
+                    name: value if isinstance(value, str) else str(encode(value))
+                    for name, value in headers.items()
+                    if value is not None
+                }
+                break
         if body is not None:
             body = encode(body)
         host = self.configuration.host if _host is None else _host

@@ -248,7 +248,9 @@ class RESTClientObject:
         timeout = to_urllib3_timeout(_request_timeout)
         if timeout is not None:
             options["timeout"] = timeout
-        logger.debug("%s %s", method, url)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("%s %s", method, url)
         try:
             raw = self.pool_manager.urlopen(method, url, **options)
         except (urllib3_errors.HTTPError, http.client.HTTPException, OSError) as error:
@@ -256,7 +258,8 @@ class RESTClientObject:
         response: Any = raw
         if _preload_content:
             response = RESTResponse(raw)
-            logger.debug("response %s, body: %s", raw.status, response.data)
+            if debug:
+                logger.debug("response %s, body: %s", raw.status, response.data)
         if not 200 <= raw.status <= 299:
             raise ApiException.from_response(response)
         return response

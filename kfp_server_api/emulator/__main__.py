@@ -1,0 +1,97 @@
+"""Command line: ``python -m kfp_server_api.emulator [--host H] [--port P] [--db FILE] ...``.
+
+Serves until interrupted (Ctrl-C) or terminated (SIGTERM), then exits with status 0. The first
+line printed is ``KFP API emulator serving at <url>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .control import Emulator
+from .lifecycle import Lifecycle
+from .server import DEFAULT_MAX_BODY_BYTES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kfp_server_api.emulator",
+        description="Serve an emulated Kubeflow Pipelines v1beta1 run API.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8888, help="port (default 8888; 0: any free)")
+    parser.add_argument("--db", default=":memory:", help="SQLite file to keep state in")
+    parser.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on every request")
+    parser.add_argument("--tls-cert", help="PEM certificate file; serve HTTPS (needs --tls-key)")
+    parser.add_argument("--tls-key", help="PEM private key file of --tls-cert")
+    parser.add_argument(
+        "--lifecycle",
+        default="timed",
+        help="how runs move: timed (default), instant, manual, or steps such as "
+        "'Pending:0,Running:5,Succeeded:30' (seconds after creation)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=DEFAULT_MAX_BODY_BYTES,
+        help=f"largest request body accepted (default {DEFAULT_MAX_BODY_BYTES})",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="DEBUG logs every request (default WARNING)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until SIGINT or SIGTERM; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key must be given together")
+    try:
+        lifecycle = Lifecycle.parse(args.lifecycle)
+    except ValueError as exc:
+        parser.error(f"--lifecycle: {exc}")
+    logging.basicConfig(
+        level=getattr(logging, args.log_level), format="%(asctime)s %(levelname)s %(message)s"
+    )
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        emulator = Emulator(
+            args.host,
+            args.port,
+            args.db,
+            token=args.token,
+            lifecycle=lifecycle,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            max_body_bytes=args.max_body_bytes,
+        ).start()
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    with emulator:
+        print(f"KFP API emulator serving at {emulator.url}", flush=True)
+        while not stop.wait(1.0):
+            pass
+    print("KFP API emulator stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,579 @@
+"""SQLite storage of runs, metrics, artifacts, experiments, jobs and pipelines.
+
+One connection serves all threads, guarded by a re-entrant lock: SQLite's own locking never
+sees two writers, so concurrent clients never get "database is locked". ``:memory:`` keeps
+everything in the process; a file path keeps it across restarts. A file database uses WAL
+journaling, and every write is committed before the caller answers its client, so killing the
+process loses no acknowledged write (an operating-system crash may lose the last ones, as
+``synchronous=NORMAL`` allows).
+
+Listing stays cheap as the table grows:
+
+- every sortable column has an index on (column, uuid), which keyset paging seeks into;
+- run counts per scope (all runs, per experiment, per namespace) are kept in a table that
+  triggers maintain, so ``total_size`` of an unfiltered listing is one lookup;
+- counts of filtered listings are cached until the next write;
+- manifests are stored once per distinct text and shared by runs.
+
+Callers hold ``lock`` (``reading()``) or a transaction (``transaction()``) around each
+operation; the methods themselves do not lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .listing import ListOptions, ReferenceKey, conditions, is_unfiltered
+
+__all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE experiments (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE pipelines (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    created_at INTEGER NOT NULL, default_version_id TEXT NOT NULL);
+CREATE TABLE pipeline_versions (
+    uuid TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, name TEXT NOT NULL,
+    created_at INTEGER NOT NULL, manifest_id INTEGER NOT NULL);
+CREATE TABLE manifests (
+    id INTEGER PRIMARY KEY, digest TEXT NOT NULL UNIQUE, text TEXT NOT NULL,
+    quoted TEXT NOT NULL);
+CREATE TABLE runs (
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    storage_state TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    scheduled_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL,
+    experiment_id TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    service_account TEXT NOT NULL,
+    error TEXT NOT NULL,
+    k8s_name TEXT NOT NULL,
+    pipeline_id TEXT NOT NULL,
+    pipeline_name TEXT NOT NULL,
+    workflow_manifest_id INTEGER,
+    pipeline_manifest_id INTEGER,
+    parameters TEXT NOT NULL,
+    refs TEXT NOT NULL,
+    terminated INTEGER NOT NULL DEFAULT 0,
+    track TEXT,
+    step INTEGER NOT NULL DEFAULT 0,
+    track_start REAL,
+    next_step_at REAL);
+CREATE INDEX runs_by_created_at ON runs (created_at, uuid);
+CREATE INDEX runs_by_name ON runs (name, uuid);
+CREATE INDEX runs_by_description ON runs (description, uuid);
+CREATE INDEX runs_by_scheduled_at ON runs (scheduled_at, uuid);
+CREATE INDEX runs_by_storage_state ON runs (storage_state, uuid);
+CREATE INDEX runs_by_status ON runs (status, uuid);
+CREATE INDEX runs_by_experiment ON runs (experiment_id, created_at, uuid);
+CREATE INDEX runs_due ON runs (next_step_at) WHERE next_step_at IS NOT NULL;
+CREATE TABLE run_references (run_uuid TEXT NOT NULL, ref_type TEXT NOT NULL, ref_id TEXT NOT NULL);
+CREATE INDEX run_references_by_target ON run_references (ref_type, ref_id, run_uuid);
+CREATE INDEX run_references_by_run ON run_references (run_uuid);
+CREATE TABLE metrics (
+    seq INTEGER PRIMARY KEY, run_uuid TEXT NOT NULL, node_id TEXT NOT NULL, name TEXT NOT NULL,
+    number_value REAL NOT NULL, format TEXT NOT NULL, UNIQUE (run_uuid, node_id, name));
+CREATE TABLE run_sort_metrics (
+    run_uuid TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL,
+    PRIMARY KEY (run_uuid, name)) WITHOUT ROWID;
+CREATE INDEX run_sort_metrics_by_value ON run_sort_metrics (name, value, run_uuid);
+CREATE TABLE artifacts (
+    run_uuid TEXT NOT NULL, node_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
+    seq INTEGER NOT NULL, PRIMARY KEY (run_uuid, node_id, name)) WITHOUT ROWID;
+CREATE TABLE run_counts (
+    scope TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)) WITHOUT ROWID;
+CREATE TRIGGER runs_inserted AFTER INSERT ON runs BEGIN
+    INSERT OR IGNORE INTO run_counts VALUES
+        ('all', '', 0), ('experiment', NEW.experiment_id, 0), ('namespace', NEW.namespace, 0);
+    UPDATE run_counts SET n = n + 1 WHERE (scope = 'all' AND key = '')
+        OR (scope = 'experiment' AND key = NEW.experiment_id)
+        OR (scope = 'namespace' AND key = NEW.namespace);
+END;
+CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN
+    UPDATE run_counts SET n = n - 1 WHERE (scope = 'all' AND key = '')
+        OR (scope = 'experiment' AND key = OLD.experiment_id)
+        OR (scope = 'namespace' AND key = OLD.namespace);
+    DELETE FROM run_references WHERE run_uuid = OLD.uuid;
+    DELETE FROM metrics WHERE run_uuid = OLD.uuid;
+    DELETE FROM run_sort_metrics WHERE run_uuid = OLD.uuid;
+    DELETE FROM artifacts WHERE run_uuid = OLD.uuid;
+END;
+"""
+
+RUN_FIELDS = (
+    "uuid",
+    "name",
+    "description",
+    "storage_state",
+    "status",
+    "created_at",
+    "scheduled_at",
+    "finished_at",
+    "experiment_id",
+    "namespace",
+    "service_account",
+    "error",
+    "k8s_name",
+    "pipeline_id",
+    "pipeline_name",
+    "workflow_manifest_id",
+    "pipeline_manifest_id",
+    "parameters",
+    "refs",
+    "terminated",
+    "track",
+    "step",
+    "track_start",
+    "next_step_at",
+)
+_RUN_SELECT = ", ".join(f"r.{name}" for name in RUN_FIELDS)
+_RUN_INSERT = (
+    f"INSERT INTO runs ({', '.join(RUN_FIELDS)}) VALUES ({', '.join('?' * len(RUN_FIELDS))})"
+)
+
+_MANIFEST_CACHE_SIZE = 512
+_COUNT_CACHE_SIZE = 256
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used (for example, a different schema version)."""
+
+
+class Store:
+    """The emulator's database. See the module docstring for the locking contract."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self._connection = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=30.0
+        )
+        self._connection.row_factory = sqlite3.Row
+        self._depth = 0
+        self._generation = 0
+        self._count_cache: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        self._manifest_cache: OrderedDict[int, str] = OrderedDict()
+        self._manifest_ids: dict[str, int] = {}
+        try:
+            self._open()
+        except Exception:
+            self._connection.close()
+            raise
+
+    def _open(self) -> None:
+        execute = self._connection.execute
+        if self.path != ":memory:":
+            execute("PRAGMA journal_mode=WAL")
+            execute("PRAGMA synchronous=NORMAL")
+        version = execute("PRAGMA user_version").fetchone()[0]
+        has_tables = execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if version == 0 and not has_tables:
+            self._connection.executescript(
+                f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
+            )
+        elif version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} is not an emulator database of schema version {SCHEMA_VERSION}"
+            )
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self.lock:
+            self._connection.close()
+
+    # ------------------------------------------------------------------------------------
+    # Locking and transactions
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Hold the store for a read-only operation."""
+        with self.lock:
+            yield
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the store and run the body in one transaction, committed before returning."""
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._connection.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self._connection.execute("ROLLBACK")
+                self._changed()
+                raise
+            self._depth = 0
+            self._connection.execute("COMMIT")
+            self._changed()
+
+    def _changed(self) -> None:
+        self._generation += 1
+        self._count_cache.clear()
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._connection.execute(sql, params)
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._connection.execute(sql, params).fetchone()
+        return row
+
+    # ------------------------------------------------------------------------------------
+    # Settings, experiments, jobs, pipelines
+
+    def setting(self, key: str) -> str | None:
+        """A stored setting, or None."""
+        row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting."""
+        self._execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+
+    def add_experiment(
+        self, uuid: str, name: str, description: str, namespace: str, created_at: int
+    ) -> None:
+        """Store an experiment; raises sqlite3.IntegrityError if the id is taken."""
+        self._execute(
+            "INSERT INTO experiments VALUES (?, ?, ?, ?, ?)",
+            (uuid, name, description, namespace, created_at),
+        )
+
+    def experiment(self, uuid: str) -> sqlite3.Row | None:
+        """The experiment with this id, or None."""
+        return self._one("SELECT * FROM experiments WHERE uuid = ?", (uuid,))
+
+    def add_job(self, uuid: str, name: str, created_at: int) -> None:
+        """Store a job (a recurring run) so that JOB references resolve."""
+        self._execute("INSERT INTO jobs VALUES (?, ?, ?)", (uuid, name, created_at))
+
+    def job(self, uuid: str) -> sqlite3.Row | None:
+        """The job with this id, or None."""
+        return self._one("SELECT * FROM jobs WHERE uuid = ?", (uuid,))
+
+    def add_pipeline(self, uuid: str, name: str, description: str, created_at: int) -> None:
+        """Store a pipeline; its default version is set by ``set_default_version``."""
+        self._execute(
+            "INSERT INTO pipelines VALUES (?, ?, ?, ?, '')", (uuid, name, description, created_at)
+        )
+
+    def set_default_version(self, pipeline_id: str, version_id: str) -> None:
+        """Make ``version_id`` the pipeline's default version."""
+        self._execute(
+            "UPDATE pipelines SET default_version_id = ? WHERE uuid = ?", (version_id, pipeline_id)
+        )
+
+    def pipeline(self, uuid: str) -> sqlite3.Row | None:
+        """The pipeline with this id, or None."""
+        return self._one("SELECT * FROM pipelines WHERE uuid = ?", (uuid,))
+
+    def add_pipeline_version(
+        self, uuid: str, pipeline_id: str, name: str, created_at: int, manifest: str
+    ) -> None:
+        """Store a pipeline version with its workflow manifest."""
+        self._execute(
+            "INSERT INTO pipeline_versions VALUES (?, ?, ?, ?, ?)",
+            (uuid, pipeline_id, name, created_at, self.intern_manifest(manifest)),
+        )
+
+    def pipeline_version(self, uuid: str) -> sqlite3.Row | None:
+        """The pipeline version with this id, or None."""
+        return self._one("SELECT * FROM pipeline_versions WHERE uuid = ?", (uuid,))
+
+    # ------------------------------------------------------------------------------------
+    # Manifests
+
+    def intern_manifest(self, text: str) -> int:
+        """The id of a stored manifest with this text, storing it on first use."""
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        known = self._manifest_ids.get(digest)
+        if known is not None:
+            return known
+        row = self._one("SELECT id FROM manifests WHERE digest = ?", (digest,))
+        if row is None:
+            quoted = _quote(text)
+            cursor = self._execute(
+                "INSERT INTO manifests (digest, text, quoted) VALUES (?, ?, ?)",
+                (digest, text, quoted),
+            )
+            manifest_id = int(cursor.lastrowid or 0)
+        else:
+            manifest_id = int(row[0])
+        if len(self._manifest_ids) < 4096:
+            self._manifest_ids[digest] = manifest_id
+        return manifest_id
+
+    def manifest_text(self, manifest_id: int) -> str:
+        """The text of a stored manifest."""
+        row = self._one("SELECT text FROM manifests WHERE id = ?", (manifest_id,))
+        return "" if row is None else str(row[0])
+
+    def manifest_quoted(self, manifest_id: int) -> str:
+        """The manifest as a JSON string literal, ready to embed in a response."""
+        cached = self._manifest_cache.get(manifest_id)
+        if cached is not None:
+            self._manifest_cache.move_to_end(manifest_id)
+            return cached
+        row = self._one("SELECT quoted FROM manifests WHERE id = ?", (manifest_id,))
+        quoted = '""' if row is None else str(row[0])
+        self._manifest_cache[manifest_id] = quoted
+        if len(self._manifest_cache) > _MANIFEST_CACHE_SIZE:
+            self._manifest_cache.popitem(last=False)
+        return quoted
+
+    # ------------------------------------------------------------------------------------
+    # Runs
+
+    def insert_runs(
+        self,
+        runs: Iterable[Sequence[Any]],
+        references: Iterable[tuple[str, str, str]] = (),
+    ) -> None:
+        """Insert runs (tuples in RUN_FIELDS order) and their (run, type, id) references."""
+        self._connection.executemany(_RUN_INSERT, runs)
+        self._connection.executemany("INSERT INTO run_references VALUES (?, ?, ?)", references)
+
+    def run(self, uuid: str) -> sqlite3.Row | None:
+        """The run with this id, or None."""
+        return self._one(f"SELECT {_RUN_SELECT} FROM runs r WHERE r.uuid = ?", (uuid,))
+
+    def update_run(self, uuid: str, **fields: Any) -> int:
+        """Set the given columns of a run; returns the number of rows changed."""
+        assignments = ", ".join(f"{name} = ?" for name in fields if name in RUN_FIELDS)
+        if len(fields) != assignments.count("?"):
+            raise ValueError(f"unknown run fields: {sorted(set(fields) - set(RUN_FIELDS))}")
+        cursor = self._execute(
+            f"UPDATE runs SET {assignments} WHERE uuid = ?", (*fields.values(), uuid)
+        )
+        return int(cursor.rowcount)
+
+    def terminate_run(self, uuid: str, **fields: Any) -> bool:
+        """Mark a run Terminating if its status is Running, Pending or empty."""
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        cursor = self._execute(
+            f"UPDATE runs SET status = 'Terminating', {assignments} "
+            "WHERE uuid = ? AND status IN ('Running', 'Pending', '')",
+            (*fields.values(), uuid),
+        )
+        return cursor.rowcount == 1
+
+    def delete_run(self, uuid: str) -> bool:
+        """Delete a run with its metrics, references and artifacts."""
+        return self._execute("DELETE FROM runs WHERE uuid = ?", (uuid,)).rowcount == 1
+
+    def due_runs(self, now: float) -> list[sqlite3.Row]:
+        """Runs whose next lifecycle step is due at ``now``."""
+        return list(
+            self._execute(
+                "SELECT uuid, track, step, track_start, next_step_at FROM runs "
+                "WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at",
+                (now,),
+            )
+        )
+
+    def next_due(self) -> float | None:
+        """When the earliest pending lifecycle step is due, or None."""
+        row = self._one("SELECT min(next_step_at) FROM runs WHERE next_step_at IS NOT NULL")
+        return None if row is None or row[0] is None else float(row[0])
+
+    def run_count(self) -> int:
+        """The number of stored runs."""
+        row = self._one("SELECT n FROM run_counts WHERE scope = 'all' AND key = ''")
+        return 0 if row is None else int(row[0])
+
+    # ------------------------------------------------------------------------------------
+    # Listing
+
+    def list_runs(
+        self, options: ListOptions, reference: ReferenceKey | None
+    ) -> tuple[list[sqlite3.Row], int]:
+        """Up to page_size + 1 runs of the page, each with a ``sort_value``, and the total."""
+        clauses, params = conditions(options.filter, reference)
+        limit = options.page_size + 1
+        sort = options.sort
+        if sort.column is not None:
+            rows = self._column_page(sort.column.sql, options, clauses, params, limit)
+        else:
+            rows = []
+            if not sort.desc and options.cursor is None:  # runs without the metric come first
+                rows += self._unmetered_page(sort.metric, clauses, params, limit, desc=False)
+            if len(rows) < limit:
+                rows += self._metric_page(options, clauses, params, limit - len(rows))
+            if sort.desc and len(rows) < limit:
+                remaining = limit - len(rows)
+                rows += self._unmetered_page(sort.metric, clauses, params, remaining, desc=True)
+        return rows, self._count(options, reference, clauses, params)
+
+    def _column_page(
+        self, column: str, options: ListOptions, clauses: list[str], params: list[Any], limit: int
+    ) -> list[sqlite3.Row]:
+        desc = options.sort.desc
+        where = list(clauses)
+        values = list(params)
+        if options.cursor is not None:
+            where.append(f"(r.{column}, r.uuid) {'<=' if desc else '>='} (?, ?)")
+            values += [options.cursor.sort_value, options.cursor.key]
+        direction = "DESC" if desc else "ASC"
+        sql = (
+            f"SELECT {_RUN_SELECT}, r.{column} AS sort_value FROM runs r {_where(where)} "
+            f"ORDER BY r.{column} {direction}, r.uuid {direction} LIMIT ?"
+        )
+        return list(self._execute(sql, [*values, limit]))
+
+    def _metric_page(
+        self, options: ListOptions, clauses: list[str], params: list[Any], limit: int
+    ) -> list[sqlite3.Row]:
+        desc = options.sort.desc
+        where = ["s.name = ?", *clauses]
+        values: list[Any] = [options.sort.metric, *params]
+        if options.cursor is not None:
+            where.append(f"(s.value, s.run_uuid) {'<=' if desc else '>='} (?, ?)")
+            values += [options.cursor.sort_value, options.cursor.key]
+        direction = "DESC" if desc else "ASC"
+        sql = (
+            f"SELECT {_RUN_SELECT}, s.value AS sort_value FROM run_sort_metrics s "
+            f"JOIN runs r ON r.uuid = s.run_uuid {_where(where)} "
+            f"ORDER BY s.value {direction}, s.run_uuid {direction} LIMIT ?"
+        )
+        return list(self._execute(sql, [*values, limit]))
+
+    def _unmetered_page(
+        self, metric: str, clauses: list[str], params: list[Any], limit: int, *, desc: bool
+    ) -> list[sqlite3.Row]:
+        where = [
+            "NOT EXISTS (SELECT 1 FROM run_sort_metrics s "
+            "WHERE s.run_uuid = r.uuid AND s.name = ?)",
+            *clauses,
+        ]
+        direction = "DESC" if desc else "ASC"
+        sql = (
+            f"SELECT {_RUN_SELECT}, NULL AS sort_value FROM runs r {_where(where)} "
+            f"ORDER BY r.uuid {direction} LIMIT ?"
+        )
+        return list(self._execute(sql, [metric, *params, limit]))
+
+    def _count(
+        self,
+        options: ListOptions,
+        reference: ReferenceKey | None,
+        clauses: list[str],
+        params: list[Any],
+    ) -> int:
+        if is_unfiltered(options.filter, reference):
+            scope, key = (
+                ("all", "") if reference is None else (reference.type.lower(), reference.id)
+            )
+            row = self._one("SELECT n FROM run_counts WHERE scope = ? AND key = ?", (scope, key))
+            return 0 if row is None else int(row[0])
+        cache_key = (tuple(clauses), tuple(params))
+        cached = self._count_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row = self._one(f"SELECT count(*) FROM runs r {_where(clauses)}", params)
+        count = 0 if row is None else int(row[0])
+        self._count_cache[cache_key] = count
+        if len(self._count_cache) > _COUNT_CACHE_SIZE:
+            self._count_cache.popitem(last=False)
+        return count
+
+    # ------------------------------------------------------------------------------------
+    # Metrics and artifacts
+
+    def add_metric(
+        self, run_uuid: str, node_id: str, name: str, value: float, metric_format: str
+    ) -> bool:
+        """Store a metric unless (run, node, name) was reported before; True if stored."""
+        cursor = self._execute(
+            "INSERT OR IGNORE INTO metrics (run_uuid, node_id, name, number_value, format) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (run_uuid, node_id, name, value, metric_format),
+        )
+        if cursor.rowcount != 1:
+            return False
+        self._execute(
+            "INSERT OR IGNORE INTO run_sort_metrics VALUES (?, ?, ?)", (run_uuid, name, value)
+        )
+        return True
+
+    def add_metrics(self, metrics: Iterable[tuple[str, str, str, float, str]]) -> None:
+        """Bulk-store (run, node, name, value, format) metrics, first report winning."""
+        rows = list(metrics)
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO metrics (run_uuid, node_id, name, number_value, format) "
+            "VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO run_sort_metrics VALUES (?, ?, ?)",
+            [(run, name, value) for run, _, name, value, _ in rows],
+        )
+
+    def metrics_of(self, run_uuids: Sequence[str]) -> dict[str, list[sqlite3.Row]]:
+        """Metrics of the given runs, in the order they were reported."""
+        result: dict[str, list[sqlite3.Row]] = {}
+        for start in range(0, len(run_uuids), 500):
+            chunk = run_uuids[start : start + 500]
+            rows = self._execute(
+                "SELECT run_uuid, name, node_id, number_value, format FROM metrics "
+                f"WHERE run_uuid IN ({', '.join('?' * len(chunk))}) ORDER BY seq",
+                chunk,
+            )
+            for row in rows:
+                result.setdefault(row[0], []).append(row)
+        return result
+
+    def put_artifact(self, run_uuid: str, node_id: str, name: str, data: bytes) -> None:
+        """Store (or replace) an artifact of a run's node."""
+        self._execute(
+            "INSERT OR REPLACE INTO artifacts VALUES (?, ?, ?, ?, "
+            "(SELECT coalesce(max(seq), 0) + 1 FROM artifacts WHERE run_uuid = ?))",
+            (run_uuid, node_id, name, data, run_uuid),
+        )
+
+    def artifact(self, run_uuid: str, node_id: str, name: str) -> bytes | None:
+        """The bytes of an artifact, or None."""
+        row = self._one(
+            "SELECT data FROM artifacts WHERE run_uuid = ? AND node_id = ? AND name = ?",
+            (run_uuid, node_id, name),
+        )
+        return None if row is None else bytes(row[0])
+
+    def artifact_names(self, run_uuid: str) -> list[tuple[str, str]]:
+        """(node_id, name) of every artifact of a run, in the order they were attached."""
+        rows = self._execute(
+            "SELECT node_id, name FROM artifacts WHERE run_uuid = ? ORDER BY seq", (run_uuid,)
+        )
+        return [(str(row[0]), str(row[1])) for row in rows]
+
+
+def _where(clauses: Sequence[str]) -> str:
+    return "WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

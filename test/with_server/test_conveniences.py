@@ -11,17 +11,43 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
 from loopback import LoopbackServer, Reply
 
-from kfp_server_api import ApiClient, ApiReadArtifactResponse, Configuration, RunServiceApi
-from kfp_server_api.artifacts import artifact_bytes, extract
-from kfp_server_api.filters import Filter, Long, RunKey, contains, eq, in_, ne
+from kfp_server_api import (
+    ApiClient,
+    ApiListRunsResponse,
+    ApiReadArtifactResponse,
+    ApiValueError,
+    BadRequestException,
+    Configuration,
+    RunServiceApi,
+)
+from kfp_server_api.artifacts import ArtifactArchive, ArtifactError, artifact_bytes, extract
+from kfp_server_api.emulator import Emulator, RunSeed
+from kfp_server_api.filters import (
+    Filter,
+    Long,
+    Op,
+    Predicate,
+    RunKey,
+    ValueKind,
+    contains,
+    eq,
+    gt,
+    gte,
+    in_,
+    lt,
+    lte,
+    ne,
+)
 from kfp_server_api.pagination import PaginationError, iter_pages, paginate
 
 
@@ -141,3 +167,312 @@ def test_read_artifact_response_decodes_and_extracts(
     assert extract(response, tmp_path) == [tmp_path / "mlpipeline-metrics.json"]
     assert (tmp_path / "mlpipeline-metrics.json").read_bytes() == b'{"metrics":[]}'
     assert artifact_bytes(empty) == b""
+
+
+# --- against the emulator ----------------------------------------------------------------------
+
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+T0_SECONDS = int(T0.timestamp())
+
+
+def _at(seconds: int) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+# name, status, created_at offset, scheduled_at offset (None: not scheduled), description, archived
+STORED_RUNS = [
+    ("alpha", "Succeeded", 0, None, "nightly build", False),
+    ("beta", "Failed", 10, 15, "nightly test", False),
+    ("gamma", "Running", 20, None, "adhoc", True),
+    ("delta", "Succeeded", 30, 35, "", False),
+    ("epsilon", "Pending", 40, None, "weekly build", False),
+]
+ALL_NAMES = {name for name, *_ in STORED_RUNS}
+
+
+@pytest.fixture(scope="module")
+def filter_server() -> Iterator[Emulator]:
+    with Emulator(lifecycle="manual") as server:
+        server.seed_runs(
+            RunSeed(
+                name=name,
+                status=status,
+                created_at=_at(created),
+                scheduled_at=None if scheduled is None else _at(scheduled),
+                description=description,
+                archived=archived,
+            )
+            for name, status, created, scheduled, description, archived in STORED_RUNS
+        )
+        yield server
+
+
+@pytest.fixture
+def filter_api(filter_server: Emulator) -> Iterator[RunServiceApi]:
+    with ApiClient(Configuration(host=filter_server.url)) as client:
+        yield RunServiceApi(client)
+
+
+# (filter, names of the stored runs it must select): every op, every value kind.
+FILTER_CASES = [
+    # string_value, every op
+    (eq(RunKey.STATUS, "Succeeded"), {"alpha", "delta"}),
+    (ne(RunKey.STATUS, "Succeeded"), {"beta", "gamma", "epsilon"}),
+    (gt(RunKey.NAME, "delta"), {"epsilon", "gamma"}),
+    (gte(RunKey.NAME, "delta"), {"delta", "epsilon", "gamma"}),
+    (lt(RunKey.NAME, "beta"), {"alpha"}),
+    (lte(RunKey.NAME, "beta"), {"alpha", "beta"}),
+    (contains(RunKey.DESCRIPTION, "nightly"), {"alpha", "beta"}),
+    (contains(RunKey.NAME, "lph"), {"alpha"}),
+    (eq(RunKey.DESCRIPTION, ""), {"delta"}),
+    (eq(RunKey.STORAGE_STATE, "STORAGESTATE_ARCHIVED"), {"gamma"}),
+    (ne(RunKey.STORAGE_STATE, "STORAGESTATE_ARCHIVED"), ALL_NAMES - {"gamma"}),
+    # string_values
+    (in_(RunKey.NAME, ["alpha", "gamma", "zeta"]), {"alpha", "gamma"}),
+    (in_(RunKey.STATUS, {"Failed", "Pending"}), {"beta", "epsilon"}),
+    (in_(RunKey.NAME, []), set()),
+    # timestamp_value, every scalar op, aware, naive and text forms
+    (gt(RunKey.CREATED_AT, _at(20)), {"delta", "epsilon"}),
+    (gte(RunKey.CREATED_AT, _at(20)), {"gamma", "delta", "epsilon"}),
+    (lt(RunKey.CREATED_AT, _at(10)), {"alpha"}),
+    (lte(RunKey.CREATED_AT, _at(10).replace(tzinfo=None)), {"alpha", "beta"}),
+    (eq(RunKey.CREATED_AT, _at(30).astimezone(timezone(timedelta(hours=-5)))), {"delta"}),
+    (ne(RunKey.CREATED_AT, _at(30)), ALL_NAMES - {"delta"}),
+    (gt(RunKey.SCHEDULED_AT, _at(0)), {"beta", "delta"}),
+    (lt(RunKey.CREATED_AT, "2024-01-01T00:00:05+00:00", kind=ValueKind.TIMESTAMP), {"alpha"}),
+    # int_value and long_value compare with the stored Unix seconds
+    (gt(RunKey.CREATED_AT, T0_SECONDS + 20), {"delta", "epsilon"}),
+    (eq(RunKey.CREATED_AT, Long(T0_SECONDS + 10)), {"beta"}),
+    (lte(RunKey.SCHEDULED_AT, T0_SECONDS + 15, kind=ValueKind.LONG), ALL_NAMES - {"delta"}),
+    # int_values and long_values
+    (in_(RunKey.CREATED_AT, [T0_SECONDS, T0_SECONDS + 30]), {"alpha", "delta"}),
+    (in_(RunKey.CREATED_AT, [Long(T0_SECONDS + 10)]), {"beta"}),
+    (in_(RunKey.SCHEDULED_AT, [], kind=ValueKind.LONGS), set()),
+    # several predicates are AND-ed
+    (
+        Filter.where(eq(RunKey.STATUS, "Succeeded"), gt(RunKey.CREATED_AT, _at(0))),
+        {"delta"},
+    ),
+]
+
+
+def _as_filter(case: Predicate | Filter) -> Filter:
+    return case if isinstance(case, Filter) else Filter.where(case)
+
+
+@pytest.mark.parametrize(("case", "expected"), FILTER_CASES, ids=lambda c: str(c)[:80])
+@pytest.mark.parametrize("form", ["text", "object"])
+def test_the_emulator_selects_what_the_filter_says(
+    filter_api: RunServiceApi, case: Predicate | Filter, expected: set[str], form: str
+) -> None:
+    f = _as_filter(case)
+    argument: str | Filter = str(f) if form == "text" else f
+
+    page = filter_api.list_runs(filter=argument, page_size=100)
+
+    assert {run.name for run in page.runs or []} == expected
+    assert (page.total_size or 0) == len(expected)
+
+
+def test_every_op_and_value_kind_is_exercised_against_the_emulator() -> None:
+    used = [p for case, _ in FILTER_CASES for p in _as_filter(case)]
+    assert {p.op for p in used} == set(Op)
+    assert {p.kind for p in used} == set(ValueKind)
+
+
+# The emulator writes a timestamp predicate into its page token as a number and then refuses
+# that token (400 "Invalid package token."), so a walk with a timestamp filter stops at page 2.
+# These cases are expected to fail until the emulator writes RFC 3339 text there, as jsonpb does.
+_TOKEN_DROPS_TIMESTAMPS = pytest.mark.xfail(
+    strict=True,
+    raises=BadRequestException,
+    reason="emulator page tokens cannot carry a timestamp_value predicate",
+)
+_LOWER_BOUNDS = [
+    pytest.param(_at(0), marks=_TOKEN_DROPS_TIMESTAMPS, id="timestamp"),
+    pytest.param(T0_SECONDS, id="int"),
+    pytest.param(Long(T0_SECONDS), id="long"),
+]
+
+
+@pytest.mark.parametrize("page_size", [1, 2])
+@pytest.mark.parametrize("since", _LOWER_BOUNDS)
+def test_a_filtered_walk_keeps_its_filter_across_pages(
+    filter_api: RunServiceApi, page_size: int, since: datetime | int | Long
+) -> None:
+    f = Filter.where(ne(RunKey.STATUS, "Failed"), gte(RunKey.CREATED_AT, since))
+
+    names = [
+        run.name
+        for run in paginate(
+            filter_api.list_runs, page_size=page_size, filter=f, sort_by="created_at desc"
+        )
+    ]
+
+    assert names == ["epsilon", "delta", "gamma", "alpha"]
+
+
+# Filters the builder refuses to make, sent as raw JSON: the emulator refuses them too.
+REFUSED_BY_BOTH = [
+    '{"predicates":[{"key":"name","op":"IN","string_value":"alpha"}]}',
+    '{"predicates":[{"key":"name","op":"EQUALS","string_values":{"values":["alpha"]}}]}',
+    '{"predicates":[{"key":"name","op":"IS_SUBSTRING","int_value":1}]}',
+    '{"predicates":[{"key":"name","op":"UNKNOWN","string_value":"alpha"}]}',
+    '{"predicates":[{"key":"name","op":"EQUALS"}]}',
+    '{"predicates":[{"key":"name","op":"EQUALS","string_value":"a","foo":1}]}',
+    '{"predicates":[{"key":"created_at","op":"LESS_THAN","timestamp_value":"yesterday"}]}',
+    '{"predicates":[{"key":"name","op":"EQUALS","int_value":"ten"}]}',
+]
+
+
+@pytest.mark.parametrize("text", REFUSED_BY_BOTH)
+def test_what_the_builder_refuses_the_emulator_refuses(
+    filter_api: RunServiceApi, text: str
+) -> None:
+    with pytest.raises(ApiValueError):
+        Filter.from_json(text)
+    with pytest.raises(BadRequestException):
+        filter_api.list_runs(filter=text)
+
+
+def test_an_unknown_key_is_left_to_the_server(filter_api: RunServiceApi) -> None:
+    f = Filter.where(eq("finished_at", "x"))
+
+    with pytest.raises(BadRequestException, match="unrecognized field"):
+        filter_api.list_runs(filter=f)
+
+
+PAGED_RUNS = 301
+
+
+@pytest.fixture(scope="module")
+def paging_server() -> Iterator[tuple[Emulator, list[str]]]:
+    with Emulator(lifecycle="manual") as server:
+        ids = server.seed_runs(
+            RunSeed(name=f"run-{number:03d}", created_at=_at(number))
+            for number in range(PAGED_RUNS)
+        )
+        yield server, ids
+
+
+@pytest.fixture
+def paging_api(paging_server: tuple[Emulator, list[str]]) -> Iterator[RunServiceApi]:
+    with ApiClient(Configuration(host=paging_server[0].url)) as client:
+        yield RunServiceApi(client)
+
+
+class CountingCalls:
+    """Wraps a list method and counts the requests made through it."""
+
+    def __init__(self, method: Callable[..., ApiListRunsResponse]) -> None:
+        self.method = method
+        self.calls = 0
+
+    def __call__(self, **kwargs: object) -> ApiListRunsResponse:
+        self.calls += 1
+        return self.method(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("page_size", "requests"),
+    [(1, 301), (7, 43), (100, 4), (200, 2), (300, 2), (None, 16)],  # 300 is clamped to 200
+)
+def test_paginate_yields_every_run_once_in_order(
+    paging_server: tuple[Emulator, list[str]],
+    paging_api: RunServiceApi,
+    page_size: int | None,
+    requests: int,
+) -> None:
+    list_runs = CountingCalls(paging_api.list_runs)
+
+    ids = [run.id for run in paginate(list_runs, page_size=page_size)]
+
+    assert ids == paging_server[1]
+    assert list_runs.calls == requests
+
+
+def test_pages_report_the_total_and_sorting_holds_across_them(
+    paging_server: tuple[Emulator, list[str]], paging_api: RunServiceApi
+) -> None:
+    pages = list(iter_pages(paging_api.list_runs, page_size=64, sort_by="name desc"))
+
+    assert [len(page.runs or []) for page in pages] == [64, 64, 64, 64, 45]
+    assert {page.total_size for page in pages} == {PAGED_RUNS}
+    names = [run.name for page in pages for run in page.runs or []]
+    assert names == [f"run-{number:03d}" for number in reversed(range(PAGED_RUNS))]
+
+
+def test_max_items_stops_without_fetching_more(
+    paging_server: tuple[Emulator, list[str]], paging_api: RunServiceApi
+) -> None:
+    list_runs = CountingCalls(paging_api.list_runs)
+
+    ids = [run.id for run in paginate(list_runs, page_size=50, max_items=120)]
+
+    assert ids == paging_server[1][:120]
+    assert list_runs.calls == 3
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        pytest.param(_at(100), marks=_TOKEN_DROPS_TIMESTAMPS, id="timestamp"),
+        pytest.param(T0_SECONDS + 100, id="int"),
+    ],
+)
+def test_a_filtered_sorted_walk_over_many_pages(
+    paging_api: RunServiceApi, since: datetime | int
+) -> None:
+    f = Filter.where(gte(RunKey.CREATED_AT, since), lt(RunKey.CREATED_AT, T0_SECONDS + 250))
+
+    names = [
+        run.name
+        for run in paginate(paging_api.list_runs, page_size=13, filter=f, sort_by="created_at desc")
+    ]
+
+    assert names == [f"run-{number:03d}" for number in reversed(range(100, 250))]
+
+
+def test_read_artifact_then_list_read_and_extract(
+    filter_server: Emulator, filter_api: RunServiceApi, tmp_path: Path
+) -> None:
+    (run_id,) = filter_server.seed_runs([RunSeed(name="with-artifacts")])
+    files = {"mlpipeline-metrics.json": b'{"metrics":[]}', "data/part-0.csv": b"a,b\n1,2\n"}
+    stored = filter_server.attach_artifact(run_id, "node-1", "mlpipeline-metrics", files=files)
+
+    response = filter_api.read_artifact(run_id, "node-1", "mlpipeline-metrics")
+
+    assert artifact_bytes(response) == stored
+    archive = ArtifactArchive(response)
+    assert archive.list_files() == list(files)
+    assert archive.read_file("data/part-0.csv") == b"a,b\n1,2\n"
+    written = archive.extract(tmp_path)
+    assert {path.relative_to(tmp_path).as_posix(): path.read_bytes() for path in written} == files
+
+
+def test_an_artifact_stored_without_archive_comes_back_as_is(
+    filter_server: Emulator, filter_api: RunServiceApi
+) -> None:
+    (run_id,) = filter_server.seed_runs([RunSeed(name="raw-artifact")])
+    filter_server.attach_artifact(run_id, "node-1", "plain", b"just text")
+
+    response = filter_api.read_artifact(run_id, "node-1", "plain")
+
+    assert artifact_bytes(response) == b"just text"
+    with pytest.raises(ArtifactError, match="neither gzip nor tar"):
+        ArtifactArchive(response)
+
+
+def test_a_hostile_artifact_is_not_extracted(
+    filter_server: Emulator, filter_api: RunServiceApi, tmp_path: Path
+) -> None:
+    (run_id,) = filter_server.seed_runs([RunSeed(name="hostile-artifact")])
+    hostile = _tar_gz({"ok.txt": b"ok", "../../escape.txt": b"gotcha"})
+    filter_server.attach_artifact(run_id, "node-1", "evil", hostile)
+    target = tmp_path / "out"
+
+    response = filter_api.read_artifact(run_id, "node-1", "evil")
+
+    with pytest.raises(ArtifactError, match=re.escape("'../../escape.txt' contains '..'")):
+        extract(response, target)
+    assert list(tmp_path.rglob("*")) == []

@@ -209,6 +209,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such run (multi-user deployments; single-user servers
+                do not check).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("dict[str, Any]", self.archive_run_with_http_info(id, **kwargs))
@@ -234,6 +239,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The created run and its pipeline runtime.
+
+        Raises:
+            BadRequestException: the run is invalid (no name, no pipeline or manifest,
+                both a pipeline and a manifest, malformed manifest...).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("ApiRunDetail", self.create_run_with_http_info(body, **kwargs))
@@ -256,6 +266,10 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such run.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("dict[str, Any]", self.delete_run_with_http_info(id, **kwargs))
@@ -278,6 +292,10 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The run (``.run``) and its pipeline runtime (``.pipeline_runtime``).
+
+        Raises:
+            NotFoundException: no such run.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("ApiRunDetail", self.get_run_with_http_info(run_id, **kwargs))
@@ -309,6 +327,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The page: ``runs``, ``total_size`` and ``next_page_token`` (absent on the last page).
+
+        Raises:
+            BadRequestException: invalid page token, page size, sort order, filter or
+                resource reference.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("ApiListRunsResponse", self.list_runs_with_http_info(**kwargs))
@@ -335,6 +358,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The artifact; ``.data`` is the stored object, base64-encoded (often a gzipped tar).
+
+        Raises:
+            NotFoundException: no such run, node or artifact.
+            BadRequestException: the run has no workflow to read from (v2 run).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast(
@@ -368,6 +396,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             One result per metric, in the order sent.
+
+        Raises:
+            NotFoundException: no such run. Invalid or duplicate metrics are not
+                errors: they are reported in the results.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast(
@@ -395,6 +428,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such run.
+            ConflictException: the run is not Failed or Error, or cannot be retried.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("dict[str, Any]", self.retry_run_with_http_info(run_id, **kwargs))
@@ -419,6 +457,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such run.
+            BadRequestException: the run is no longer active.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("dict[str, Any]", self.terminate_run_with_http_info(run_id, **kwargs))
@@ -441,6 +484,11 @@ class RunServiceApi(ServiceApi):
 
         Returns:
             The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such run (multi-user deployments; single-user servers
+                do not check).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return cast("dict[str, Any]", self.unarchive_run_with_http_info(id, **kwargs))

@@ -631,3 +631,20 @@ def test_multipart_form(server: LoopbackServer, configuration: Configuration) ->
     assert request.header("Content-Type").startswith("multipart/form-data; boundary=")
     assert b'filename="p.yaml"' in request.body
     assert b"kind: Workflow" in request.body
+
+
+class _Canned:
+    """Any object with ``data`` can be decoded, as with 1.8.5."""
+
+    data = '{"run": {"id": "r-1", "created_at": "2024-03-01T10:00:00Z"}}'
+
+
+def test_deserialize_is_public_and_takes_any_object_with_data(api_client: ApiClient) -> None:
+    detail = api_client.deserialize(_Canned(), "ApiRunDetail")
+    assert detail.run.id == "r-1"
+    assert api_client.deserialize(_Canned(), "object") == {
+        "run": {"id": "r-1", "created_at": "2024-03-01T10:00:00Z"}
+    }
+    with pytest.raises(ApiDecodeError) as caught:
+        api_client.deserialize(_Canned(), "list[ApiRun]")
+    assert caught.value.status is None

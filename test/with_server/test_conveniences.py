@@ -13,12 +13,15 @@ import io
 import json
 import re
 import tarfile
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
@@ -207,7 +210,7 @@ def filter_server() -> Iterator[Emulator]:
         yield server
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def filter_api(filter_server: Emulator) -> Iterator[RunServiceApi]:
     with ApiClient(Configuration(host=filter_server.url)) as client:
         yield RunServiceApi(client)
@@ -355,7 +358,7 @@ def paging_server() -> Iterator[tuple[Emulator, list[str]]]:
         yield server, ids
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def paging_api(paging_server: tuple[Emulator, list[str]]) -> Iterator[RunServiceApi]:
     with ApiClient(Configuration(host=paging_server[0].url)) as client:
         yield RunServiceApi(client)
@@ -433,14 +436,27 @@ def test_a_filtered_sorted_walk_over_many_pages(
     assert names == [f"run-{number:03d}" for number in reversed(range(100, 250))]
 
 
-def test_read_artifact_then_list_read_and_extract(
-    filter_server: Emulator, filter_api: RunServiceApi, tmp_path: Path
-) -> None:
-    (run_id,) = filter_server.seed_runs([RunSeed(name="with-artifacts")])
-    files = {"mlpipeline-metrics.json": b'{"metrics":[]}', "data/part-0.csv": b"a,b\n1,2\n"}
-    stored = filter_server.attach_artifact(run_id, "node-1", "mlpipeline-metrics", files=files)
+@pytest.fixture(scope="module")
+def scratch_server() -> Iterator[Emulator]:
+    """An emulator the tests below add runs to (the others keep their runs fixed)."""
+    with Emulator(lifecycle="manual") as server:
+        yield server
 
-    response = filter_api.read_artifact(run_id, "node-1", "mlpipeline-metrics")
+
+@pytest.fixture(scope="module")
+def scratch_api(scratch_server: Emulator) -> Iterator[RunServiceApi]:
+    with ApiClient(Configuration(host=scratch_server.url)) as client:
+        yield RunServiceApi(client)
+
+
+def test_read_artifact_then_list_read_and_extract(
+    scratch_server: Emulator, scratch_api: RunServiceApi, tmp_path: Path
+) -> None:
+    (run_id,) = scratch_server.seed_runs([RunSeed(name="with-artifacts")])
+    files = {"mlpipeline-metrics.json": b'{"metrics":[]}', "data/part-0.csv": b"a,b\n1,2\n"}
+    stored = scratch_server.attach_artifact(run_id, "node-1", "mlpipeline-metrics", files=files)
+
+    response = scratch_api.read_artifact(run_id, "node-1", "mlpipeline-metrics")
 
     assert artifact_bytes(response) == stored
     archive = ArtifactArchive(response)
@@ -451,12 +467,12 @@ def test_read_artifact_then_list_read_and_extract(
 
 
 def test_an_artifact_stored_without_archive_comes_back_as_is(
-    filter_server: Emulator, filter_api: RunServiceApi
+    scratch_server: Emulator, scratch_api: RunServiceApi
 ) -> None:
-    (run_id,) = filter_server.seed_runs([RunSeed(name="raw-artifact")])
-    filter_server.attach_artifact(run_id, "node-1", "plain", b"just text")
+    (run_id,) = scratch_server.seed_runs([RunSeed(name="raw-artifact")])
+    scratch_server.attach_artifact(run_id, "node-1", "plain", b"just text")
 
-    response = filter_api.read_artifact(run_id, "node-1", "plain")
+    response = scratch_api.read_artifact(run_id, "node-1", "plain")
 
     assert artifact_bytes(response) == b"just text"
     with pytest.raises(ArtifactError, match="neither gzip nor tar"):
@@ -464,15 +480,37 @@ def test_an_artifact_stored_without_archive_comes_back_as_is(
 
 
 def test_a_hostile_artifact_is_not_extracted(
-    filter_server: Emulator, filter_api: RunServiceApi, tmp_path: Path
+    scratch_server: Emulator, scratch_api: RunServiceApi, tmp_path: Path
 ) -> None:
-    (run_id,) = filter_server.seed_runs([RunSeed(name="hostile-artifact")])
+    (run_id,) = scratch_server.seed_runs([RunSeed(name="hostile-artifact")])
     hostile = _tar_gz({"ok.txt": b"ok", "../../escape.txt": b"gotcha"})
-    filter_server.attach_artifact(run_id, "node-1", "evil", hostile)
+    scratch_server.attach_artifact(run_id, "node-1", "evil", hostile)
     target = tmp_path / "out"
 
-    response = filter_api.read_artifact(run_id, "node-1", "evil")
+    response = scratch_api.read_artifact(run_id, "node-1", "evil")
 
     with pytest.raises(ArtifactError, match=re.escape("'../../escape.txt' contains '..'")):
         extract(response, target)
     assert list(tmp_path.rglob("*")) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=24))
+@example(text="a+b %2B 100% %zz")
+@example(text='\\u002b "quoted" \x00 tab\t')
+@example(text="ünïcödé 😀 & = ? #")
+def test_any_string_value_reaches_the_emulator_intact(
+    scratch_server: Emulator, scratch_api: RunServiceApi, text: str
+) -> None:
+    name = f"exact-{uuid.uuid4()}-{text}"
+    (run_id,) = scratch_server.seed_runs([RunSeed(name=name, description=text)])
+
+    exact = scratch_api.list_runs(filter=Filter.where(eq(RunKey.NAME, name)))
+    listed = scratch_api.list_runs(filter=Filter.where(in_(RunKey.NAME, [name, "other"])))
+    by_substring = scratch_api.list_runs(
+        filter=Filter.where(contains(RunKey.NAME, name[:43]), contains(RunKey.DESCRIPTION, text))
+    )
+
+    assert [run.id for run in exact.runs or []] == [run_id]
+    assert [run.id for run in listed.runs or []] == [run_id]
+    assert [run.id for run in by_substring.runs or []] == [run_id]

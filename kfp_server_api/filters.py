@@ -8,7 +8,7 @@ that arrays are wrapped in ``{"values": [...]}``. This module builds it from Pyt
     from kfp_server_api.filters import Filter, RunKey, contains, eq, gt, in_
 
     f = Filter.where(eq(RunKey.STATUS, "Succeeded"), gt(RunKey.CREATED_AT, since))
-    api.list_runs(filter=str(f))      # str(f) == f.to_json()
+    api.list_runs(filter=f)           # or filter=str(f); str(f) == f.to_json()
 
 Every operation, with the JSON it produces::
 
@@ -27,7 +27,8 @@ Every operation, with the JSON it produces::
     in_("code", [Long(1)])             {"key":"code","op":"IN","long_values":{"values":["1"]}}
     contains("name", "nightly")        {"key":"name","op":"IS_SUBSTRING","string_value":"nightly"}
 
-A whole filter is ``{"predicates":[...]}`` with the predicates in the order they were added.
+A whole filter is ``{"predicates":[...]}`` with the predicates in the order they were added;
+``eq(...) & gt(...)`` and ``f.and_(p)`` build filters too.
 
 Value kinds are inferred from the Python value; pass ``kind=ValueKind.X`` to choose one:
 
@@ -240,7 +241,7 @@ class Predicate:
 
 @dataclass(frozen=True, init=False)
 class Filter:
-    """A filter: predicates that must all hold. ``str(f)`` is the JSON for ``filter=``.
+    """A filter: predicates that must all hold. Pass it as ``filter=f``; ``str(f)`` is its JSON.
 
     Empty filters are allowed and falsy; they match everything.
     """

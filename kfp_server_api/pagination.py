@@ -6,7 +6,7 @@ reached. These helpers do that loop::
 
     from kfp_server_api.pagination import iter_pages, paginate
 
-    for run in paginate(api.list_runs, page_size=100, filter=str(f), sort_by="created_at desc"):
+    for run in paginate(api.list_runs, page_size=100, filter=f, sort_by="created_at desc"):
         ...
     for page in iter_pages(api.list_experiments, page_size=50):
         print(page.total_size, len(page.experiments or []))

@@ -1,12 +1,152 @@
-"""Emulator listing benchmark (placeholder until the emulator's seeding API is known)."""
+"""Emulator listing: a page of runs from a large store against the same page from a small one.
+
+Two emulators run in this process, one holding ``large`` runs and one holding ``small`` runs.
+Both are filled through the bulk seeding control API (``Emulator.seed_runs``) with runs shaped
+like those of ``runs_data``: the same manifests, 8 parameters, 3 metrics, an experiment
+reference, and timestamps spread over time. A bare urllib3 pool then asks both for the same kind
+of page over real HTTP, so the ratio shows how listing cost grows with the store:
+
+- the first page in the default order (``created_at`` ascending);
+- a page from the middle of the listing, reached with the ``next_page_token`` of the page
+  before it (keyset paging must not scan what it skips);
+- the first page of a filtered and sorted listing (``status`` EQUALS, sorted by ``name desc``).
+
+This workload exists only for this SDK (1.8.5 has no emulator).
+"""
 
 from __future__ import annotations
 
+import json
+import random
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+import measure
+import runs_data
+import urllib3
 from measure import Measurement
-from workloads import Target
+from workloads import Target, _progress, _sampler
+
+_WALK_PAGE_SIZE = 200  # the server's largest page, to reach the middle in few requests
+_STATUS_FILTER = json.dumps(
+    {"predicates": [{"key": "status", "op": "EQUALS", "string_value": "Succeeded"}]}
+)
+
+
+def _seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
+    """``count`` RunSeeds; manifests are shared (the emulator stores each distinct one once)."""
+    rng = random.Random(runs_data.SEED)
+    templates = runs_data.runs(len(experiments))
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    for index in range(count):
+        template = templates[index % len(templates)]
+        created = start + timedelta(seconds=index * 37 + rng.randint(0, 30))
+        status = rng.choice(("Succeeded",) * 7 + ("Failed", "Error", "Running"))
+        yield emulator_module.RunSeed(
+            name=f"{template['pipeline_spec']['pipeline_name']} run {index:06d}",
+            status=status,
+            description=template.get("description", ""),
+            created_at=created,
+            finished_at=(
+                created + timedelta(seconds=rng.randint(60, 7200)) if status != "Running" else None
+            ),
+            archived=rng.random() < 0.1,
+            experiment_id=experiments[index % len(experiments)],
+            workflow_manifest=template["pipeline_spec"]["workflow_manifest"],
+            parameters={
+                parameter["name"]: parameter["value"]
+                for parameter in template["pipeline_spec"]["parameters"]
+            },
+            metrics={
+                "accuracy-score": round(rng.uniform(0.5, 0.99), 4),
+                "roc-auc": round(rng.uniform(0.5, 1), 6),
+                "training-loss": round(rng.uniform(0.01, 3), 5),
+            },
+            node_id=f"node-{rng.getrandbits(32):010d}",
+        )
+
+
+def _start(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    experiments = [server.add_experiment(f"experiment-{number}") for number in range(4)]
+    server.seed_runs(_seeds(emulator_module, count, experiments))
+    if server.run_count() != count:
+        raise AssertionError(f"seeded {server.run_count()} runs instead of {count}")
+    return str(server.url)
+
+
+def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
+    response = pool.request("GET", f"{url}/apis/v1beta1/runs?{urlencode(query)}")
+    if response.status != 200:
+        raise AssertionError(f"list_runs answered {response.status}: {response.data[:200]!r}")
+    document: dict[str, Any] = json.loads(response.data)
+    return document
+
+
+def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
+    """The page token whose page starts at the middle of the default listing."""
+    skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
+    while skipped + _WALK_PAGE_SIZE <= count // 2:
+        token = _get(pool, url, query)["next_page_token"]
+        query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
+        skipped += _WALK_PAGE_SIZE
+    remainder = count // 2 - skipped
+    if remainder:
+        query["page_size"] = remainder
+        query = {"page_size": 1, "page_token": _get(pool, url, query)["next_page_token"]}
+    return str(query.get("page_token", ""))
+
+
+def _queries(pool: urllib3.PoolManager, url: str, count: int, page_size: int) -> dict[str, Any]:
+    return {
+        "first page": {"page_size": page_size},
+        "middle page": {"page_size": page_size, "page_token": _middle_token(pool, url, count)},
+        "filtered page": {
+            "page_size": page_size,
+            "filter": _STATUS_FILTER,
+            "sort_by": "name desc",
+        },
+    }
 
 
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    raise NotImplementedError
+    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs."""
+    _progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
+    results = []
+    with ExitStack() as stack:
+        few_url = _start(stack, target, small)
+        many_url = _start(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+        few_queries = _queries(pool, few_url, small, page_size)
+        many_queries = _queries(pool, many_url, large, page_size)
+        for label, few_query in few_queries.items():
+            many_query = many_queries[label]
+            for url, query in ((few_url, few_query), (many_url, many_query)):
+                if len(_get(pool, url, query).get("runs", [])) != page_size:
+                    raise AssertionError(f"{label}: the page does not hold {page_size} runs")
+            _progress(f"{target.label}: emulator {label}")
+            subject, baseline = measure.alternate(
+                _sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
+                _sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
+                repeat,
+                warmup=0,  # the calibrating call in _sampler warmed both up
+            )
+            results.append(
+                Measurement(
+                    name=f"emulator {label}",
+                    subject=f"list_runs page of {page_size} from {large:,} runs",
+                    baseline=f"from {small:,} runs",
+                    unit="s",
+                    subject_samples=subject,
+                    baseline_samples=baseline,
+                    params={"small": small, "large": large, "page_size": page_size},
+                )
+            )
+    return results

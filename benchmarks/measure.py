@@ -74,17 +74,17 @@ def time_once(operation: Callable[[], object], number: int = 1) -> float:
     return elapsed / number
 
 
-def peak_memory_once(operation: Callable[[], object]) -> float:
-    """Peak bytes allocated while ``operation`` runs (tracemalloc), its result included."""
+def traced_memory_once(operation: Callable[[], object]) -> tuple[float, float]:
+    """Bytes allocated by ``operation`` (tracemalloc): (peak while it ran, held by its result)."""
     gc.collect()
     tracemalloc.start()
     try:
         result = operation()
-        _current, peak = tracemalloc.get_traced_memory()
+        retained, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     del result
-    return float(peak)
+    return float(peak), float(retained)
 
 
 def alternate(

@@ -195,24 +195,35 @@ def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
 
 
 def memory(target: Target, count: int, repeat: int) -> list[Measurement]:
-    """Peak traced memory of decoding ``count`` runs, against ``json.loads``."""
+    """Memory of decoding ``count`` runs (peak, and held by the result), against ``json.loads``."""
     _progress(f"{target.label}: memory of decoding {count:,} runs")
     with decode_operations(target, count) as operations:
-        subject, baseline = measure.alternate(
-            lambda: measure.peak_memory_once(operations.subject),
-            lambda: measure.peak_memory_once(operations.baseline),
+        samples: dict[str, list[tuple[float, float]]] = {"subject": [], "baseline": []}
+
+        def sampler(side: str, operation: Callable[[], object]) -> Callable[[], float]:
+            def sample() -> float:
+                samples[side].append(measure.traced_memory_once(operation))
+                return samples[side][-1][0]
+
+            return sample
+
+        measure.alternate(
+            sampler("subject", operations.subject),
+            sampler("baseline", operations.baseline),
             repeat,
+            warmup=0,  # decode_operations already decoded once
         )
     return [
         Measurement(
-            name=f"memory {count:,} runs",
-            subject=f"{target.label} ApiClient.deserialize (peak)",
-            baseline="json.loads (peak)",
+            name=f"memory {kind} {count:,} runs",
+            subject=f"{target.label} ApiClient.deserialize",
+            baseline="json.loads",
             unit="B",
-            subject_samples=subject,
-            baseline_samples=baseline,
+            subject_samples=[pair[index] for pair in samples["subject"]],
+            baseline_samples=[pair[index] for pair in samples["baseline"]],
             params=operations.params,
         )
+        for index, kind in enumerate(("peak", "retained"))
     ]
 
 
@@ -242,14 +253,14 @@ _IMPORT_PROBE = """\
 import sys, time
 sys.path[:0] = {entries!r}
 start = time.perf_counter()
-import {module}
+{statement}
 sys.stdout.write(repr(time.perf_counter() - start))
 """
 
 
-def import_seconds(python: str, module: str, path_entries: list[str]) -> float:
-    """Seconds ``import module`` takes in a fresh, isolated (``-I``) interpreter."""
-    code = _IMPORT_PROBE.format(entries=path_entries, module=module)
+def import_seconds(python: str, statement: str, path_entries: list[str]) -> float:
+    """Seconds ``statement`` (an import) takes in a fresh, isolated (``-I``) interpreter."""
+    code = _IMPORT_PROBE.format(entries=path_entries, statement=statement)
     result = subprocess.run(
         [python, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
@@ -257,32 +268,49 @@ def import_seconds(python: str, module: str, path_entries: list[str]) -> float:
 
 
 def import_time(target: Target, repeat: int) -> list[Measurement]:
-    """``import kfp_server_api`` vs ``import urllib3``, each in a fresh interpreter."""
+    """Importing the package, and the names every client uses, vs ``import urllib3``.
+
+    Each sample is a fresh interpreter. Two statements are measured because the package may
+    defer its submodules until first use: ``import kfp_server_api`` alone, and the import a
+    client script starts with, which must load the transport.
+    """
     _progress(f"{target.label}: import in fresh interpreters")
-    subject, baseline = measure.alternate(
-        lambda: import_seconds(target.python, target.module, target.path_entries),
-        lambda: import_seconds(target.python, "urllib3", target.path_entries),
-        repeat,
-        warmup=2,  # the first runs may write .pyc files
-    )
-    return [
-        Measurement(
-            name="import",
-            subject=f"import {target.module}",
-            baseline="import urllib3",
-            unit="s",
-            subject_samples=subject,
-            baseline_samples=baseline,
+    statements = {
+        "import": f"import {target.module}",
+        "import client": f"from {target.module} import ApiClient, Configuration, RunServiceApi",
+    }
+    results = []
+    for name, statement in statements.items():
+        subject, baseline = measure.alternate(
+            lambda statement=statement: import_seconds(
+                target.python, statement, target.path_entries
+            ),
+            lambda: import_seconds(target.python, "import urllib3", target.path_entries),
+            repeat,
+            warmup=2,  # the first runs may write .pyc files
         )
-    ]
+        results.append(
+            Measurement(
+                name=name,
+                subject=statement,
+                baseline="import urllib3",
+                unit="s",
+                subject_samples=subject,
+                baseline_samples=baseline,
+            )
+        )
+    return results
 
 
 def import_breakdown(target: Target, limit: int = 12) -> list[tuple[str, int, int]]:
-    """The slowest modules of ``import kfp_server_api`` per ``-X importtime``.
+    """The slowest modules of a client's first import, per ``-X importtime``.
 
     Returns (module, self microseconds, cumulative microseconds), largest self time first.
     """
-    code = f"import sys; sys.path[:0] = {target.path_entries!r}; import {target.module}"
+    code = (
+        f"import sys; sys.path[:0] = {target.path_entries!r}; "
+        f"from {target.module} import ApiClient, Configuration, RunServiceApi"
+    )
     result = subprocess.run(
         [target.python, "-I", "-X", "importtime", "-c", code],
         capture_output=True,

@@ -118,8 +118,13 @@ class Configuration:
         self.client_side_validation = True
 
     def __repr__(self) -> str:
+        scheme, separator, rest = self.host.rpartition("://")
+        authority, slash, path = rest.partition("/")
+        if "@" in authority:  # user info in the URL is a credential too
+            authority = "***@" + authority.rpartition("@")[2]
+        host = f"{scheme}{separator}{authority}{slash}{path}"
         keys = ", ".join(f"{name!r}: '***'" for name in self.api_key)
-        return f"{type(self).__name__}(host={self.host!r}, api_key={{{keys}}})"
+        return f"{type(self).__name__}(host={host!r}, api_key={{{keys}}})"
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Configuration:
         result = type(self).__new__(type(self))

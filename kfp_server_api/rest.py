@@ -250,7 +250,7 @@ class RESTClientObject:
             options["timeout"] = timeout
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("%s %s", method, url)
+            logger.debug("%s %s", method, _without_secrets(url, keep_query=True))
         try:
             raw = self.pool_manager.urlopen(method, url, **options)
         except (urllib3_errors.HTTPError, http.client.HTTPException, OSError) as error:
@@ -482,14 +482,20 @@ _FAILURE_KINDS: tuple[tuple[Any, type[ApiConnectionError], str], ...] = (
 )
 
 
+def _without_secrets(url: str, *, keep_query: bool) -> str:
+    """``url`` without user info (a credential), and without its query unless asked."""
+    parts = urlsplit(url)
+    text = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    return f"{text}?{parts.query}" if keep_query and parts.query else text
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
 def _connection_error(error: BaseException, method: str, url: str) -> ApiConnectionError:
     """The ApiConnectionError (or ApiTimeoutError) describing a transport failure."""
-    parts = urlsplit(url)
-    target = f"{method} {parts.scheme}://{parts.netloc}{parts.path}"
+    target = f"{method} {_without_secrets(url, keep_query=False)}"
     chain = list(_error_chain(error))
     for matches, exception_class, description in _FAILURE_KINDS:
         culprit = next((item for item in chain if matches(item)), None)

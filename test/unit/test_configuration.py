@@ -260,3 +260,15 @@ def test_default_configuration_is_copied_in_and_out() -> None:
     first, second = Configuration.get_default_copy(), Configuration.get_default_copy()
     assert first.host == second.host == "http://kfp"
     assert first is not second
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"),
+    [
+        ("http://user:pw@kfp:8888/pipeline", "http://***@kfp:8888/pipeline"),
+        ("kfp-user:pw@ml-pipeline:8888", "***@ml-pipeline:8888"),
+        ("https://kfp.example/a@b", "https://kfp.example/a@b"),
+    ],
+)
+def test_repr_hides_user_info_of_the_host(host: str, shown: str) -> None:
+    assert repr(Configuration(host=host)) == f"Configuration(host={shown!r}, api_key={{}})"

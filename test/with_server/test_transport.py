@@ -648,3 +648,16 @@ def test_deserialize_is_public_and_takes_any_object_with_data(api_client: ApiCli
     with pytest.raises(ApiDecodeError) as caught:
         api_client.deserialize(_Canned(), "list[ApiRun]")
     assert caught.value.status is None
+
+
+def test_user_info_of_the_host_stays_out_of_error_reasons(closed_port: int) -> None:
+    client = ApiClient(Configuration(host=f"http://kfp:{TOKEN}@127.0.0.1:{closed_port}"))
+    with client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert TOKEN not in str(caught.value)
+    assert f"GET http://127.0.0.1:{closed_port}{RUN_PATH}" in caught.value.reason
+
+
+def test_unknown_http_method_is_refused(api_client: ApiClient) -> None:
+    with pytest.raises(ApiValueError, match="HTTP method"):
+        api_client.request("BREW", "http://127.0.0.1:1/coffee")

@@ -1,0 +1,130 @@
+"""The reference pages are up to date, and every Python example of README.md and docs/ runs.
+
+Each ```python block is one test case, named after its file and line. It runs against an
+emulator started once for this module: the example host is replaced by the emulator's address
+and each placeholder (``"run_id_example"``...) by a value seeded for that block alone (a fresh
+run with an artifact, a pipeline). Blocks that mention the example token run against an emulator
+that requires it, so the Bearer set-up of the examples is exercised too. A block fails if it
+raises or if it prints the marker the examples print when a call raised ``ApiException``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from kfp_server_api.emulator import Emulator, RunSeed
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def _load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_generate", DOCS / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load_generator()
+
+_FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
+_PLACEHOLDER = re.compile(r"\"(\w+_example)\"")
+
+# What the examples act on: the status a call needs its run in (any other call gets a running
+# run), and the node and artifact attached to every seeded run.
+_RUN_STATUS_FOR_CALL = {"retry_run": "Failed"}
+_DEFAULT_RUN_STATUS = "Running"
+_NODE_ID = "train"
+_ARTIFACT_NAME = "mlpipeline-metrics"
+
+
+def python_blocks(path: Path) -> Iterator[tuple[int, str]]:
+    """(line of the opening fence, code) of every ```python block of a Markdown file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start: int | None = None
+    language = ""
+    for number, line in enumerate(lines, 1):
+        fence = _FENCE.match(line)
+        if fence is None:
+            continue
+        if start is None:
+            start, language = number, fence.group(2)
+        else:
+            if language == "python":
+                yield start, "\n".join(lines[start : number - 1])
+            start = None
+
+
+def _example_cases() -> list[object]:
+    pages = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+    return [
+        pytest.param(path, line, code, id=f"{path.relative_to(ROOT).as_posix()}:{line}")
+        for path in pages
+        if path.exists()
+        for line, code in python_blocks(path)
+    ]
+
+
+def test_docs_are_up_to_date() -> None:
+    problems = generate.check()
+    assert problems == [], "docs/ is out of date, run `python docs/generate.py`: " + ", ".join(
+        problems
+    )
+
+
+@pytest.fixture(scope="module")
+def emulators() -> Iterator[dict[bool, Emulator]]:
+    """Emulators by whether they require the example token; nothing moves on its own."""
+    secured = Emulator(lifecycle="manual", token=generate.EXAMPLE_TOKEN)
+    open_server = Emulator(lifecycle="manual")
+    with secured, open_server:
+        yield {True: secured, False: open_server}
+
+
+def seed(server: Emulator, code: str) -> dict[str, str]:
+    """Store what `code` acts on; returns the values of its placeholders."""
+    status = next(
+        (s for call, s in _RUN_STATUS_FOR_CALL.items() if f".{call}(" in code),
+        _DEFAULT_RUN_STATUS,
+    )
+    (run_id,) = server.seed_runs([RunSeed(name="example run", status=status)])
+    server.attach_artifact(run_id, _NODE_ID, _ARTIFACT_NAME, files={"metrics.json": b"{}"})
+    pipeline = server.add_pipeline(f"example pipeline {run_id}")
+    values = {
+        "run_id": run_id,
+        "id": run_id,
+        "node_id": _NODE_ID,
+        "artifact_name": _ARTIFACT_NAME,
+        "pipeline_id": pipeline.pipeline_id,
+    }
+    return {generate.placeholder(name): value for name, value in values.items()}
+
+
+@pytest.mark.parametrize(("path", "line", "code"), _example_cases())
+def test_example_runs(
+    path: Path,
+    line: int,
+    code: str,
+    emulators: dict[bool, Emulator],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = emulators[generate.EXAMPLE_TOKEN in code]
+    source = code.replace(generate.EXAMPLE_HOST, server.url)
+    if _PLACEHOLDER.search(source):
+        for placeholder, value in seed(server, code).items():
+            source = source.replace(f'"{placeholder}"', f'"{value}"')
+    unknown = _PLACEHOLDER.findall(source)
+    assert not unknown, f"the test seeds no value for {unknown}"
+    # Leading newlines keep the line numbers of tracebacks those of the Markdown file.
+    compiled = compile("\n" * line + source, str(path), "exec")
+    exec(compiled, {"__name__": "__main__"})
+    printed = capsys.readouterr().out
+    assert generate.FAILURE_MARKER not in printed, printed

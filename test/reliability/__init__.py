@@ -1,0 +1,1 @@
+"""Reliability and security suite: faults, load, fuzzing, durability and hostile input."""

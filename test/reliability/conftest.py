@@ -1,0 +1,60 @@
+"""Fixtures of the reliability suite: the figures tally, leak checks, an emulator."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from kfp_server_api.emulator import Emulator, Lifecycle
+
+from .figures import Figures
+from .process_resources import AVAILABLE, Census, take_census
+
+_FIGURES = Figures()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the tests counted (the README's Reliability table)."""
+    table = _FIGURES.table()
+    if table:
+        terminalreporter.write_sep("=", "reliability figures")
+        terminalreporter.write_line(table)
+
+
+@pytest.fixture(scope="session")
+def figures() -> Figures:
+    """The session's figures; tests add what they counted."""
+    return _FIGURES
+
+
+@pytest.fixture
+def no_leaks(figures: Figures) -> Iterator[Census]:
+    """Fail the test if it leaves a socket, a descriptor or a thread behind.
+
+    Request it before the fixtures that start servers or clients, so that it checks after
+    they are torn down. Yields the census taken before the test.
+    """
+    if not AVAILABLE:
+        pytest.skip("needs /proc to count descriptors")
+    before = take_census()
+    yield before
+    leaks = take_census().leaks_since(before)
+    assert not leaks, "; ".join(leaks)
+    figures.add("leak_checks")
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """A fresh in-process emulator whose runs stay where they are unless driven."""
+    with Emulator(lifecycle=Lifecycle.manual()) as server:
+        yield server

@@ -1,0 +1,62 @@
+"""The figures the reliability suite reports: counted by the tests, printed after the run.
+
+Tests add to the session's :class:`Figures` (the ``figures`` fixture); the terminal summary
+prints them as the Markdown table the README's "Reliability" section quotes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+__all__ = ["FIGURES", "Figures"]
+
+#: Each figure: key, and what it counts (the row label of the table).
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("load_calls", "API calls held under load (16 threads, and async_req on 8 pool threads)"),
+    ("load_errors", "errors among those calls"),
+    ("state_checks", "stored runs checked against what the clients sent"),
+    ("faults", "client-side faults survived (typed error or correct result, no hang)"),
+    ("leak_checks", "checks that sockets and threads returned to their baseline"),
+    ("fuzzed_requests", "fuzzed requests sent to the emulator (raw HTTP)"),
+    ("fuzzed_models", "random models round-tripped through ApiClient"),
+    ("server_errors", "5xx answers to fuzzed requests"),
+    ("kills", "emulator processes killed with SIGKILL mid-burst"),
+    ("acknowledged_writes", "acknowledged creates checked after restart"),
+    ("lost_writes", "acknowledged creates lost"),
+    ("security_checks", "security checks passed"),
+)
+_KEYS = frozenset(key for key, _ in FIGURES)
+
+
+class Figures:
+    """Thread-safe counters keyed by the names in :data:`FIGURES`."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._touched: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, key: str, amount: int = 1) -> None:
+        """Add ``amount`` to figure ``key`` (adding 0 records that it was measured)."""
+        if key not in _KEYS:
+            raise KeyError(f"unknown figure {key!r}")
+        with self._lock:
+            self._counts[key] += amount
+            self._touched.add(key)
+
+    def __getitem__(self, key: str) -> int:
+        with self._lock:
+            return self._counts[key]
+
+    def table(self) -> str:
+        """The measured figures as a Markdown table (empty when nothing was measured)."""
+        with self._lock:
+            rows = [
+                f"| {label} | {self._counts[key]:,} |"
+                for key, label in FIGURES
+                if key in self._touched
+            ]
+        if not rows:
+            return ""
+        return "\n".join(["| What | Count |", "| --- | ---: |", *rows])

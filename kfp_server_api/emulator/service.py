@@ -366,7 +366,7 @@ class RunService:
                     ).wrap(_CREATE)
                 return unmarshal_workflow(manifest), None
             info = document.get("pipelineInfo")
-            if isinstance(info, dict) and info.get("name") and document.get("root"):
+            if isinstance(info, dict) and info.get("name") and document.get("root") is not None:
                 return None, document
         error = errors.invalid_input_with_details(
             "unknown template format", "pipeline spec is invalid"

@@ -430,7 +430,8 @@ def _parameter_notes(param: Param) -> str:
     notes.append(f"in the {'request body' if param.location == 'body' else param.location}")
     if param.wire_name != param.name:
         notes.append(f"as `{param.wire_name}`")
-    return " ".join(notes)
+    text = " ".join(notes)
+    return f"{text}. {inline(param.notes)}" if param.notes else text
 
 
 def sentence(text: str) -> str:

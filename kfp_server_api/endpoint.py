@@ -77,6 +77,8 @@ class Param:
         type_name: 1.8.5 type string of the value (``'str'``, ``'int'``, ``'ApiRun'``...).
         required: required arguments are positional; the others are keyword arguments.
         description: one line saying what the value means.
+        notes: what the server does when the value is left out, and its limits, e.g.
+            ``'Server default: 20; at most 200.'`` (shown in the reference docs; may be empty).
     """
 
     name: str
@@ -85,6 +87,7 @@ class Param:
     type_name: str
     required: bool
     description: str
+    notes: str = ""
 
 
 @dataclass(frozen=True)

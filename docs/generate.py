@@ -162,19 +162,19 @@ def parse_docstring(obj: object) -> Docstring:
     body: list[str] = []
     sections: dict[str, list[tuple[str, str]]] = {}
     current: list[tuple[str, str]] | None = None
-    name = ""
+    section = ""
     for line in lines[1:]:
         header = _SECTION.match(line)
         if header:
-            current = sections.setdefault(header.group(1), [])
-            name = header.group(1)
+            section = header.group(1)
+            current = sections.setdefault(section, [])
             continue
         if current is not None and (line.startswith(" ") or not line.strip()):
             text = line.strip()
             if not text:
                 continue
             indent = len(line) - len(line.lstrip())
-            entry = _ENTRY.match(text) if name != "Returns" and indent <= 4 else None
+            entry = _ENTRY.match(text) if section != "Returns" and indent <= 4 else None
             if entry:
                 current.append((entry.group(1), entry.group(2)))
             elif current:

@@ -14,6 +14,8 @@ only bind their arguments and hand them to :func:`call_endpoint`, which does, on
 - query parameters: the ones given (not ``None``) under their wire names, in declared order; a
   parameter typed ``str`` sends ``str(value)`` for any other object (a ``filters.Filter`` sends
   its JSON);
+- file parameters (``location='file'``): the value is the path of a local file, sent as a part
+  of a ``multipart/form-data`` body under the wire name; such an endpoint sends no JSON body;
 - the call through :meth:`ApiClient.call_api <kfp_server_api.api_client.ApiClient.call_api>`.
 
 Call options
@@ -61,9 +63,10 @@ __all__ = ["CALL_OPTIONS", "Endpoint", "Param", "ParamLocation", "ServiceApi", "
 #: Keyword arguments every API method accepts besides the endpoint's own (see module docstring).
 CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_request_timeout")
 
-ParamLocation = Literal["path", "query", "body"]
+ParamLocation = Literal["path", "query", "body", "file"]
 
 _JSON = "application/json"
+_MULTIPART = "multipart/form-data"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ class Param:
     Attributes:
         name: the Python argument name (``resource_reference_key_type``).
         wire_name: the name in the path template or query (``resource_reference_key.type``).
-        location: ``'path'``, ``'query'`` or ``'body'``.
+        location: ``'path'``, ``'query'``, ``'body'`` or ``'file'`` (a local file path whose
+            contents go into a multipart form part).
         type_name: 1.8.5 type string of the value (``'str'``, ``'int'``, ``'ApiRun'``...).
         required: required arguments are positional; the others are keyword arguments.
         description: one line saying what the value means.
@@ -122,6 +126,11 @@ class Endpoint:
         return frozenset(p.name for p in self.params if not p.required) | set(CALL_OPTIONS)
 
     @cached_property
+    def content_type(self) -> str:
+        """Media type of the request: multipart form data if a file is sent, else JSON."""
+        return _MULTIPART if any(p.location == "file" for p in self.params) else _JSON
+
+    @cached_property
     def required_names(self) -> tuple[str, ...]:
         """Names of the required (positional) parameters, in order."""
         return tuple(p.name for p in self.params if p.required)
@@ -152,6 +161,7 @@ def call_endpoint(
             )
     path_params: dict[str, Any] = {}
     query: list[tuple[str, Any]] = []
+    files: dict[str, Any] = {}
     body = None
     for param in endpoint.params:
         value = (arguments if param.required else options).get(param.name)
@@ -173,6 +183,8 @@ def call_endpoint(
             if param.type_name == "str" and not isinstance(value, str):
                 value = str(value)  # e.g. a filters.Filter, whose text is its JSON
             query.append((param.wire_name, value))
+        elif param.location == "file":
+            files[param.wire_name] = value
         else:
             body = value
     return api_client.call_api(
@@ -180,8 +192,9 @@ def call_endpoint(
         endpoint.method,
         path_params,
         query,
-        {"Accept": _JSON, "Content-Type": _JSON},
+        {"Accept": _JSON, "Content-Type": endpoint.content_type},
         body=body,
+        files=files or None,
         response_type=endpoint.response_type,
         auth_settings=endpoint.auth,
         async_req=options.get("async_req"),

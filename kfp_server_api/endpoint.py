@@ -58,7 +58,18 @@ from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 if TYPE_CHECKING:
     from kfp_server_api.api_client import ApiClient
 
-__all__ = ["CALL_OPTIONS", "Endpoint", "Param", "ParamLocation", "ServiceApi", "call_endpoint"]
+__all__ = [
+    "CALL_OPTIONS",
+    "Endpoint",
+    "Param",
+    "ParamLocation",
+    "ServiceApi",
+    "body_param",
+    "call_endpoint",
+    "file_param",
+    "path_param",
+    "query_param",
+]
 
 #: Keyword arguments every API method accepts besides the endpoint's own (see module docstring).
 CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_request_timeout")
@@ -92,6 +103,28 @@ class Param:
     required: bool
     description: str
     notes: str = ""
+
+
+def path_param(name: str, description: str) -> Param:
+    """A required path parameter named ``name`` in the path template too."""
+    return Param(name, name, "path", "str", True, description)
+
+
+def query_param(
+    name: str, type_name: str, description: str, wire_name: str | None = None, notes: str = ""
+) -> Param:
+    """An optional query parameter; ``wire_name`` defaults to ``name``."""
+    return Param(name, wire_name or name, "query", type_name, False, description, notes)
+
+
+def body_param(type_name: str, description: str) -> Param:
+    """The required JSON request body, passed as ``body``."""
+    return Param("body", "body", "body", type_name, True, description)
+
+
+def file_param(name: str, description: str) -> Param:
+    """A required file (given as a local path), sent as the form part ``name``."""
+    return Param(name, name, "file", "file", True, description)
 
 
 @dataclass(frozen=True)

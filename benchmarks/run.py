@@ -43,14 +43,15 @@ Plan = dict[str, list[dict[str, Any]]]
 
 FULL: Plan = {
     "decode": [
-        {"workload": "decode", "count": 1000, "repeat": 15},
-        {"workload": "decode", "count": 10000, "repeat": 7},
+        {"workload": "decode", "count": 1000, "repeat": 21},
+        {"workload": "decode", "count": 10000, "repeat": 9},
     ],
     "encode": [
         {"workload": "encode", "count": 1000, "repeat": 15},
         {"workload": "encode", "count": 10000, "repeat": 5},
     ],
-    "call": [{"workload": "call", "calls": 200, "repeat": 25}],
+    # Short samples, many of them: a burst of load on the shared machine then spoils few.
+    "call": [{"workload": "call", "calls": 40, "repeat": 101}],
     "import": [{"workload": "import", "repeat": 41}],
     "memory": [{"workload": "memory", "count": 10000, "repeat": 3}],
     "emulator": [
@@ -255,7 +256,8 @@ def write_markdown(
     """Write the tables as Markdown: between the figure markers if ``path`` has them, else whole."""
     parts = [
         f"Measured {facts['date']} with `{command}` on Python {facts['python']}, urllib3 "
-        f"{facts['urllib3']}, {facts['platform']}, {facts['cpus']} CPUs.",
+        f"{facts['urllib3']}, {facts['platform']}, {facts['cpus']} CPUs "
+        f"(load average {facts['load_average']} at the start).",
         results_table(ours, markdown=True),
     ]
     if rows:
@@ -329,6 +331,7 @@ def environment(target: workloads.Target) -> dict[str, Any]:
     facts.update(
         platform=platform.platform(),
         cpus=os.cpu_count(),
+        load_average=round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else "n/a",
         date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return facts
@@ -344,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     facts = environment(target)
     print(
         f"kfp_server_api {facts['kfp_server_api']} - Python {facts['python']}, "
-        f"urllib3 {facts['urllib3']}, {facts['platform']}, {facts['cpus']} CPUs",
+        f"urllib3 {facts['urllib3']}, {facts['platform']}, {facts['cpus']} CPUs, "
+        f"load average {facts['load_average']}",
         flush=True,
     )
 
@@ -385,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = QUICK if arguments.quick else FULL
         print()
         print(
-            hotspots.report(target, sizes["decode"][0]["count"], sizes["call"][0]["calls"]),
+            hotspots.report(target, sizes["decode"][0]["count"], sizes["call"][0]["calls"] * 5),
             end="",
         )
 

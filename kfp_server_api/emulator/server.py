@@ -403,6 +403,8 @@ class HttpServer(socketserver.TCPServer):
     """The emulator's HTTP(S) server; one thread per connection, all joined on ``stop``."""
 
     allow_reuse_address = True
+    # The stdlib default backlog of 5 makes a burst of simultaneous connects fail with resets.
+    request_queue_size = 1024
 
     def __init__(
         self,

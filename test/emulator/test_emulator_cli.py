@@ -1,0 +1,203 @@
+"""``python -m kfp_server_api.emulator``: start, serve, stop on SIGTERM; durability on SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from emulator_http import RUNS, Client, create_run
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+STARTUP_SECONDS = 30.0
+
+
+class Process:
+    """The emulator as a child process; knows the URL it printed."""
+
+    def __init__(self, *arguments: str) -> None:
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "kfp_server_api.emulator", *arguments],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.first_line = self._read_line()
+        match = re.search(r"(https?://\S+)", self.first_line)
+        assert match, f"no URL in {self.first_line!r}: {self._stderr()}"
+        self.url = match.group(1)
+
+    def _read_line(self) -> str:
+        assert self.popen.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.popen.stdout, selectors.EVENT_READ)
+            if not selector.select(STARTUP_SECONDS):
+                self.kill()
+                pytest.fail(f"the emulator printed nothing in {STARTUP_SECONDS}s")
+        return self.popen.stdout.readline()
+
+    def _stderr(self) -> str:
+        if self.popen.poll() is None:
+            return ""
+        assert self.popen.stderr is not None
+        return self.popen.stderr.read()
+
+    def terminate(self) -> tuple[int, str, str]:
+        self.popen.send_signal(signal.SIGTERM)
+        out, err = self.popen.communicate(timeout=STARTUP_SECONDS)
+        return self.popen.returncode, out, err
+
+    def kill(self) -> None:
+        self.popen.kill()
+        self.popen.communicate(timeout=STARTUP_SECONDS)
+
+    def close(self) -> None:
+        if self.popen.poll() is None:
+            self.kill()
+        self.popen.wait(timeout=STARTUP_SECONDS)
+        for stream in (self.popen.stdout, self.popen.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[Process]]:
+    started: list[Process] = []
+    yield started
+    for process in started:
+        process.close()
+
+
+def start(processes: list[Process], *arguments: str) -> Process:
+    process = Process("--port", "0", *arguments)
+    processes.append(process)
+    return process
+
+
+def test_cli_prints_its_url_serves_and_stops_on_sigterm(processes: list[Process]) -> None:
+    process = start(processes, "--lifecycle", "instant")
+    assert process.first_line.startswith("KFP API emulator serving at http://127.0.0.1:")
+    client = Client(process.url)
+    run = create_run(client)
+    assert client.get(f"{RUNS}/{run['id']}").json["run"]["status"] == "Succeeded"
+    client.close()
+    code, out, err = process.terminate()
+    assert code == 0
+    assert "stopped" in out
+    assert "Traceback" not in err
+
+
+def test_cli_stops_on_sigint(processes: list[Process]) -> None:
+    process = start(processes)
+    process.popen.send_signal(signal.SIGINT)
+    assert process.popen.wait(timeout=STARTUP_SECONDS) == 0
+
+
+def test_cli_token(processes: list[Process]) -> None:
+    process = start(processes, "--token", "abc")
+    anonymous = Client(process.url)
+    assert anonymous.get(RUNS).status == 401
+    anonymous.close()
+    client = Client(process.url, token="abc")
+    assert client.get(RUNS).status == 200
+    client.close()
+    assert process.terminate()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--tls-cert", "x.pem"], "--tls-cert and --tls-key must be given together"),
+        (["--lifecycle", "Running:soon"], "--lifecycle: not a number of seconds"),
+    ],
+)
+def test_cli_argument_errors(arguments: Sequence[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kfp_server_api.emulator", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_cli_port_in_use(processes: list[Process]) -> None:
+    process = start(processes)
+    port = process.url.rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "kfp_server_api.emulator", "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+
+
+def test_sigkill_during_a_write_burst_loses_no_acknowledged_write(
+    processes: list[Process], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "kfp.db")
+    process = start(processes, "--db", db, "--lifecycle", "manual")
+    acknowledged: list[str] = []
+    enough = threading.Event()
+
+    def burst(worker: int) -> None:
+        client = Client(process.url)
+        try:
+            for i in range(10_000):
+                run = create_run(client, f"w{worker}-{i}")
+                acknowledged.append(run["id"])
+                if len(acknowledged) >= 200:
+                    enough.set()
+        except OSError:
+            pass  # the server died mid-request
+        finally:
+            client.close()
+
+    writers = [threading.Thread(target=burst, args=(i,)) for i in range(4)]
+    for writer in writers:
+        writer.start()
+    assert enough.wait(timeout=60)
+    process.popen.send_signal(signal.SIGKILL)
+    process.popen.wait(timeout=STARTUP_SECONDS)
+    for writer in writers:
+        writer.join(timeout=60)
+
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        connection.close()
+    restarted = start(processes, "--db", db)
+    client = Client(restarted.url)
+    for run_id in acknowledged:
+        assert client.get(f"{RUNS}/{run_id}").status == 200
+    assert client.get(RUNS).json["total_size"] >= len(acknowledged)
+    client.close()
+    assert restarted.terminate()[0] == 0
+
+
+def test_cli_help_mentions_every_option() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kfp_server_api.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=True,
+    )
+    for option in ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle"):
+        assert option in result.stdout

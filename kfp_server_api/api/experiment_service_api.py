@@ -1,0 +1,324 @@
+"""``ExperimentServiceApi``: create, read, list, archive, restore and delete experiments.
+
+An experiment groups runs and recurring runs (jobs); runs and jobs point at it through a resource
+reference of type ``EXPERIMENT``. The endpoints are described once, as data, in
+``EXPERIMENT_SERVICE_ENDPOINTS``; each method binds its arguments and calls
+:func:`kfp_server_api.endpoint.call_endpoint`. The keyword options every method accepts and the
+errors every method can raise are described once, in :mod:`kfp_server_api.endpoint`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
+
+if TYPE_CHECKING:
+    from urllib3 import HTTPHeaderDict
+
+    from kfp_server_api.models import ApiExperiment, ApiListExperimentsResponse
+
+__all__ = ["EXPERIMENT_SERVICE_ENDPOINTS", "ExperimentServiceApi"]
+
+_EXPERIMENTS = "/apis/v1beta1/experiments"
+
+#: The ExperimentService endpoints, by method name.
+EXPERIMENT_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
+    endpoint.name: endpoint
+    for endpoint in (
+        Endpoint(
+            name="archive_experiment",
+            method="POST",
+            path=_EXPERIMENTS + "/{id}:archive",
+            params=(path_param("id", "ID of the experiment to archive."),),
+            response_type="object",
+            summary="Archive an experiment.",
+            description=(
+                "The experiment's runs are archived with it and its recurring runs are disabled."
+            ),
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="create_experiment",
+            method="POST",
+            path=_EXPERIMENTS,
+            params=(
+                body_param(
+                    "ApiExperiment", "The experiment to create; output-only fields are ignored."
+                ),
+            ),
+            response_type="ApiExperiment",
+            summary="Create an experiment.",
+            description="Repeating the call fails: experiment names are unique per namespace.",
+            retry_safe=False,
+        ),
+        Endpoint(
+            name="delete_experiment",
+            method="DELETE",
+            path=_EXPERIMENTS + "/{id}",
+            params=(path_param("id", "ID of the experiment to delete."),),
+            response_type="object",
+            summary="Delete an experiment.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_experiment",
+            method="GET",
+            path=_EXPERIMENTS + "/{id}",
+            params=(path_param("id", "ID of the experiment to fetch."),),
+            response_type="ApiExperiment",
+            summary="Get an experiment.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="list_experiment",
+            method="GET",
+            path=_EXPERIMENTS,
+            params=(
+                query_param(
+                    "page_token",
+                    "str",
+                    "Token of the page to fetch: next_page_token of the previous page.",
+                ),
+                query_param(
+                    "page_size",
+                    "int",
+                    "Maximum number of experiments in the page.",
+                    notes="Server default: 20; at most 200.",
+                ),
+                query_param(
+                    "sort_by",
+                    "str",
+                    'Sort order: "field", "field asc" or "field desc" (ascending by default).',
+                ),
+                query_param(
+                    "filter", "str", "A JSON-serialized filter (api.Filter) on experiment fields."
+                ),
+                query_param(
+                    "resource_reference_key_type",
+                    "str",
+                    "Type of the resource the experiments belong to (NAMESPACE).",
+                    "resource_reference_key.type",
+                ),
+                query_param(
+                    "resource_reference_key_id",
+                    "str",
+                    "ID of the resource the experiments belong to (the namespace name).",
+                    "resource_reference_key.id",
+                ),
+            ),
+            response_type="ApiListExperimentsResponse",
+            summary="List experiments, one page at a time.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="unarchive_experiment",
+            method="POST",
+            path=_EXPERIMENTS + "/{id}:unarchive",
+            params=(path_param("id", "ID of the experiment to restore."),),
+            response_type="object",
+            summary="Restore an archived experiment.",
+            description="Its runs stay archived; restore them one by one.",
+            retry_safe=True,
+        ),
+    )
+}
+
+
+class ExperimentServiceApi(ServiceApi):
+    """Calls of the Kubeflow Pipelines experiment service (``/apis/v1beta1/experiments``).
+
+    Args:
+        api_client: the client to send requests with (default: a new ``ApiClient()``).
+
+    Each method ``x`` returns the decoded result; its twin ``x_with_http_info`` returns
+    ``(result, status, headers)``. Keyword options and errors common to every method: see
+    :mod:`kfp_server_api.endpoint`.
+    """
+
+    endpoints = EXPERIMENT_SERVICE_ENDPOINTS
+
+    def archive_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Archive an experiment.
+
+        Every run of the experiment is archived too, and its recurring runs (jobs) are
+        disabled. Archived experiments stay stored; list filters on ``storage_state`` hide them.
+
+        Args:
+            id: ID of the experiment to archive.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such experiment (multi-user deployments; single-user
+                servers do not check).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.archive_experiment_with_http_info(id, **kwargs))
+
+    def archive_experiment_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`archive_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("archive_experiment", {"id": id}, kwargs),
+        )
+
+    def create_experiment(self, body: ApiExperiment, **kwargs: Any) -> ApiExperiment:
+        """Create an experiment.
+
+        Not safe to repeat blindly: names are unique (per namespace), so a second call with
+        the same name fails.
+
+        Args:
+            body: the experiment to create: ``name`` (required), ``description`` and, on
+                multi-user deployments, a ``NAMESPACE`` resource reference. Fields the server
+                computes (id, created_at, storage_state) are ignored.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The created experiment, with its ``id``.
+
+        Raises:
+            BadRequestException: the experiment is invalid (no name, bad namespace reference).
+            ConflictException: an experiment with that name exists already.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiExperiment", self.create_experiment_with_http_info(body, **kwargs))
+
+    def create_experiment_with_http_info(
+        self, body: ApiExperiment, **kwargs: Any
+    ) -> tuple[ApiExperiment, int, HTTPHeaderDict]:
+        """Like :meth:`create_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiExperiment, int, HTTPHeaderDict]",
+            self._call("create_experiment", {"body": body}, kwargs),
+        )
+
+    def delete_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Delete an experiment.
+
+        Args:
+            id: ID of the experiment to delete.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such experiment.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.delete_experiment_with_http_info(id, **kwargs))
+
+    def delete_experiment_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`delete_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("delete_experiment", {"id": id}, kwargs),
+        )
+
+    def get_experiment(self, id: str, **kwargs: Any) -> ApiExperiment:
+        """Get an experiment.
+
+        Args:
+            id: ID of the experiment to fetch.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The experiment.
+
+        Raises:
+            NotFoundException: no such experiment.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiExperiment", self.get_experiment_with_http_info(id, **kwargs))
+
+    def get_experiment_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[ApiExperiment, int, HTTPHeaderDict]:
+        """Like :meth:`get_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiExperiment, int, HTTPHeaderDict]",
+            self._call("get_experiment", {"id": id}, kwargs),
+        )
+
+    def list_experiment(self, **kwargs: Any) -> ApiListExperimentsResponse:
+        """List experiments, one page at a time.
+
+        Args:
+            page_token (str): token of the page to fetch: ``next_page_token`` of the previous
+                page; omit it for the first page.
+            page_size (int): maximum number of experiments in the page.
+            sort_by (str): ``"field"``, ``"field asc"`` or ``"field desc"`` (ascending by
+                default), e.g. ``"created_at desc"``.
+            filter (str): a JSON-serialized ``api.Filter`` on experiment fields (a
+                :class:`kfp_server_api.filters.Filter` may be passed as it is).
+            resource_reference_key_type (str): type of the resource the experiments belong
+                to: ``ApiResourceType.NAMESPACE`` (sent as ``resource_reference_key.type``).
+            resource_reference_key_id (str): the namespace name (sent as
+                ``resource_reference_key.id``); required on multi-user deployments.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The page: ``experiments``, ``total_size`` and ``next_page_token`` (absent on the
+            last page).
+
+        Raises:
+            BadRequestException: invalid page token, page size, sort order, filter or
+                resource reference.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiListExperimentsResponse", self.list_experiment_with_http_info(**kwargs))
+
+    def list_experiment_with_http_info(
+        self, **kwargs: Any
+    ) -> tuple[ApiListExperimentsResponse, int, HTTPHeaderDict]:
+        """Like :meth:`list_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiListExperimentsResponse, int, HTTPHeaderDict]",
+            self._call("list_experiment", {}, kwargs),
+        )
+
+    def unarchive_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Restore an archived experiment.
+
+        The runs archived with the experiment stay archived; restore them with
+        ``RunServiceApi.unarchive_run``.
+
+        Args:
+            id: ID of the experiment to restore.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such experiment (multi-user deployments; single-user
+                servers do not check).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.unarchive_experiment_with_http_info(id, **kwargs))
+
+    def unarchive_experiment_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`unarchive_experiment`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("unarchive_experiment", {"id": id}, kwargs),
+        )

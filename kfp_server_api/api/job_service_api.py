@@ -1,0 +1,314 @@
+"""``JobServiceApi``: create, read, list, enable, disable and delete jobs (recurring runs).
+
+A job starts runs of a pipeline on a schedule (a cron expression or a fixed interval, see
+``ApiTrigger``) while it is enabled. The endpoints are described once, as data, in
+``JOB_SERVICE_ENDPOINTS``; each method binds its arguments and calls
+:func:`kfp_server_api.endpoint.call_endpoint`. The keyword options every method accepts and the
+errors every method can raise are described once, in :mod:`kfp_server_api.endpoint`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
+
+if TYPE_CHECKING:
+    from urllib3 import HTTPHeaderDict
+
+    from kfp_server_api.models import ApiJob, ApiListJobsResponse
+
+__all__ = ["JOB_SERVICE_ENDPOINTS", "JobServiceApi"]
+
+_JOBS = "/apis/v1beta1/jobs"
+
+#: The JobService endpoints, by method name.
+JOB_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
+    endpoint.name: endpoint
+    for endpoint in (
+        Endpoint(
+            name="create_job",
+            method="POST",
+            path=_JOBS,
+            params=(body_param("ApiJob", "The job to create; output-only fields are ignored."),),
+            response_type="ApiJob",
+            summary="Create a job that starts runs on a schedule.",
+            description="Repeating the call would create a second job.",
+            retry_safe=False,
+        ),
+        Endpoint(
+            name="delete_job",
+            method="DELETE",
+            path=_JOBS + "/{id}",
+            params=(path_param("id", "ID of the job to delete."),),
+            response_type="object",
+            summary="Delete a job.",
+            description="Runs the job started are kept.",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="disable_job",
+            method="POST",
+            path=_JOBS + "/{id}/disable",
+            params=(path_param("id", "ID of the job to disable."),),
+            response_type="object",
+            summary="Stop a job from starting new runs.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="enable_job",
+            method="POST",
+            path=_JOBS + "/{id}/enable",
+            params=(path_param("id", "ID of the job to enable."),),
+            response_type="object",
+            summary="Let a job start runs on its schedule again.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_job",
+            method="GET",
+            path=_JOBS + "/{id}",
+            params=(path_param("id", "ID of the job to fetch."),),
+            response_type="ApiJob",
+            summary="Get a job.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="list_jobs",
+            method="GET",
+            path=_JOBS,
+            params=(
+                query_param(
+                    "page_token",
+                    "str",
+                    "Token of the page to fetch: next_page_token of the previous page.",
+                ),
+                query_param(
+                    "page_size",
+                    "int",
+                    "Maximum number of jobs in the page.",
+                    notes="Server default: 20; at most 200.",
+                ),
+                query_param(
+                    "sort_by",
+                    "str",
+                    'Sort order: "field", "field asc" or "field desc" (ascending by default).',
+                ),
+                query_param(
+                    "resource_reference_key_type",
+                    "str",
+                    "Type of the resource the jobs belong to (e.g. EXPERIMENT, NAMESPACE).",
+                    "resource_reference_key.type",
+                ),
+                query_param(
+                    "resource_reference_key_id",
+                    "str",
+                    "ID of the resource the jobs belong to.",
+                    "resource_reference_key.id",
+                ),
+                query_param(
+                    "filter", "str", "A JSON-serialized filter (api.Filter) on job fields."
+                ),
+            ),
+            response_type="ApiListJobsResponse",
+            summary="List jobs, one page at a time.",
+            description="",
+            retry_safe=True,
+        ),
+    )
+}
+
+
+class JobServiceApi(ServiceApi):
+    """Calls of the Kubeflow Pipelines job service (``/apis/v1beta1/jobs``): recurring runs.
+
+    Args:
+        api_client: the client to send requests with (default: a new ``ApiClient()``).
+
+    Each method ``x`` returns the decoded result; its twin ``x_with_http_info`` returns
+    ``(result, status, headers)``. Keyword options and errors common to every method: see
+    :mod:`kfp_server_api.endpoint`.
+    """
+
+    endpoints = JOB_SERVICE_ENDPOINTS
+
+    def create_job(self, body: ApiJob, **kwargs: Any) -> ApiJob:
+        """Create a job that starts runs on a schedule.
+
+        Not safe to repeat blindly: a second call creates a second job, which starts its own
+        runs.
+
+        Args:
+            body: the job to create: ``name``, the pipeline (``pipeline_spec`` or a pipeline
+                version reference), a ``trigger`` (cron or periodic schedule),
+                ``max_concurrency``, ``enabled``, and usually an ``EXPERIMENT`` resource
+                reference. Fields the server computes (id, created_at, status...) are ignored.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The created job, with its ``id``.
+
+        Raises:
+            BadRequestException: the job is invalid (no name, no pipeline, bad trigger or
+                max_concurrency, malformed manifest...).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiJob", self.create_job_with_http_info(body, **kwargs))
+
+    def create_job_with_http_info(
+        self, body: ApiJob, **kwargs: Any
+    ) -> tuple[ApiJob, int, HTTPHeaderDict]:
+        """Like :meth:`create_job`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiJob, int, HTTPHeaderDict]",
+            self._call("create_job", {"body": body}, kwargs),
+        )
+
+    def delete_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Delete a job.
+
+        The job starts no more runs; the runs it started are kept.
+
+        Args:
+            id: ID of the job to delete.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such job.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.delete_job_with_http_info(id, **kwargs))
+
+    def delete_job_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`delete_job`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("delete_job", {"id": id}, kwargs),
+        )
+
+    def disable_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Stop a job from starting new runs.
+
+        Runs already started go on. Disabling a disabled job changes nothing.
+
+        Args:
+            id: ID of the job to disable.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such job.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.disable_job_with_http_info(id, **kwargs))
+
+    def disable_job_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`disable_job`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("disable_job", {"id": id}, kwargs),
+        )
+
+    def enable_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Let a job start runs on its schedule again.
+
+        Enabling an enabled job changes nothing.
+
+        Args:
+            id: ID of the job to enable.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such job.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.enable_job_with_http_info(id, **kwargs))
+
+    def enable_job_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`enable_job`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("enable_job", {"id": id}, kwargs),
+        )
+
+    def get_job(self, id: str, **kwargs: Any) -> ApiJob:
+        """Get a job.
+
+        Args:
+            id: ID of the job to fetch.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The job, with its schedule (``trigger``), ``enabled`` flag and ``status``.
+
+        Raises:
+            NotFoundException: no such job.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiJob", self.get_job_with_http_info(id, **kwargs))
+
+    def get_job_with_http_info(self, id: str, **kwargs: Any) -> tuple[ApiJob, int, HTTPHeaderDict]:
+        """Like :meth:`get_job`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiJob, int, HTTPHeaderDict]",
+            self._call("get_job", {"id": id}, kwargs),
+        )
+
+    def list_jobs(self, **kwargs: Any) -> ApiListJobsResponse:
+        """List jobs, one page at a time.
+
+        Args:
+            page_token (str): token of the page to fetch: ``next_page_token`` of the previous
+                page; omit it for the first page.
+            page_size (int): maximum number of jobs in the page.
+            sort_by (str): ``"field"``, ``"field asc"`` or ``"field desc"`` (ascending by
+                default), e.g. ``"created_at desc"``.
+            resource_reference_key_type (str): type of the resource the jobs belong to, e.g.
+                ``ApiResourceType.EXPERIMENT`` (sent as ``resource_reference_key.type``).
+            resource_reference_key_id (str): ID of that resource (sent as
+                ``resource_reference_key.id``).
+            filter (str): a JSON-serialized ``api.Filter`` on job fields (a
+                :class:`kfp_server_api.filters.Filter` may be passed as it is).
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The page: ``jobs``, ``total_size`` and ``next_page_token`` (absent on the last page).
+
+        Raises:
+            BadRequestException: invalid page token, page size, sort order, filter or
+                resource reference.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiListJobsResponse", self.list_jobs_with_http_info(**kwargs))
+
+    def list_jobs_with_http_info(
+        self, **kwargs: Any
+    ) -> tuple[ApiListJobsResponse, int, HTTPHeaderDict]:
+        """Like :meth:`list_jobs`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiListJobsResponse, int, HTTPHeaderDict]",
+            self._call("list_jobs", {}, kwargs),
+        )

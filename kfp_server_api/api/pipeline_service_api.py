@@ -1,0 +1,584 @@
+"""``PipelineServiceApi``: pipelines and their versions, created from package URLs.
+
+A pipeline is a named series of versions, each one a compiled pipeline package; one version is
+the pipeline's default. To send a package file instead of a URL, use ``PipelineUploadServiceApi``.
+The endpoints are described once, as data, in ``PIPELINE_SERVICE_ENDPOINTS``; each method binds
+its arguments and calls :func:`kfp_server_api.endpoint.call_endpoint`. The keyword options every
+method accepts and the errors every method can raise are described once, in
+:mod:`kfp_server_api.endpoint`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
+
+if TYPE_CHECKING:
+    from urllib3 import HTTPHeaderDict
+
+    from kfp_server_api.models import (
+        ApiGetTemplateResponse,
+        ApiListPipelinesResponse,
+        ApiListPipelineVersionsResponse,
+        ApiPipeline,
+        ApiPipelineVersion,
+    )
+
+__all__ = ["PIPELINE_SERVICE_ENDPOINTS", "PipelineServiceApi"]
+
+_PIPELINES = "/apis/v1beta1/pipelines"
+_VERSIONS = "/apis/v1beta1/pipeline_versions"
+
+_PIPELINE_ID = path_param("id", "ID of the pipeline.")
+_VERSION_ID = path_param("version_id", "ID of the pipeline version.")
+_PAGE_TOKEN = query_param(
+    "page_token", "str", "Token of the page to fetch: next_page_token of the previous page."
+)
+_SORT_BY = query_param(
+    "sort_by", "str", 'Sort order: "field", "field asc" or "field desc" (ascending by default).'
+)
+
+#: The PipelineService endpoints, by method name.
+PIPELINE_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
+    endpoint.name: endpoint
+    for endpoint in (
+        Endpoint(
+            name="create_pipeline",
+            method="POST",
+            path=_PIPELINES,
+            params=(
+                body_param(
+                    "ApiPipeline", "The pipeline to create; url.pipeline_url locates its package."
+                ),
+            ),
+            response_type="ApiPipeline",
+            summary="Create a pipeline from a package the server downloads.",
+            description="Not safe to repeat: pipeline names are unique, a second call fails.",
+            retry_safe=False,
+        ),
+        Endpoint(
+            name="create_pipeline_version",
+            method="POST",
+            path=_VERSIONS,
+            params=(
+                body_param(
+                    "ApiPipelineVersion",
+                    "The version to create: package_url and an owning PIPELINE reference.",
+                ),
+            ),
+            response_type="ApiPipelineVersion",
+            summary="Add a version to a pipeline from a package the server downloads.",
+            description="Not safe to repeat: version names are unique per pipeline.",
+            retry_safe=False,
+        ),
+        Endpoint(
+            name="delete_pipeline",
+            method="DELETE",
+            path=_PIPELINES + "/{id}",
+            params=(path_param("id", "ID of the pipeline to delete."),),
+            response_type="object",
+            summary="Delete a pipeline and all its versions.",
+            description="Runs and jobs created from it are kept.",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="delete_pipeline_version",
+            method="DELETE",
+            path=_VERSIONS + "/{version_id}",
+            params=(path_param("version_id", "ID of the pipeline version to delete."),),
+            response_type="object",
+            summary="Delete a pipeline version.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_pipeline",
+            method="GET",
+            path=_PIPELINES + "/{id}",
+            params=(path_param("id", "ID of the pipeline to fetch."),),
+            response_type="ApiPipeline",
+            summary="Get a pipeline.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_pipeline_version",
+            method="GET",
+            path=_VERSIONS + "/{version_id}",
+            params=(path_param("version_id", "ID of the pipeline version to fetch."),),
+            response_type="ApiPipelineVersion",
+            summary="Get a pipeline version.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_pipeline_version_template",
+            method="GET",
+            path=_VERSIONS + "/{version_id}/templates",
+            params=(_VERSION_ID,),
+            response_type="ApiGetTemplateResponse",
+            summary="Get the compiled pipeline (template) of a pipeline version.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_template",
+            method="GET",
+            path=_PIPELINES + "/{id}/templates",
+            params=(_PIPELINE_ID,),
+            response_type="ApiGetTemplateResponse",
+            summary="Get the compiled pipeline (template) of a pipeline's default version.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="list_pipeline_versions",
+            method="GET",
+            path=_VERSIONS,
+            params=(
+                query_param(
+                    "resource_key_type",
+                    "str",
+                    "Type of the resource the versions belong to: PIPELINE.",
+                    "resource_key.type",
+                ),
+                query_param(
+                    "resource_key_id",
+                    "str",
+                    "ID of the pipeline whose versions to list.",
+                    "resource_key.id",
+                ),
+                query_param(
+                    "page_size",
+                    "int",
+                    "Maximum number of versions in the page.",
+                    notes="Server default: 20; at most 200.",
+                ),
+                _PAGE_TOKEN,
+                _SORT_BY,
+                query_param(
+                    "filter", "str", "A JSON-serialized filter (api.Filter) on version fields."
+                ),
+            ),
+            response_type="ApiListPipelineVersionsResponse",
+            summary="List the versions of a pipeline, one page at a time.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="list_pipelines",
+            method="GET",
+            path=_PIPELINES,
+            params=(
+                _PAGE_TOKEN,
+                query_param(
+                    "page_size",
+                    "int",
+                    "Maximum number of pipelines in the page.",
+                    notes="Server default: 20; at most 200.",
+                ),
+                _SORT_BY,
+                query_param(
+                    "filter", "str", "A JSON-serialized filter (api.Filter) on pipeline fields."
+                ),
+                query_param(
+                    "resource_reference_key_type",
+                    "str",
+                    "Type of the resource the pipelines belong to (NAMESPACE).",
+                    "resource_reference_key.type",
+                ),
+                query_param(
+                    "resource_reference_key_id",
+                    "str",
+                    "ID of the resource the pipelines belong to.",
+                    "resource_reference_key.id",
+                ),
+            ),
+            response_type="ApiListPipelinesResponse",
+            summary="List pipelines, one page at a time.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="update_pipeline_default_version",
+            method="POST",
+            path=_PIPELINES + "/{pipeline_id}/default_version/{version_id}",
+            params=(
+                path_param("pipeline_id", "ID of the pipeline to update."),
+                path_param("version_id", "ID of the version to make the default."),
+            ),
+            response_type="object",
+            summary="Make a version the default version of its pipeline.",
+            description="",
+            retry_safe=True,
+        ),
+    )
+}
+
+
+class PipelineServiceApi(ServiceApi):
+    """Calls of the Kubeflow Pipelines pipeline service (pipelines and pipeline versions).
+
+    Args:
+        api_client: the client to send requests with (default: a new ``ApiClient()``).
+
+    Each method ``x`` returns the decoded result; its twin ``x_with_http_info`` returns
+    ``(result, status, headers)``. Keyword options and errors common to every method: see
+    :mod:`kfp_server_api.endpoint`.
+    """
+
+    endpoints = PIPELINE_SERVICE_ENDPOINTS
+
+    def create_pipeline(self, body: ApiPipeline, **kwargs: Any) -> ApiPipeline:
+        """Create a pipeline from a package the server downloads.
+
+        The server fetches the package from ``body.url.pipeline_url`` and makes it the first
+        (and default) version. Not safe to repeat blindly: a second call with the same name
+        fails.
+
+        Args:
+            body: the pipeline: ``url`` (an ``ApiUrl`` with the package address), ``name``
+                (default: taken from the package file name) and ``description``.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The created pipeline, with its ``id`` and ``default_version``.
+
+        Raises:
+            BadRequestException: no or invalid URL, the package is not a valid pipeline, or
+                the name is taken (the KFP 1.x servers report a taken name as invalid input).
+            ConflictException: the name is taken (servers that report it as a conflict).
+            ServiceException: the server could not download the package.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiPipeline", self.create_pipeline_with_http_info(body, **kwargs))
+
+    def create_pipeline_with_http_info(
+        self, body: ApiPipeline, **kwargs: Any
+    ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
+        """Like :meth:`create_pipeline`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiPipeline, int, HTTPHeaderDict]",
+            self._call("create_pipeline", {"body": body}, kwargs),
+        )
+
+    def create_pipeline_version(
+        self, body: ApiPipelineVersion, **kwargs: Any
+    ) -> ApiPipelineVersion:
+        """Add a version to a pipeline from a package the server downloads.
+
+        The new version becomes the pipeline's default. Not safe to repeat blindly: a second
+        call with the same name fails.
+
+        Args:
+            body: the version: ``name``, ``package_url`` (an ``ApiUrl``), optionally
+                ``code_source_url`` and ``description``, and a resource reference with key
+                ``(PIPELINE, pipeline id)`` and relationship ``OWNER``.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The created version, with its ``id``.
+
+        Raises:
+            BadRequestException: no or invalid package URL, no owning pipeline reference,
+                the package is not a valid pipeline, or the pipeline has a version with that
+                name already (the KFP 1.x servers report a taken name as invalid input).
+            ConflictException: the name is taken (servers that report it as a conflict).
+            ServiceException: the server could not download the package.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "ApiPipelineVersion", self.create_pipeline_version_with_http_info(body, **kwargs)
+        )
+
+    def create_pipeline_version_with_http_info(
+        self, body: ApiPipelineVersion, **kwargs: Any
+    ) -> tuple[ApiPipelineVersion, int, HTTPHeaderDict]:
+        """Like :meth:`create_pipeline_version`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiPipelineVersion, int, HTTPHeaderDict]",
+            self._call("create_pipeline_version", {"body": body}, kwargs),
+        )
+
+    def delete_pipeline(self, id: str, **kwargs: Any) -> dict[str, Any]:
+        """Delete a pipeline and all its versions.
+
+        Runs and jobs created from the pipeline are kept.
+
+        Args:
+            id: ID of the pipeline to delete.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such pipeline.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("dict[str, Any]", self.delete_pipeline_with_http_info(id, **kwargs))
+
+    def delete_pipeline_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`delete_pipeline`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("delete_pipeline", {"id": id}, kwargs),
+        )
+
+    def delete_pipeline_version(self, version_id: str, **kwargs: Any) -> dict[str, Any]:
+        """Delete a pipeline version.
+
+        Args:
+            version_id: ID of the pipeline version to delete.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such pipeline version.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "dict[str, Any]", self.delete_pipeline_version_with_http_info(version_id, **kwargs)
+        )
+
+    def delete_pipeline_version_with_http_info(
+        self, version_id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`delete_pipeline_version`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("delete_pipeline_version", {"version_id": version_id}, kwargs),
+        )
+
+    def get_pipeline(self, id: str, **kwargs: Any) -> ApiPipeline:
+        """Get a pipeline.
+
+        Args:
+            id: ID of the pipeline to fetch.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The pipeline, with its parameters and ``default_version``.
+
+        Raises:
+            NotFoundException: no such pipeline.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiPipeline", self.get_pipeline_with_http_info(id, **kwargs))
+
+    def get_pipeline_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
+        """Like :meth:`get_pipeline`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiPipeline, int, HTTPHeaderDict]",
+            self._call("get_pipeline", {"id": id}, kwargs),
+        )
+
+    def get_pipeline_version(self, version_id: str, **kwargs: Any) -> ApiPipelineVersion:
+        """Get a pipeline version.
+
+        Args:
+            version_id: ID of the pipeline version to fetch.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The version, with its parameters and the reference to its pipeline.
+
+        Raises:
+            NotFoundException: no such pipeline version.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "ApiPipelineVersion", self.get_pipeline_version_with_http_info(version_id, **kwargs)
+        )
+
+    def get_pipeline_version_with_http_info(
+        self, version_id: str, **kwargs: Any
+    ) -> tuple[ApiPipelineVersion, int, HTTPHeaderDict]:
+        """Like :meth:`get_pipeline_version`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiPipelineVersion, int, HTTPHeaderDict]",
+            self._call("get_pipeline_version", {"version_id": version_id}, kwargs),
+        )
+
+    def get_pipeline_version_template(
+        self, version_id: str, **kwargs: Any
+    ) -> ApiGetTemplateResponse:
+        """Get the compiled pipeline (template) of a pipeline version.
+
+        Args:
+            version_id: ID of the pipeline version.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            ``template``: the compiled pipeline as text (YAML or JSON, as uploaded).
+
+        Raises:
+            NotFoundException: no such pipeline version.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "ApiGetTemplateResponse",
+            self.get_pipeline_version_template_with_http_info(version_id, **kwargs),
+        )
+
+    def get_pipeline_version_template_with_http_info(
+        self, version_id: str, **kwargs: Any
+    ) -> tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]:
+        """Like :meth:`get_pipeline_version_template`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]",
+            self._call("get_pipeline_version_template", {"version_id": version_id}, kwargs),
+        )
+
+    def get_template(self, id: str, **kwargs: Any) -> ApiGetTemplateResponse:
+        """Get the compiled pipeline (template) of a pipeline's default version.
+
+        Args:
+            id: ID of the pipeline.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            ``template``: the compiled pipeline as text (YAML or JSON, as uploaded).
+
+        Raises:
+            NotFoundException: no such pipeline.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiGetTemplateResponse", self.get_template_with_http_info(id, **kwargs))
+
+    def get_template_with_http_info(
+        self, id: str, **kwargs: Any
+    ) -> tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]:
+        """Like :meth:`get_template`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]",
+            self._call("get_template", {"id": id}, kwargs),
+        )
+
+    def list_pipeline_versions(self, **kwargs: Any) -> ApiListPipelineVersionsResponse:
+        """List the versions of a pipeline, one page at a time.
+
+        Args:
+            resource_key_type (str): ``ApiResourceType.PIPELINE`` (sent as
+                ``resource_key.type``).
+            resource_key_id (str): ID of the pipeline whose versions to list (sent as
+                ``resource_key.id``).
+            page_size (int): maximum number of versions in the page.
+            page_token (str): token of the page to fetch: ``next_page_token`` of the previous
+                page; omit it for the first page.
+            sort_by (str): ``"field"``, ``"field asc"`` or ``"field desc"`` (ascending by
+                default), e.g. ``"created_at desc"``.
+            filter (str): a JSON-serialized ``api.Filter`` on version fields (a
+                :class:`kfp_server_api.filters.Filter` may be passed as it is).
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The page: ``versions``, ``total_size`` and ``next_page_token`` (absent on the last
+            page).
+
+        Raises:
+            BadRequestException: no pipeline given, or invalid page token, page size, sort
+                order or filter.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "ApiListPipelineVersionsResponse", self.list_pipeline_versions_with_http_info(**kwargs)
+        )
+
+    def list_pipeline_versions_with_http_info(
+        self, **kwargs: Any
+    ) -> tuple[ApiListPipelineVersionsResponse, int, HTTPHeaderDict]:
+        """Like :meth:`list_pipeline_versions`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiListPipelineVersionsResponse, int, HTTPHeaderDict]",
+            self._call("list_pipeline_versions", {}, kwargs),
+        )
+
+    def list_pipelines(self, **kwargs: Any) -> ApiListPipelinesResponse:
+        """List pipelines, one page at a time.
+
+        Args:
+            page_token (str): token of the page to fetch: ``next_page_token`` of the previous
+                page; omit it for the first page.
+            page_size (int): maximum number of pipelines in the page.
+            sort_by (str): ``"field"``, ``"field asc"`` or ``"field desc"`` (ascending by
+                default), e.g. ``"name"``.
+            filter (str): a JSON-serialized ``api.Filter`` on pipeline fields (a
+                :class:`kfp_server_api.filters.Filter` may be passed as it is).
+            resource_reference_key_type (str): type of the resource the pipelines belong to
+                (sent as ``resource_reference_key.type``).
+            resource_reference_key_id (str): ID of that resource (sent as
+                ``resource_reference_key.id``).
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The page: ``pipelines``, ``total_size`` and ``next_page_token`` (absent on the last
+            page).
+
+        Raises:
+            BadRequestException: invalid page token, page size, sort order or filter.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast("ApiListPipelinesResponse", self.list_pipelines_with_http_info(**kwargs))
+
+    def list_pipelines_with_http_info(
+        self, **kwargs: Any
+    ) -> tuple[ApiListPipelinesResponse, int, HTTPHeaderDict]:
+        """Like :meth:`list_pipelines`, returning ``(data, status, headers)``."""
+        return cast(
+            "tuple[ApiListPipelinesResponse, int, HTTPHeaderDict]",
+            self._call("list_pipelines", {}, kwargs),
+        )
+
+    def update_pipeline_default_version(
+        self, pipeline_id: str, version_id: str, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Make a version the default version of its pipeline.
+
+        The default version is the one ``get_template`` returns and the one runs use when they
+        name only the pipeline. Repeating the call leaves the same default.
+
+        Args:
+            pipeline_id: ID of the pipeline to update.
+            version_id: ID of the version to make the default.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The server's (empty) JSON object, as a dict.
+
+        Raises:
+            NotFoundException: no such pipeline or version.
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return cast(
+            "dict[str, Any]",
+            self.update_pipeline_default_version_with_http_info(pipeline_id, version_id, **kwargs),
+        )
+
+    def update_pipeline_default_version_with_http_info(
+        self, pipeline_id: str, version_id: str, **kwargs: Any
+    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        """Like :meth:`update_pipeline_default_version`, returning ``(data, status, headers)``."""
+        arguments = {"pipeline_id": pipeline_id, "version_id": version_id}
+        return cast(
+            "tuple[dict[str, Any], int, HTTPHeaderDict]",
+            self._call("update_pipeline_default_version", arguments, kwargs),
+        )

@@ -20,7 +20,7 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("leak_checks", "checks that sockets and threads returned to their baseline"),
     ("fuzzed_requests", "fuzzed requests sent to the emulator (raw HTTP)"),
     ("fuzzed_models", "random models round-tripped through ApiClient"),
-    ("server_errors", "5xx answers to fuzzed requests"),
+    ("server_errors", "5xx answers to them, other than the internal errors KFP documents"),
     ("kills", "emulator processes killed with SIGKILL mid-burst"),
     ("acknowledged_writes", "acknowledged creates checked after restart"),
     ("lost_writes", "acknowledged creates lost"),

@@ -61,11 +61,16 @@ __all__ = [
     "BadRequestException",
     "Configuration",
     "ConflictException",
+    "ExperimentServiceApi",
     "ForbiddenException",
+    "HealthzServiceApi",
     "JobMode",
+    "JobServiceApi",
     "NotFoundException",
     "OpenApiException",
+    "PipelineServiceApi",
     "PipelineSpecRuntimeConfig",
+    "PipelineUploadServiceApi",
     "ProtobufAny",
     "ReportRunMetricsResponseReportRunMetricResult",
     "ReportRunMetricsResponseReportRunMetricResultStatus",
@@ -88,6 +93,11 @@ if TYPE_CHECKING:
     import __future__ as _future
 
     from kfp_server_api import api, api_client, configuration, exceptions, models, rest
+    from kfp_server_api.api.experiment_service_api import ExperimentServiceApi
+    from kfp_server_api.api.healthz_service_api import HealthzServiceApi
+    from kfp_server_api.api.job_service_api import JobServiceApi
+    from kfp_server_api.api.pipeline_service_api import PipelineServiceApi
+    from kfp_server_api.api.pipeline_upload_service_api import PipelineUploadServiceApi
     from kfp_server_api.api.run_service_api import RunServiceApi
     from kfp_server_api.api_client import ApiClient
     from kfp_server_api.configuration import Configuration
@@ -209,7 +219,14 @@ _MODELS = (
     "ReportRunMetricsResponseReportRunMetricResultStatus",
     "RunMetricFormat",
 )
-_APIS = ("RunServiceApi",)
+_APIS = (
+    "ExperimentServiceApi",
+    "HealthzServiceApi",
+    "JobServiceApi",
+    "PipelineServiceApi",
+    "PipelineUploadServiceApi",
+    "RunServiceApi",
+)
 
 # Public name -> module that defines it (for a submodule: the submodule itself).
 _LAZY: dict[str, str] = {

@@ -17,8 +17,19 @@ from typing import Any, Callable
 import pytest
 
 import kfp_server_api
-from kfp_server_api import ApiClient, Configuration, RunServiceApi, exceptions, rest
-from kfp_server_api.api.run_service_api import RUN_SERVICE_ENDPOINTS
+from kfp_server_api import (
+    ApiClient,
+    Configuration,
+    ExperimentServiceApi,
+    HealthzServiceApi,
+    JobServiceApi,
+    PipelineServiceApi,
+    PipelineUploadServiceApi,
+    RunServiceApi,
+    exceptions,
+    rest,
+)
+from kfp_server_api.endpoint import ServiceApi
 
 TOP_LEVEL_1_8_5 = [
     "ApiClient",
@@ -81,15 +92,6 @@ TOP_LEVEL_1_8_5 = [
     "rest",
 ]
 
-#: Names of 1.8.5 whose implementation is not part of the package yet.
-NOT_YET_PROVIDED = {
-    "ExperimentServiceApi",
-    "HealthzServiceApi",
-    "JobServiceApi",
-    "PipelineServiceApi",
-    "PipelineUploadServiceApi",
-}
-
 #: Names added at the top level on purpose (the per-status exceptions and transport errors).
 ADDED_TOP_LEVEL = {
     "ApiConnectionError",
@@ -107,6 +109,11 @@ ADDED_TOP_LEVEL = {
 SUBMODULES = ["api", "api_client", "configuration", "exceptions", "models", "rest"]
 MODULES = [
     "kfp_server_api.api",
+    "kfp_server_api.api.experiment_service_api",
+    "kfp_server_api.api.healthz_service_api",
+    "kfp_server_api.api.job_service_api",
+    "kfp_server_api.api.pipeline_service_api",
+    "kfp_server_api.api.pipeline_upload_service_api",
     "kfp_server_api.api.run_service_api",
     "kfp_server_api.api_client",
     "kfp_server_api.configuration",
@@ -126,17 +133,7 @@ def shape(function: Callable[..., Any]) -> str:
     return str(signature.replace(parameters=plain, return_annotation=inspect.Signature.empty))
 
 
-def missing_service(name: str) -> Any:
-    return pytest.param(
-        name,
-        marks=pytest.mark.xfail(strict=True, reason=f"{name} is not implemented yet"),
-    )
-
-
-@pytest.mark.parametrize(
-    "name",
-    [missing_service(n) if n in NOT_YET_PROVIDED else n for n in TOP_LEVEL_1_8_5],
-)
+@pytest.mark.parametrize("name", TOP_LEVEL_1_8_5)
 def test_top_level_name_of_1_8_5(name: str) -> None:
     assert getattr(kfp_server_api, name) is not None
 
@@ -144,7 +141,7 @@ def test_top_level_name_of_1_8_5(name: str) -> None:
 def test_all_is_sorted_and_complete() -> None:
     names = kfp_server_api.__all__
     assert names == sorted(names)
-    assert set(names) == (set(TOP_LEVEL_1_8_5) - NOT_YET_PROVIDED) | ADDED_TOP_LEVEL
+    assert set(names) == set(TOP_LEVEL_1_8_5) | ADDED_TOP_LEVEL
 
 
 def test_every_exported_name_resolves() -> None:
@@ -176,12 +173,15 @@ def test_module_paths(module: str) -> None:
 
 
 def test_same_objects_through_every_path() -> None:
-    from kfp_server_api.api import RunServiceApi as from_api
-    from kfp_server_api.api.run_service_api import RunServiceApi as from_module
     from kfp_server_api.api_client import ApiClient as client_from_module
     from kfp_server_api.models.api_run import ApiRun
 
-    assert from_api is from_module is RunServiceApi
+    for cls in SERVICES:
+        name = cls.__name__
+        snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+        from_module = getattr(importlib.import_module(f"kfp_server_api.api.{snake}"), name)
+        assert getattr(kfp_server_api.api, name) is from_module is cls
+        assert getattr(kfp_server_api, name) is cls
     assert client_from_module is ApiClient
     assert kfp_server_api.ApiRun is ApiRun is kfp_server_api.models.ApiRun
     assert kfp_server_api.ApiException is exceptions.ApiException
@@ -200,82 +200,225 @@ def test_import_is_lazy() -> None:
     assert result.stdout.strip() == "[]"
 
 
-# -- RunServiceApi ------------------------------------------------------------------------------
+# -- API classes --------------------------------------------------------------------------------
 
-RUN_SERVICE = {
-    # name: (positional parameters, verb, path, query wire names, response type)
-    "archive_run": ("id", "POST", "/apis/v1beta1/runs/{id}:archive", (), "object"),
-    "create_run": ("body", "POST", "/apis/v1beta1/runs", (), "ApiRunDetail"),
-    "delete_run": ("id", "DELETE", "/apis/v1beta1/runs/{id}", (), "object"),
-    "get_run": ("run_id", "GET", "/apis/v1beta1/runs/{run_id}", (), "ApiRunDetail"),
-    "list_runs": (
-        "",
-        "GET",
-        "/apis/v1beta1/runs",
-        (
-            "page_token",
-            "page_size",
-            "sort_by",
-            "resource_reference_key.type",
-            "resource_reference_key.id",
-            "filter",
-        ),
-        "ApiListRunsResponse",
-    ),
+# name: (positional parameters, verb, path, query wire names, response type)
+Method = tuple[str, str, str, tuple[str, ...], str]
+_LIST_QUERY = (
+    "page_token",
+    "page_size",
+    "sort_by",
+    "resource_reference_key.type",
+    "resource_reference_key.id",
+    "filter",
+)
+_RUNS = "/apis/v1beta1/runs"
+_EXPERIMENTS = "/apis/v1beta1/experiments"
+_JOBS = "/apis/v1beta1/jobs"
+_PIPELINES = "/apis/v1beta1/pipelines"
+_VERSIONS = "/apis/v1beta1/pipeline_versions"
+
+RUN_SERVICE: dict[str, Method] = {
+    "archive_run": ("id", "POST", f"{_RUNS}/{{id}}:archive", (), "object"),
+    "create_run": ("body", "POST", _RUNS, (), "ApiRunDetail"),
+    "delete_run": ("id", "DELETE", f"{_RUNS}/{{id}}", (), "object"),
+    "get_run": ("run_id", "GET", f"{_RUNS}/{{run_id}}", (), "ApiRunDetail"),
+    "list_runs": ("", "GET", _RUNS, _LIST_QUERY, "ApiListRunsResponse"),
     "read_artifact": (
         "run_id, node_id, artifact_name",
         "GET",
-        "/apis/v1beta1/runs/{run_id}/nodes/{node_id}/artifacts/{artifact_name}:read",
+        f"{_RUNS}/{{run_id}}/nodes/{{node_id}}/artifacts/{{artifact_name}}:read",
         (),
         "ApiReadArtifactResponse",
     ),
     "report_run_metrics": (
         "run_id, body",
         "POST",
-        "/apis/v1beta1/runs/{run_id}:reportMetrics",
+        f"{_RUNS}/{{run_id}}:reportMetrics",
         (),
         "ApiReportRunMetricsResponse",
     ),
-    "retry_run": ("run_id", "POST", "/apis/v1beta1/runs/{run_id}/retry", (), "object"),
-    "terminate_run": ("run_id", "POST", "/apis/v1beta1/runs/{run_id}/terminate", (), "object"),
-    "unarchive_run": ("id", "POST", "/apis/v1beta1/runs/{id}:unarchive", (), "object"),
+    "retry_run": ("run_id", "POST", f"{_RUNS}/{{run_id}}/retry", (), "object"),
+    "terminate_run": ("run_id", "POST", f"{_RUNS}/{{run_id}}/terminate", (), "object"),
+    "unarchive_run": ("id", "POST", f"{_RUNS}/{{id}}:unarchive", (), "object"),
 }
-NOT_RETRY_SAFE = {"create_run", "terminate_run", "retry_run"}
+EXPERIMENT_SERVICE: dict[str, Method] = {
+    "archive_experiment": ("id", "POST", f"{_EXPERIMENTS}/{{id}}:archive", (), "object"),
+    "create_experiment": ("body", "POST", _EXPERIMENTS, (), "ApiExperiment"),
+    "delete_experiment": ("id", "DELETE", f"{_EXPERIMENTS}/{{id}}", (), "object"),
+    "get_experiment": ("id", "GET", f"{_EXPERIMENTS}/{{id}}", (), "ApiExperiment"),
+    "list_experiment": (
+        "",
+        "GET",
+        _EXPERIMENTS,
+        (
+            "page_token",
+            "page_size",
+            "sort_by",
+            "filter",
+            "resource_reference_key.type",
+            "resource_reference_key.id",
+        ),
+        "ApiListExperimentsResponse",
+    ),
+    "unarchive_experiment": ("id", "POST", f"{_EXPERIMENTS}/{{id}}:unarchive", (), "object"),
+}
+JOB_SERVICE: dict[str, Method] = {
+    "create_job": ("body", "POST", _JOBS, (), "ApiJob"),
+    "delete_job": ("id", "DELETE", f"{_JOBS}/{{id}}", (), "object"),
+    "disable_job": ("id", "POST", f"{_JOBS}/{{id}}/disable", (), "object"),
+    "enable_job": ("id", "POST", f"{_JOBS}/{{id}}/enable", (), "object"),
+    "get_job": ("id", "GET", f"{_JOBS}/{{id}}", (), "ApiJob"),
+    "list_jobs": ("", "GET", _JOBS, _LIST_QUERY, "ApiListJobsResponse"),
+}
+PIPELINE_SERVICE: dict[str, Method] = {
+    "create_pipeline": ("body", "POST", _PIPELINES, (), "ApiPipeline"),
+    "create_pipeline_version": ("body", "POST", _VERSIONS, (), "ApiPipelineVersion"),
+    "delete_pipeline": ("id", "DELETE", f"{_PIPELINES}/{{id}}", (), "object"),
+    "delete_pipeline_version": (
+        "version_id",
+        "DELETE",
+        f"{_VERSIONS}/{{version_id}}",
+        (),
+        "object",
+    ),
+    "get_pipeline": ("id", "GET", f"{_PIPELINES}/{{id}}", (), "ApiPipeline"),
+    "get_pipeline_version": (
+        "version_id",
+        "GET",
+        f"{_VERSIONS}/{{version_id}}",
+        (),
+        "ApiPipelineVersion",
+    ),
+    "get_pipeline_version_template": (
+        "version_id",
+        "GET",
+        f"{_VERSIONS}/{{version_id}}/templates",
+        (),
+        "ApiGetTemplateResponse",
+    ),
+    "get_template": ("id", "GET", f"{_PIPELINES}/{{id}}/templates", (), "ApiGetTemplateResponse"),
+    "list_pipeline_versions": (
+        "",
+        "GET",
+        _VERSIONS,
+        ("resource_key.type", "resource_key.id", "page_size", "page_token", "sort_by", "filter"),
+        "ApiListPipelineVersionsResponse",
+    ),
+    "list_pipelines": (
+        "",
+        "GET",
+        _PIPELINES,
+        (
+            "page_token",
+            "page_size",
+            "sort_by",
+            "filter",
+            "resource_reference_key.type",
+            "resource_reference_key.id",
+        ),
+        "ApiListPipelinesResponse",
+    ),
+    "update_pipeline_default_version": (
+        "pipeline_id, version_id",
+        "POST",
+        f"{_PIPELINES}/{{pipeline_id}}/default_version/{{version_id}}",
+        (),
+        "object",
+    ),
+}
+PIPELINE_UPLOAD_SERVICE: dict[str, Method] = {
+    "upload_pipeline": (
+        "uploadfile",
+        "POST",
+        f"{_PIPELINES}/upload",
+        ("name", "description"),
+        "ApiPipeline",
+    ),
+    "upload_pipeline_version": (
+        "uploadfile",
+        "POST",
+        f"{_PIPELINES}/upload_version",
+        ("name", "pipelineid", "description"),
+        "ApiPipelineVersion",
+    ),
+}
+HEALTHZ_SERVICE: dict[str, Method] = {
+    "get_healthz": ("", "GET", "/apis/v1beta1/healthz", (), "ApiGetHealthzResponse"),
+}
+SERVICES: dict[type[ServiceApi], dict[str, Method]] = {
+    ExperimentServiceApi: EXPERIMENT_SERVICE,
+    HealthzServiceApi: HEALTHZ_SERVICE,
+    JobServiceApi: JOB_SERVICE,
+    PipelineServiceApi: PIPELINE_SERVICE,
+    PipelineUploadServiceApi: PIPELINE_UPLOAD_SERVICE,
+    RunServiceApi: RUN_SERVICE,
+}
+#: Calls whose repetition after an unknown outcome can do harm (a second object, a restart...).
+NOT_RETRY_SAFE = {
+    "create_experiment",
+    "create_job",
+    "create_pipeline",
+    "create_pipeline_version",
+    "create_run",
+    "retry_run",
+    "terminate_run",
+    "upload_pipeline",
+    "upload_pipeline_version",
+}
+#: Calls that send a file as multipart/form-data (the others send JSON).
+MULTIPART = {"upload_pipeline", "upload_pipeline_version"}
+METHODS = [
+    pytest.param(cls, name, id=f"{cls.__name__}.{name}")
+    for cls, table in SERVICES.items()
+    for name in table
+]
 
 
-def test_run_service_constructor() -> None:
-    assert shape(RunServiceApi) == "(api_client=None)"
+def test_the_api_package_maps_every_1_8_5_service() -> None:
+    assert {cls.__name__ for cls in SERVICES} == {
+        name for name in TOP_LEVEL_1_8_5 if name.endswith("ServiceApi")
+    }
 
 
-def test_run_service_has_exactly_the_1_8_5_methods() -> None:
-    public = {name for name in vars(RunServiceApi) if not name.startswith("_")} - {"endpoints"}
-    expected = set(RUN_SERVICE) | {f"{name}_with_http_info" for name in RUN_SERVICE}
-    assert public == expected
+@pytest.mark.parametrize("cls", SERVICES, ids=lambda cls: cls.__name__)
+def test_service_constructor(cls: type[ServiceApi]) -> None:
+    assert shape(cls) == "(api_client=None)"
 
 
-@pytest.mark.parametrize("name", RUN_SERVICE)
-def test_run_service_method(name: str) -> None:
-    positional, method, path, query, response_type = RUN_SERVICE[name]
+@pytest.mark.parametrize("cls", SERVICES, ids=lambda cls: cls.__name__)
+def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
+    table = SERVICES[cls]
+    public = {name for name in vars(cls) if not name.startswith("_")} - {"endpoints"}
+    assert public == set(table) | {f"{name}_with_http_info" for name in table}
+    assert set(cls.endpoints) == set(table)
+
+
+@pytest.mark.parametrize(("cls", "name"), METHODS)
+def test_service_method(cls: type[ServiceApi], name: str) -> None:
+    positional, method, path, query, response_type = SERVICES[cls][name]
     arguments = f"self, {positional}, **kwargs" if positional else "self, **kwargs"
-    assert shape(getattr(RunServiceApi, name)) == f"({arguments})"
-    assert shape(getattr(RunServiceApi, f"{name}_with_http_info")) == f"({arguments})"
+    assert shape(getattr(cls, name)) == f"({arguments})"
+    assert shape(getattr(cls, f"{name}_with_http_info")) == f"({arguments})"
 
-    endpoint = RUN_SERVICE_ENDPOINTS[name]
+    endpoint = cls.endpoints[name]
     assert (endpoint.method, endpoint.path, endpoint.response_type) == (method, path, response_type)
     assert tuple(p.wire_name for p in endpoint.params if p.location == "query") == query
     assert endpoint.auth == ("Bearer",)
     assert endpoint.retry_safe is (name not in NOT_RETRY_SAFE)
+    multipart = "multipart/form-data" if name in MULTIPART else "application/json"
+    assert endpoint.content_type == multipart
 
 
-@pytest.mark.parametrize("name", RUN_SERVICE)
-def test_run_service_docstrings_follow_the_endpoint_data(name: str) -> None:
-    endpoint = RUN_SERVICE_ENDPOINTS[name]
-    doc = inspect.getdoc(getattr(RunServiceApi, name)) or ""
+@pytest.mark.parametrize(("cls", "name"), METHODS)
+def test_service_docstrings_follow_the_endpoint_data(cls: type[ServiceApi], name: str) -> None:
+    endpoint = cls.endpoints[name]
+    doc = inspect.getdoc(getattr(cls, name)) or ""
     assert doc.splitlines()[0] == endpoint.summary
     for param in endpoint.params:
         assert f"{param.name}" in doc
     assert "kfp_server_api.endpoint" in doc  # where the call options are described
-    assert inspect.getdoc(getattr(RunServiceApi, f"{name}_with_http_info"))
+    assert inspect.getdoc(getattr(cls, f"{name}_with_http_info"))
 
 
 # -- ApiClient, Configuration, rest, exceptions -------------------------------------------------

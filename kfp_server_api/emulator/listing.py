@@ -609,7 +609,11 @@ def conditions(
     return clauses, params
 
 
-def is_unfiltered(parsed: Filter | None, reference: ReferenceKey | None) -> bool:
-    """Whether the count of matching runs can come from the maintained counters."""
-    no_predicates = parsed is None or not parsed.predicates
-    return no_predicates and (reference is None or reference.type in ("EXPERIMENT", "NAMESPACE"))
+def countable_by_facets(
+    parsed: Filter | None, reference: ReferenceKey | None, facets: Sequence[str]
+) -> bool:
+    """Whether ``conditions`` only involve the given columns (so a table of counts per
+    combination of them can answer the count)."""
+    if reference is not None and reference.type not in ("EXPERIMENT", "NAMESPACE"):
+        return False
+    return all(p.column.sql in facets for p in (parsed.predicates if parsed else ()))

@@ -9,10 +9,13 @@ process loses no acknowledged write (an operating-system crash may lose the last
 
 Listing stays cheap as the table grows:
 
-- every sortable column has an index on (column, uuid), which keyset paging seeks into;
-- run counts per scope (all runs, per experiment, per namespace) are kept in a table that
-  triggers maintain, so ``total_size`` of an unfiltered listing is one lookup;
-- counts of filtered listings are cached until the next write;
+- every sortable column has an index on (column, uuid), which keyset paging seeks into; the
+  default order (created_at) also has one under experiment, status and storage_state, the
+  usual filters, so a filtered page by creation time is a seek too;
+- run counts are kept per combination of experiment, namespace, status and storage state,
+  updated with every write, so ``total_size`` of a listing filtered only on those (or not at
+  all) sums a handful of rows instead of counting runs; other counts are cached until the
+  next write;
 - manifests are stored once per distinct text and shared by runs.
 
 Callers hold ``lock`` (``reading()``) or a transaction (``transaction()``) around each
@@ -25,12 +28,12 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .listing import ListOptions, ReferenceKey, conditions, is_unfiltered
+from .listing import ListOptions, ReferenceKey, conditions, countable_by_facets
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
 
@@ -83,6 +86,8 @@ CREATE INDEX runs_by_scheduled_at ON runs (scheduled_at, uuid);
 CREATE INDEX runs_by_storage_state ON runs (storage_state, uuid);
 CREATE INDEX runs_by_status ON runs (status, uuid);
 CREATE INDEX runs_by_experiment ON runs (experiment_id, created_at, uuid);
+CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
+CREATE INDEX runs_by_storage_state_and_created_at ON runs (storage_state, created_at, uuid);
 CREATE INDEX runs_due ON runs (next_step_at) WHERE next_step_at IS NOT NULL;
 CREATE TABLE run_references (run_uuid TEXT NOT NULL, ref_type TEXT NOT NULL, ref_id TEXT NOT NULL);
 CREATE INDEX run_references_by_target ON run_references (ref_type, ref_id, run_uuid);
@@ -97,20 +102,11 @@ CREATE INDEX run_sort_metrics_by_value ON run_sort_metrics (name, value, run_uui
 CREATE TABLE artifacts (
     run_uuid TEXT NOT NULL, node_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
     seq INTEGER NOT NULL, PRIMARY KEY (run_uuid, node_id, name)) WITHOUT ROWID;
-CREATE TABLE run_counts (
-    scope TEXT NOT NULL, key TEXT NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (scope, key)) WITHOUT ROWID;
-CREATE TRIGGER runs_inserted AFTER INSERT ON runs BEGIN
-    INSERT OR IGNORE INTO run_counts VALUES
-        ('all', '', 0), ('experiment', NEW.experiment_id, 0), ('namespace', NEW.namespace, 0);
-    UPDATE run_counts SET n = n + 1 WHERE (scope = 'all' AND key = '')
-        OR (scope = 'experiment' AND key = NEW.experiment_id)
-        OR (scope = 'namespace' AND key = NEW.namespace);
-END;
+CREATE TABLE run_facets (
+    experiment_id TEXT NOT NULL, namespace TEXT NOT NULL, status TEXT NOT NULL,
+    storage_state TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (experiment_id, namespace, status, storage_state)) WITHOUT ROWID;
 CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN
-    UPDATE run_counts SET n = n - 1 WHERE (scope = 'all' AND key = '')
-        OR (scope = 'experiment' AND key = OLD.experiment_id)
-        OR (scope = 'namespace' AND key = OLD.namespace);
     DELETE FROM run_references WHERE run_uuid = OLD.uuid;
     DELETE FROM metrics WHERE run_uuid = OLD.uuid;
     DELETE FROM run_sort_metrics WHERE run_uuid = OLD.uuid;
@@ -355,8 +351,40 @@ class Store:
         references: Iterable[tuple[str, str, str]] = (),
     ) -> None:
         """Insert runs (tuples in RUN_FIELDS order) and their (run, type, id) references."""
-        self._connection.executemany(_RUN_INSERT, runs)
+        counts: Counter[tuple[Any, ...]] = Counter()
+
+        def counted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+            for row in rows:
+                counts[tuple(row[index] for index in _FACET_INDEXES)] += 1
+                yield row
+
+        self._connection.executemany(_RUN_INSERT, counted(runs))
         self._connection.executemany("INSERT INTO run_references VALUES (?, ?, ?)", references)
+        self._count_facets(counts)
+
+    def _count_facets(self, counts: Counter[tuple[Any, ...]]) -> None:
+        """Add ``counts`` to the run counts kept per facet combination."""
+        facets = [facet for facet, change in counts.items() if change]
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO run_facets VALUES (?, ?, ?, ?, 0)", facets
+        )
+        self._connection.executemany(
+            "UPDATE run_facets SET n = n + ? WHERE experiment_id = ? AND namespace = ? "
+            "AND status = ? AND storage_state = ?",
+            [(counts[facet], *facet) for facet in facets],
+        )
+
+    def _facets(self, uuid: str) -> tuple[Any, ...] | None:
+        row = self._one(f"SELECT {', '.join(FACETS)} FROM runs WHERE uuid = ?", (uuid,))
+        return None if row is None else tuple(row)
+
+    def _move_facets(self, before: tuple[Any, ...] | None, changes: dict[str, Any]) -> None:
+        """Recount a run whose facet columns changed from ``before`` by ``changes``."""
+        if before is None:
+            return
+        after = tuple(changes.get(name, value) for name, value in zip(FACETS, before))
+        if after != before:
+            self._count_facets(Counter({before: -1, after: 1}))
 
     def run(self, uuid: str) -> sqlite3.Row | None:
         """The run with this id, or None."""
@@ -367,24 +395,35 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in fields if name in RUN_FIELDS)
         if len(fields) != assignments.count("?"):
             raise ValueError(f"unknown run fields: {sorted(set(fields) - set(RUN_FIELDS))}")
+        before = self._facets(uuid) if _FACET_SET.intersection(fields) else None
         cursor = self._execute(
             f"UPDATE runs SET {assignments} WHERE uuid = ?", (*fields.values(), uuid)
         )
+        self._move_facets(before, fields)
         return int(cursor.rowcount)
 
     def terminate_run(self, uuid: str, **fields: Any) -> bool:
         """Mark a run Terminating if its status is Running, Pending or empty."""
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        before = self._facets(uuid)
         cursor = self._execute(
             f"UPDATE runs SET status = 'Terminating', {assignments} "
             "WHERE uuid = ? AND status IN ('Running', 'Pending', '')",
             (*fields.values(), uuid),
         )
-        return cursor.rowcount == 1
+        if cursor.rowcount != 1:
+            return False
+        self._move_facets(before, {"status": "Terminating"})
+        return True
 
     def delete_run(self, uuid: str) -> bool:
         """Delete a run with its metrics, references and artifacts."""
-        return self._execute("DELETE FROM runs WHERE uuid = ?", (uuid,)).rowcount == 1
+        before = self._facets(uuid)
+        if before is None:
+            return False
+        self._execute("DELETE FROM runs WHERE uuid = ?", (uuid,))
+        self._count_facets(Counter({before: -1}))
+        return True
 
     def due_runs(self, now: float) -> list[sqlite3.Row]:
         """Runs whose next lifecycle step is due at ``now``."""
@@ -403,7 +442,7 @@ class Store:
 
     def run_count(self) -> int:
         """The number of stored runs."""
-        row = self._one("SELECT n FROM run_counts WHERE scope = 'all' AND key = ''")
+        row = self._one("SELECT coalesce(sum(n), 0) FROM run_facets")
         return 0 if row is None else int(row[0])
 
     # ------------------------------------------------------------------------------------
@@ -484,11 +523,11 @@ class Store:
         clauses: list[str],
         params: list[Any],
     ) -> int:
-        if is_unfiltered(options.filter, reference):
-            scope, key = (
-                ("all", "") if reference is None else (reference.type.lower(), reference.id)
+        if countable_by_facets(options.filter, reference, FACETS):
+            # The same conditions hold on the facet table, whose rows carry the counts.
+            row = self._one(
+                f"SELECT coalesce(sum(n), 0) FROM run_facets r {_where(clauses)}", params
             )
-            row = self._one("SELECT n FROM run_counts WHERE scope = ? AND key = ?", (scope, key))
             return 0 if row is None else int(row[0])
         cache_key = (tuple(clauses), tuple(params))
         cached = self._count_cache.get(cache_key)
@@ -569,6 +608,12 @@ class Store:
             "SELECT node_id, name FROM artifacts WHERE run_uuid = ? ORDER BY seq", (run_uuid,)
         )
         return [(str(row[0]), str(row[1])) for row in rows]
+
+
+FACETS = ("experiment_id", "namespace", "status", "storage_state")
+"""Run columns whose combinations are counted, so that listings filtered on them count fast."""
+_FACET_SET = frozenset(FACETS)
+_FACET_INDEXES = tuple(RUN_FIELDS.index(name) for name in FACETS)
 
 
 def _where(clauses: Sequence[str]) -> str:

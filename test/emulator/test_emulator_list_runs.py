@@ -644,3 +644,46 @@ def test_total_size_follows_writes(client: Client, emulator: Emulator) -> None:
     assert client.request("DELETE", f"{RUNS}/{ids[1]}").status == 200
     assert list_runs(client, **query)["total_size"] == 1
     assert list_runs(client)["total_size"] == 2
+
+
+def test_kept_counts_agree_with_counting_runs(clock: ManualClock) -> None:
+    """total_size of status/storage_state filters comes from kept counts; counting the runs
+    (the name predicate forces that path) must give the same numbers after every kind of write."""
+    with Emulator(clock=clock, lifecycle="timed") as server:
+        client = Client(server.url)
+        experiment = server.add_experiment("e")
+        owned = [{"key": {"type": "EXPERIMENT", "id": experiment}, "relationship": "OWNER"}]
+        ids = [create_run(client, f"r{i}", resource_references=owned)["id"] for i in range(6)]
+        ids += server.seed_runs(RunSeed(f"s{i}", status="Failed") for i in range(4))
+        server.advance_clock(1)
+        client.post(f"{RUNS}/{ids[0]}/terminate")
+        client.post(f"{RUNS}/{ids[1]}:archive")
+        client.post(f"{RUNS}/{ids[2]}:archive")
+        client.post(f"{RUNS}/{ids[2]}:unarchive")
+        client.request("DELETE", f"{RUNS}/{ids[3]}")
+        client.post(f"{RUNS}/{ids[7]}/retry")
+        server.set_run_status(ids[8], "Error")
+        server.advance_clock(1)
+        everything = {"key": "name", "op": "IS_SUBSTRING", "string_value": ""}
+        for key, value in [
+            ("status", "Failed"),
+            ("status", "Succeeded"),
+            ("status", "Running"),
+            ("status", "Error"),
+            ("storage_state", "STORAGESTATE_ARCHIVED"),
+            ("storage_state", "STORAGESTATE_AVAILABLE"),
+        ]:
+            predicate = {"key": key, "op": "EQUALS", "string_value": value}
+            for reference in (
+                {},
+                {
+                    "resource_reference_key.type": "EXPERIMENT",
+                    "resource_reference_key.id": experiment,
+                },
+            ):
+                kept = list_runs(client, filter=filter_json(predicate), **reference)
+                counted = list_runs(client, filter=filter_json(predicate, everything), **reference)
+                assert kept.get("total_size", 0) == counted.get("total_size", 0), (key, value)
+                assert kept.get("total_size", 0) == len(kept.get("runs", []))
+        assert list_runs(client)["total_size"] == server.run_count() == 9
+        client.close()

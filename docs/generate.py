@@ -61,6 +61,13 @@ FAILURE_MARKER = "Exception when calling"
 _EXAMPLE_CREDENTIALS = {"Bearer": ("authorization", "Bearer")}
 
 _LINE_LIMIT = 100
+# How the Notes column of a parameter table says where a value travels.
+_PARAMETER_LOCATIONS = {
+    "path": "in the path",
+    "query": "in the query",
+    "body": "the request body (JSON)",
+    "file": "a local file path; the file is sent as a multipart/form-data part",
+}
 _PRIMITIVE_TYPES = frozenset({"str", "int", "float", "bool", "datetime", "date", "object"})
 
 
@@ -72,21 +79,23 @@ class ExampleValue(NamedTuple):
 
 
 def placeholder(name: str) -> str:
-    """The placeholder an example uses for the value of required string parameter `name`."""
+    """The placeholder an example uses for required string or file parameter `name`."""
     return f"{name}_example"
 
 
-#: Optional arguments the examples pass, by parameter name; other optional ones are left out.
-EXAMPLE_OPTIONS: Mapping[str, ExampleValue] = {
-    "page_size": ExampleValue("10"),
-    "sort_by": ExampleValue('"created_at desc"'),
-    "filter": ExampleValue(
-        "Filter.where(ne(RunKey.STORAGE_STATE, ApiRunStorageState.ARCHIVED))",
-        (
-            "from kfp_server_api.filters import Filter, RunKey, ne",
-            "from kfp_server_api.models import ApiRunStorageState",
+#: Optional arguments the examples pass, by method and parameter name; others are left out.
+EXAMPLE_OPTIONS: Mapping[str, Mapping[str, ExampleValue]] = {
+    "list_runs": {
+        "page_size": ExampleValue("10"),
+        "sort_by": ExampleValue('"created_at desc"'),
+        "filter": ExampleValue(
+            "Filter.where(ne(RunKey.STORAGE_STATE, ApiRunStorageState.ARCHIVED))",
+            (
+                "from kfp_server_api.filters import Filter, RunKey, ne",
+                "from kfp_server_api.models import ApiRunStorageState",
+            ),
         ),
-    ),
+    },
 }
 
 #: Request bodies of the examples, by type; other types get an empty instance.
@@ -372,9 +381,10 @@ def example(cls: type[ServiceApi], endpoint: Endpoint) -> str:
         assignments += f"{param.name} = {value.source}".splitlines()
         positional.append(param.name)
     keywords: list[str] = []
+    options = EXAMPLE_OPTIONS.get(endpoint.name, {})
     for param in endpoint.params:
-        if not param.required and param.name in EXAMPLE_OPTIONS:
-            value = EXAMPLE_OPTIONS[param.name]
+        if not param.required and param.name in options:
+            value = options[param.name]
             imports.update(value.imports)
             keywords.append(f"{param.name}={value.source}")
     call = f"api_response = api_instance.{endpoint.name}({', '.join(positional + keywords)})"
@@ -418,7 +428,7 @@ def example(cls: type[ServiceApi], endpoint: Endpoint) -> str:
 def _example_value(param: Param) -> ExampleValue:
     if param.type_name in EXAMPLE_BODIES:
         return EXAMPLE_BODIES[param.type_name]
-    if param.type_name == "str":
+    if param.type_name == "str" or param.location == "file":
         return ExampleValue(f'"{placeholder(param.name)}"')
     if param.type_name in kfp_server_api.models.__all__:
         return ExampleValue(f"kfp_server_api.{param.type_name}()")
@@ -427,7 +437,7 @@ def _example_value(param: Param) -> ExampleValue:
 
 def _parameter_notes(param: Param) -> str:
     notes = [] if param.required else ["[optional]"]
-    notes.append(f"in the {'request body' if param.location == 'body' else param.location}")
+    notes.append(_PARAMETER_LOCATIONS[param.location])
     if param.wire_name != param.name:
         notes.append(f"as `{param.wire_name}`")
     text = " ".join(notes)

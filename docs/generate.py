@@ -346,11 +346,16 @@ def _referenced_models(type_name: str) -> set[str]:
 # --- API pages ------------------------------------------------------------------------------
 
 
+def annotation(value: object) -> str:
+    """An annotation as source text (modules with postponed evaluation keep it as a string)."""
+    return value if isinstance(value, str) else inspect.formatannotation(value)
+
+
 def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> str:
     """The Python signature of a method: real positional parameters, the endpoint's keywords."""
     real = inspect.signature(getattr(cls, method_name))
     parts = [
-        f"{p.name}: {p.annotation}"
+        f"{p.name}: {annotation(p.annotation)}"
         for p in real.parameters.values()
         if p.name != "self" and p.kind is not p.VAR_KEYWORD
     ]
@@ -360,7 +365,7 @@ def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> st
         parts += [f"{p.name}: {python_type(p.type_name)} | None = None" for p in optional]
     parts.append("**kwargs")
     head = f"{cls.__name__}.{method_name}("
-    tail = f") -> {real.return_annotation}"
+    tail = f") -> {annotation(real.return_annotation)}"
     one_line = head + ", ".join(parts) + tail
     if len(one_line) <= _LINE_LIMIT:
         return one_line
@@ -551,7 +556,7 @@ def api_page(cls: type[ServiceApi], models: Sequence[str], schemes: Iterable[str
     endpoints = [cls.endpoints[name] for name in sorted(cls.endpoints)]
     constructor = inspect.signature(cls.__init__)
     constructor_args = ", ".join(
-        f"{p.name}: {p.annotation} = {p.default!r}"
+        f"{p.name}: {annotation(p.annotation)} = {p.default!r}"
         for p in constructor.parameters.values()
         if p.name != "self"
     )

@@ -1,0 +1,223 @@
+"""PipelineServiceApi over real HTTP: the exact request of every endpoint and its typed result."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from endpoint_cases import Call, call_params, exercise
+from loopback import LoopbackServer, Reply
+
+from kfp_server_api import (
+    ApiClient,
+    ApiGetTemplateResponse,
+    ApiListPipelinesResponse,
+    ApiListPipelineVersionsResponse,
+    ApiParameter,
+    ApiPipeline,
+    ApiPipelineVersion,
+    ApiRelationship,
+    ApiResourceKey,
+    ApiResourceReference,
+    ApiResourceType,
+    ApiTypeError,
+    ApiUrl,
+    ApiValueError,
+    NotFoundException,
+    PipelineServiceApi,
+)
+
+PIPELINES = "/apis/v1beta1/pipelines"
+VERSIONS = "/apis/v1beta1/pipeline_versions"
+CREATED = "2024-03-01T10:00:00Z"
+CREATED_AT = datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
+PACKAGE_URL = "https://example.com/pipelines/train.yaml"
+
+PIPELINE_OWNER_JSON = {"key": {"type": "PIPELINE", "id": "p-1"}, "relationship": "OWNER"}
+PIPELINE_OWNER = ApiResourceReference(
+    key=ApiResourceKey(type=ApiResourceType.PIPELINE, id="p-1"),
+    relationship=ApiRelationship.OWNER,
+)
+VERSION_JSON: dict[str, Any] = {
+    "id": "v-1",
+    "name": "train",
+    "created_at": CREATED,
+    "parameters": [{"name": "lr", "value": "0.1"}],
+    "package_url": {"pipeline_url": PACKAGE_URL},
+    "resource_references": [PIPELINE_OWNER_JSON],
+}
+VERSION = ApiPipelineVersion(
+    id="v-1",
+    name="train",
+    created_at=CREATED_AT,
+    parameters=[ApiParameter(name="lr", value="0.1")],
+    package_url=ApiUrl(pipeline_url=PACKAGE_URL),
+    resource_references=[PIPELINE_OWNER],
+)
+PIPELINE_JSON: dict[str, Any] = {
+    "id": "p-1",
+    "created_at": CREATED,
+    "name": "train",
+    "description": "trains the model",
+    "parameters": [{"name": "lr", "value": "0.1"}],
+    "default_version": VERSION_JSON,
+}
+PIPELINE = ApiPipeline(
+    id="p-1",
+    created_at=CREATED_AT,
+    name="train",
+    description="trains the model",
+    parameters=[ApiParameter(name="lr", value="0.1")],
+    default_version=VERSION,
+)
+TEMPLATE = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"
+NOT_FOUND = "ResourceNotFoundError: Pipeline p-9 not found."
+
+CALLS = [
+    Call(
+        "create_pipeline",
+        (ApiPipeline(name="train", url=ApiUrl(pipeline_url=PACKAGE_URL)),),
+        method="POST",
+        target=PIPELINES,
+        body={"name": "train", "url": {"pipeline_url": PACKAGE_URL}},
+        reply=PIPELINE_JSON,
+        expect=PIPELINE,
+    ),
+    Call(
+        "create_pipeline_version",
+        (
+            ApiPipelineVersion(
+                name="train",
+                package_url=ApiUrl(pipeline_url=PACKAGE_URL),
+                resource_references=[PIPELINE_OWNER],
+            ),
+        ),
+        method="POST",
+        target=VERSIONS,
+        body={
+            "name": "train",
+            "package_url": {"pipeline_url": PACKAGE_URL},
+            "resource_references": [PIPELINE_OWNER_JSON],
+        },
+        reply=VERSION_JSON,
+        expect=VERSION,
+    ),
+    Call(
+        "delete_pipeline", ("p-1",), method="DELETE", target=f"{PIPELINES}/p-1", reply={}, expect={}
+    ),
+    Call(
+        "delete_pipeline_version",
+        ("v-1",),
+        method="DELETE",
+        target=f"{VERSIONS}/v-1",
+        reply={},
+        expect={},
+    ),
+    Call("get_pipeline", ("p-1",), target=f"{PIPELINES}/p-1", reply=PIPELINE_JSON, expect=PIPELINE),
+    Call(
+        "get_pipeline_version",
+        ("v-1",),
+        target=f"{VERSIONS}/v-1",
+        reply=VERSION_JSON,
+        expect=VERSION,
+    ),
+    Call(
+        "get_pipeline_version_template",
+        ("v?1",),
+        target=f"{VERSIONS}/v%3F1/templates",
+        reply={"template": TEMPLATE},
+        expect=ApiGetTemplateResponse(template=TEMPLATE),
+    ),
+    Call(
+        "get_template",
+        ("p-1",),
+        target=f"{PIPELINES}/p-1/templates",
+        reply={"template": TEMPLATE},
+        expect=ApiGetTemplateResponse(template=TEMPLATE),
+    ),
+    # Keywords given out of order: the query follows the declared (1.8.5) order.
+    Call(
+        "list_pipeline_versions",
+        kwargs={
+            "sort_by": "created_at desc",
+            "page_size": 10,
+            "resource_key_id": "p-1",
+            "resource_key_type": ApiResourceType.PIPELINE,
+        },
+        target=f"{VERSIONS}?resource_key.type=PIPELINE&resource_key.id=p-1&page_size=10"
+        "&sort_by=created_at+desc",
+        reply={"versions": [VERSION_JSON], "next_page_token": "t1", "total_size": 3},
+        expect=ApiListPipelineVersionsResponse(
+            versions=[VERSION], next_page_token="t1", total_size=3
+        ),
+    ),
+    Call(
+        "list_pipeline_versions",
+        kwargs={"filter": '{"predicates":[]}', "page_token": "t1"},
+        target=f"{VERSIONS}?page_token=t1&filter=%7B%22predicates%22%3A%5B%5D%7D",
+        reply={},
+        expect=ApiListPipelineVersionsResponse(),
+    ),
+    Call(
+        "list_pipelines",
+        target=PIPELINES,
+        reply={"pipelines": [PIPELINE_JSON], "total_size": 1},
+        expect=ApiListPipelinesResponse(pipelines=[PIPELINE], total_size=1),
+    ),
+    Call(
+        "list_pipelines",
+        kwargs={
+            "resource_reference_key_id": "team-a",
+            "resource_reference_key_type": ApiResourceType.NAMESPACE,
+            "filter": '{"predicates":[]}',
+            "sort_by": "name",
+            "page_size": 200,
+            "page_token": "t3",
+        },
+        target=f"{PIPELINES}?page_token=t3&page_size=200&sort_by=name"
+        "&filter=%7B%22predicates%22%3A%5B%5D%7D"
+        "&resource_reference_key.type=NAMESPACE&resource_reference_key.id=team-a",
+        reply={},
+        expect=ApiListPipelinesResponse(),
+    ),
+    Call(
+        "update_pipeline_default_version",
+        ("p-1", "v/2"),
+        method="POST",
+        target=f"{PIPELINES}/p-1/default_version/v%2F2",
+        reply={},
+        expect={},
+    ),
+    Call(
+        "get_template",
+        ("p-9",),
+        target=f"{PIPELINES}/p-9/templates",
+        reply=Reply.kfp_error(404, 5, NOT_FOUND),
+        raises=NotFoundException,
+        expect={"status": 404, "code": 5, "message": NOT_FOUND},
+    ),
+    Call(
+        "update_pipeline_default_version",
+        ("p-1", None),
+        raises=ApiValueError,
+        expect={
+            "message": "Missing the required parameter `version_id` when calling "
+            "`update_pipeline_default_version`"
+        },
+    ),
+    Call(
+        "list_pipeline_versions",
+        kwargs={"pipeline_id": "p-1"},
+        raises=ApiTypeError,
+        expect={
+            "message": "Got an unexpected keyword argument 'pipeline_id' to method "
+            "list_pipeline_versions"
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("call", call_params(PipelineServiceApi, CALLS))
+def test_call(server: LoopbackServer, api_client: ApiClient, call: Call) -> None:
+    exercise(server, PipelineServiceApi(api_client), call)

@@ -27,7 +27,9 @@ The output depends only on the code: names are sorted, and nothing records a tim
 from __future__ import annotations
 
 import argparse
+import importlib
 import inspect
+import pkgutil
 import re
 import sys
 import textwrap
@@ -83,11 +85,13 @@ def placeholder(name: str) -> str:
     return f"{name}_example"
 
 
+_PIPELINE_ID = f'"{placeholder("pipeline_id")}"'
+_PAGE = {"page_size": ExampleValue("10"), "sort_by": ExampleValue('"created_at desc"')}
+
 #: Optional arguments the examples pass, by method and parameter name; others are left out.
 EXAMPLE_OPTIONS: Mapping[str, Mapping[str, ExampleValue]] = {
     "list_runs": {
-        "page_size": ExampleValue("10"),
-        "sort_by": ExampleValue('"created_at desc"'),
+        **_PAGE,
         "filter": ExampleValue(
             "Filter.where(ne(RunKey.STORAGE_STATE, ApiRunStorageState.ARCHIVED))",
             (
@@ -95,6 +99,21 @@ EXAMPLE_OPTIONS: Mapping[str, Mapping[str, ExampleValue]] = {
                 "from kfp_server_api.models import ApiRunStorageState",
             ),
         ),
+    },
+    "list_experiment": _PAGE,
+    "list_jobs": _PAGE,
+    "list_pipelines": _PAGE,
+    "list_pipeline_versions": {
+        "resource_key_type": ExampleValue(
+            "ApiResourceType.PIPELINE", ("from kfp_server_api.models import ApiResourceType",)
+        ),
+        "resource_key_id": ExampleValue(_PIPELINE_ID),
+        **_PAGE,
+    },
+    "upload_pipeline": {"name": ExampleValue('"training pipeline"')},
+    "upload_pipeline_version": {
+        "name": ExampleValue('"v2"'),
+        "pipelineid": ExampleValue(_PIPELINE_ID),
     },
 }
 
@@ -104,7 +123,7 @@ EXAMPLE_BODIES: Mapping[str, ExampleValue] = {
         f"""kfp_server_api.ApiRun(
     name="nightly training",
     description="Started from the API reference example.",
-    pipeline_spec=kfp_server_api.ApiPipelineSpec(pipeline_id="{placeholder("pipeline_id")}"),
+    pipeline_spec=kfp_server_api.ApiPipelineSpec(pipeline_id={_PIPELINE_ID}),
 )"""
     ),
     "ApiReportRunMetricsRequest": ExampleValue(
@@ -119,6 +138,44 @@ EXAMPLE_BODIES: Mapping[str, ExampleValue] = {
     ],
 )"""
     ),
+    "ApiExperiment": ExampleValue(
+        """kfp_server_api.ApiExperiment(
+    name="churn model",
+    description="Runs that train the churn model.",
+)"""
+    ),
+    "ApiJob": ExampleValue(
+        f"""kfp_server_api.ApiJob(
+    name="hourly training",
+    pipeline_spec=kfp_server_api.ApiPipelineSpec(pipeline_id={_PIPELINE_ID}),
+    trigger=kfp_server_api.ApiTrigger(
+        periodic_schedule=kfp_server_api.ApiPeriodicSchedule(interval_second="3600"),
+    ),
+    max_concurrency="1",
+    enabled=True,
+)"""
+    ),
+    "ApiPipeline": ExampleValue(
+        """kfp_server_api.ApiPipeline(
+    name="training pipeline",
+    url=kfp_server_api.ApiUrl(pipeline_url="https://example.com/training.yaml"),
+)"""
+    ),
+    "ApiPipelineVersion": ExampleValue(
+        f"""kfp_server_api.ApiPipelineVersion(
+    name="v2",
+    package_url=kfp_server_api.ApiUrl(pipeline_url="https://example.com/training-v2.yaml"),
+    resource_references=[
+        kfp_server_api.ApiResourceReference(
+            key=kfp_server_api.ApiResourceKey(
+                type=kfp_server_api.ApiResourceType.PIPELINE,
+                id={_PIPELINE_ID},
+            ),
+            relationship=kfp_server_api.ApiRelationship.OWNER,
+        ),
+    ],
+)"""
+    ),
 }
 
 
@@ -126,12 +183,21 @@ EXAMPLE_BODIES: Mapping[str, ExampleValue] = {
 
 
 def api_classes() -> list[type[ServiceApi]]:
-    """Every API class of the package, by name."""
-    classes = [getattr(kfp_server_api.api, name) for name in sorted(kfp_server_api.api.__all__)]
-    for cls in classes:
-        if not (isinstance(cls, type) and issubclass(cls, ServiceApi)):
-            raise TypeError(f"kfp_server_api.api.{cls!r} is not a ServiceApi")
-    return classes
+    """Every ServiceApi class defined in the modules of ``kfp_server_api.api``, by name."""
+    found: dict[str, type[ServiceApi]] = {}
+    for module_info in pkgutil.iter_modules(kfp_server_api.api.__path__):
+        module = importlib.import_module(f"{kfp_server_api.api.__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, ServiceApi)
+                and value.__module__ == module.__name__
+            ):
+                found[value.__name__] = value
+    missing = sorted(set(kfp_server_api.api.__all__) - found.keys())
+    if missing:
+        raise TypeError(f"not ServiceApi classes of kfp_server_api.api: {missing}")
+    return [found[name] for name in sorted(found)]
 
 
 def model_classes() -> list[type[Model]]:
@@ -541,8 +607,9 @@ def _responses(endpoint: Endpoint, doc: Docstring, models: Sequence[str]) -> lis
     rows.append(
         [
             "**default**",
-            f"Any other error. The body is an {status_model} (`error`, `code`, `message`, "
-            "`details`); the exception exposes those fields.",
+            "Any other error. The exception carries the status and the body; when the body is "
+            f"the server's error object ({status_model}), its `error`, `code`, `message` and "
+            "`details` too.",
             "`ApiException` (or its subclass for the status)",
         ]
     )

@@ -21,7 +21,6 @@ from types import ModuleType
 
 import pytest
 
-import kfp_server_api.api
 from kfp_server_api.emulator import Emulator, RunSeed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,9 +121,10 @@ def unserved_routes(server: Emulator, code: str) -> list[str]:
     answers 405 for a path it routes for other methods and 404 for a path it does not know.
     """
     api_class = _API_CLASS.search(code)
-    if api_class is None or api_class.group(1) not in kfp_server_api.api.__all__:
+    classes = {cls.__name__: cls for cls in generate.api_classes()}
+    if api_class is None or api_class.group(1) not in classes:
         return []
-    endpoints = getattr(kfp_server_api.api, api_class.group(1)).endpoints
+    endpoints = classes[api_class.group(1)].endpoints
     address = urllib.parse.urlsplit(server.url)
     unserved = []
     for name in _API_CALL.findall(code):

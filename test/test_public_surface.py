@@ -376,9 +376,10 @@ METHODS = [
 
 
 def test_the_api_package_maps_every_1_8_5_service() -> None:
-    assert {cls.__name__ for cls in SERVICES} == {
-        name for name in TOP_LEVEL_1_8_5 if name.endswith("ServiceApi")
-    }
+    names = {cls.__name__ for cls in SERVICES}
+    assert names == {name for name in TOP_LEVEL_1_8_5 if name.endswith("ServiceApi")}
+    assert kfp_server_api.api.__all__ == sorted(names)
+    assert set(kfp_server_api.api.__all__) <= set(dir(kfp_server_api.api))
 
 
 @pytest.mark.parametrize("cls", SERVICES, ids=lambda cls: cls.__name__)

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from importlib import import_module
 
-__all__ = ["RunServiceApi"]
+__all__ = [
+    "ExperimentServiceApi",
+    "HealthzServiceApi",
+    "JobServiceApi",
+    "PipelineServiceApi",
+    "PipelineUploadServiceApi",
+    "RunServiceApi",
+]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    # `X as X` re-exports for type checkers: __all__ (read by the reference docs generator)
-    # lists only the classes whose reference pages exist so far.
-    from kfp_server_api.api.experiment_service_api import (
-        ExperimentServiceApi as ExperimentServiceApi,
-    )
-    from kfp_server_api.api.healthz_service_api import HealthzServiceApi as HealthzServiceApi
-    from kfp_server_api.api.job_service_api import JobServiceApi as JobServiceApi
-    from kfp_server_api.api.pipeline_service_api import PipelineServiceApi as PipelineServiceApi
-    from kfp_server_api.api.pipeline_upload_service_api import (
-        PipelineUploadServiceApi as PipelineUploadServiceApi,
-    )
+    from kfp_server_api.api.experiment_service_api import ExperimentServiceApi
+    from kfp_server_api.api.healthz_service_api import HealthzServiceApi
+    from kfp_server_api.api.job_service_api import JobServiceApi
+    from kfp_server_api.api.pipeline_service_api import PipelineServiceApi
+    from kfp_server_api.api.pipeline_upload_service_api import PipelineUploadServiceApi
     from kfp_server_api.api.run_service_api import RunServiceApi
 
 # Class name -> module defining it.

@@ -1,6 +1,128 @@
 """An emulator of the Kubeflow Pipelines v1beta1 run API server, for tests and local work.
 
-DRAFT
+It is a real HTTP server that speaks the ten RunService endpoints as the KFP API server (tag
+1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
+values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
+memory or in a file. It uses only the standard library.
+
+Three ways to use it::
+
+    # 1. Embedded, on a free loopback port, in tests and notebooks
+    from kfp_server_api.emulator import Emulator
+
+    with Emulator() as server:
+        print(server.url)              # http://127.0.0.1:<port>
+        ...                            # point any client at server.url
+
+    # 2. From the command line (prints its URL, stops on Ctrl-C or SIGTERM)
+    #    python -m kfp_server_api.emulator --port 8888 [--db runs.db] [--token T]
+    #        [--tls-cert cert.pem --tls-key key.pem] [--lifecycle timed|instant|manual|STEPS]
+
+    # 3. As the server of this project's own tests.
+
+``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
+tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow")``
+has ``start()``, ``stop()``, ``close()``, ``url`` and is a context manager. It binds loopback
+unless told otherwise. With ``token``, every request must carry ``Authorization: Bearer
+<token>`` (401 otherwise). With ``tls_cert``/``tls_key`` it serves HTTPS. Request bodies above
+``max_body_bytes`` (4 MiB by default) get 413 without being read, and the connection is closed.
+
+The control API stands in for the cluster. It acts on the stored state directly, serving or
+not:
+
+- ``set_run_status(run_id, status, finished_at=None)``: what the persistence agent reports.
+- ``attach_artifact(run_id, node_id, name, data=None, files=None)``: an output artifact that
+  read_artifact then serves; ``files`` ({name: bytes}) are packed as Argo packs them, in a
+  gzip-compressed tar archive (``argo_artifact_archive`` builds one).
+- ``add_experiment(name, ...)``, ``add_job(name, ...)``, ``add_pipeline(name,
+  workflow_manifest=None, ...)`` (returns ``PipelineIds(pipeline_id, version_id)``),
+  ``add_pipeline_version(pipeline_id, name, ...)``: so that references resolve. The
+  experiment ``Default`` exists from the start (``default_experiment_id``).
+- ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle.
+- ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
+  seconds), for benchmarks and large listings.
+- ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
+
+Runs move on their own, Pending -> Running -> Succeeded, along a ``Lifecycle`` (see
+``lifecycle.py``): ``Lifecycle.timed()`` by default (Pending at once, Running after 1 s,
+Succeeded after 2 s), ``Lifecycle.instant()`` (final by the first read),
+``Lifecycle.manual()`` (nothing moves unless driven), or any steps and final status. Time comes
+from a ``Clock``: the system clock by default, or a ``ManualClock`` that only moves when
+advanced, which makes code that waits for runs testable deterministically.
+
+Everything is logged through the ``kfp_server_api.emulator`` logger (each request at DEBUG);
+nothing is printed per request.
+
+Known differences from a real KFP API server
+--------------------------------------------
+Scope and environment
+
+- Only the ten RunService endpoints are served, plus ``GET /apis/v1beta1/healthz``.
+  Experiments, pipelines, versions and jobs are created through the control API, not through
+  their REST endpoints. Only single-user mode is emulated (no namespace authorization).
+- Nothing runs: statuses follow the configured lifecycle instead of Argo. The create response
+  shows the run with no status, as the real server's does; the first step applies before the
+  next request. After terminate_run, ``Terminating`` becomes ``Failed`` along the lifecycle's
+  ``on_terminate`` steps.
+- ``pipeline_runtime.workflow_manifest`` is the submitted workflow with the run's name,
+  namespace, labels, parameters and service account filled in and a synthesized ``status``
+  (phase, start and finish times, and one node per node that has attached artifacts). It has
+  no real pods or per-step nodes.
+- Runs are in the namespace ``kubeflow`` (the ``namespace`` option); the default service
+  account is ``pipeline-runner``.
+- Bearer-token authentication is the emulator's own (real deployments authenticate in a proxy
+  in front of the server); the 401 body has the KFP error shape, code 16.
+- Bodies above the limit get 413 with ``{"error", "code": 8, "message"}``. The real server has
+  no such HTTP limit; its gRPC message limit (4 MiB) would answer 429 (ResourceExhausted).
+
+Validation
+
+- A workflow manifest must be a JSON object whose known top-level fields (``apiVersion``,
+  ``kind``, ``metadata``, ``spec``, ``status``, ``spec.arguments.parameters``,
+  ``spec.serviceAccountName``) have the right JSON types; the rest of the Argo schema is not
+  checked and there is no Argo lint (the real server answers 500 for lint failures). A
+  pipeline manifest (v2) must be a JSON object; YAML is not accepted.
+- Messages and codes the reference states are reproduced exactly. The intermediate contexts of
+  a few create_run chains (reference conversion, unknown template format, undeclared
+  parameter) are reconstructed from the server's structure and may be worded differently.
+- The real server's 500s for client mistakes are kept: a parameter the workflow does not
+  declare, and a first EXPERIMENT reference that does not exist. No other input gives a 500.
+- Go's JSON syntax errors are imitated (``invalid character 'x' looking for beginning of
+  value``, ``unexpected EOF``); type errors are worded by the emulator
+  (``invalid value for string field api.Run.name: 5``). The proto text in read_artifact
+  errors never has Go's randomly doubled spaces.
+- A request body that is not UTF-8 is refused with 400 (Go would decode it, replacing invalid
+  bytes with U+FFFD). Invalid UTF-8 in a path or query becomes U+FFFD (the real server fails
+  with 500 when it forwards such a string over gRPC).
+- A resource reference without ``key`` is treated as type UNKNOWN_RESOURCE_TYPE (400); the
+  real server may crash on it.
+- Metric values NaN and ±Infinity are refused with INTERNAL_ERROR, as MySQL refuses them.
+
+Listing
+
+- SQLite compares instead of MySQL: string equality and sort order are case-sensitive
+  (binary), ``IS_SUBSTRING`` (LIKE) is case-insensitive for ASCII only, and comparisons between
+  a string and a number follow SQLite's rules (MySQL converts the string to a number).
+- Sorting by ``metric:<name>``: runs without the metric come first in ascending and last in
+  descending order, as in MySQL; a next page that would start on such a run fails with 400 as
+  on the real server. If several nodes report the same metric name, the first reported value
+  is the run's sort key.
+- Page tokens have the real server's keys but are not interchangeable with its tokens; a
+  metric sort is named ``metric:<name>`` in them. A token that decodes but names an unknown
+  field is 400 (the real server may answer 500).
+- Re-sending the same ``filter`` with a page token is accepted for every value kind (the real
+  server may reject numeric and timestamp filters after the token's JSON round trip).
+- ``total_size`` of a filter on fields other than status and storage state is counted once and
+  cached until the next write.
+
+HTTP
+
+- Unknown routes get ``Not Found``, known paths with another method ``Method Not Allowed``
+  (plain text, as the gateway writes them); paths outside ``/apis/`` get ``404 page not
+  found`` and unclean paths (``..``, ``//``) a 301, as Go's ``http.ServeMux`` does. HEAD gets
+  the headers of that answer. There are no ``Grpc-Metadata-*`` headers and no gRPC port.
+- A file database is safe against the process being killed (WAL, each write committed before
+  the answer); an operating-system crash can lose the last writes.
 """
 
 from __future__ import annotations

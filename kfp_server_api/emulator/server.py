@@ -57,6 +57,14 @@ _HEALTHZ = "/apis/v1beta1/healthz"
 _HEALTHZ_BODY = '{"commit_sha":"emulator","tag_name":"1.8.5","multi_user":false}'
 
 
+# Reason phrases as Go's net/http writes them (Python's differ between versions for some).
+_REASONS = {
+    413: "Request Entity Too Large",
+    414: "Request URI Too Long",
+    422: "Unprocessable Entity",
+}
+
+
 @dataclass(frozen=True)
 class _Route:
     method: str
@@ -236,7 +244,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # The stdlib calls these for malformed requests; answer in plain text, as Go does.
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        reason = message or self.responses.get(code, ("",))[0]
+        reason = message or _REASONS.get(code) or self.responses.get(code, ("",))[0]
         self.close_connection = True
         self._write(_text(code, f"{code} {reason}", close=True))
 
@@ -378,7 +386,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return b"".join(chunks)
 
     def _write(self, response: Response) -> None:
-        reason = self.responses.get(response.status, ("",))[0]
+        reason = _REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]
         lines = [
             f"HTTP/1.1 {response.status} {reason}",
             f"Content-Type: {response.content_type}",
@@ -442,6 +450,10 @@ class HttpServer(socketserver.TCPServer):
             None,
             http_status=413,
         )
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The stdlib prints a traceback to stderr here; log it instead.
+        logger.debug("error accepting a connection from %s", client_address, exc_info=True)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         worker = threading.Thread(

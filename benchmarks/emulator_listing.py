@@ -146,7 +146,12 @@ def listing(
                     unit="s",
                     subject_samples=subject,
                     baseline_samples=baseline,
-                    params={"small": small, "large": large, "page_size": page_size},
+                    params={
+                        "small": small,
+                        "large": large,
+                        "page_size": page_size,
+                        "clock": "wall",
+                    },
                 )
             )
     return results

@@ -59,11 +59,13 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
-def _sampler(operation: Callable[[], object]) -> Callable[[], float]:
+def _sampler(
+    operation: Callable[[], object], clock: Callable[[], float] = measure.WALL
+) -> Callable[[], float]:
     """A sampler timing enough back-to-back calls of ``operation`` to last ~50 ms."""
-    once = measure.time_once(operation)
+    once = measure.time_once(operation, clock=clock)
     number = max(1, math.ceil(_MIN_SAMPLE_SECONDS / max(once, 1e-9)))
-    return lambda: measure.time_once(operation, number)
+    return lambda: measure.time_once(operation, number, clock)
 
 
 def _response(sdk: ModuleType, payload: bytes) -> Any:
@@ -153,8 +155,8 @@ def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
     _progress(f"{target.label}: decode {count:,} runs")
     with decode_operations(target, count) as operations:
         subject, baseline = measure.alternate(
-            _sampler(operations.subject),
-            _sampler(operations.baseline),
+            _sampler(operations.subject, measure.CPU),
+            _sampler(operations.baseline, measure.CPU),
             repeat,
             warmup=0,  # the calibrating call in _sampler warmed both up
         )
@@ -166,7 +168,7 @@ def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
             unit="s",
             subject_samples=subject,
             baseline_samples=baseline,
-            params=operations.params,
+            params={**operations.params, "clock": "cpu"},
         )
     ]
 
@@ -176,8 +178,8 @@ def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
     _progress(f"{target.label}: encode {count:,} runs")
     with encode_operations(target, count) as operations:
         subject, baseline = measure.alternate(
-            _sampler(operations.subject),
-            _sampler(operations.baseline),
+            _sampler(operations.subject, measure.CPU),
+            _sampler(operations.baseline, measure.CPU),
             repeat,
             warmup=0,  # the calibrating call in _sampler warmed both up
         )
@@ -189,7 +191,7 @@ def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
             unit="s",
             subject_samples=subject,
             baseline_samples=baseline,
-            params=operations.params,
+            params={**operations.params, "clock": "cpu"},
         )
     ]
 
@@ -244,7 +246,7 @@ def call(target: Target, calls: int, repeat: int) -> list[Measurement]:
             unit="s",
             subject_samples=subject,
             baseline_samples=baseline,
-            params={**operations.params, "calls_per_sample": calls},
+            params={**operations.params, "calls_per_sample": calls, "clock": "wall"},
         )
     ]
 
@@ -252,14 +254,14 @@ def call(target: Target, calls: int, repeat: int) -> list[Measurement]:
 _IMPORT_PROBE = """\
 import sys, time
 sys.path[:0] = {entries!r}
-start = time.perf_counter()
+start = time.process_time()
 {statement}
-sys.stdout.write(repr(time.perf_counter() - start))
+sys.stdout.write(repr(time.process_time() - start))
 """
 
 
 def import_seconds(python: str, statement: str, path_entries: list[str]) -> float:
-    """Seconds ``statement`` (an import) takes in a fresh, isolated (``-I``) interpreter."""
+    """CPU seconds ``statement`` (an import) takes in a fresh, isolated (``-I``) interpreter."""
     code = _IMPORT_PROBE.format(entries=path_entries, statement=statement)
     result = subprocess.run(
         [python, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -297,6 +299,7 @@ def import_time(target: Target, repeat: int) -> list[Measurement]:
                 unit="s",
                 subject_samples=subject,
                 baseline_samples=baseline,
+                params={"clock": "cpu"},
             )
         )
     return results

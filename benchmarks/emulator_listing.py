@@ -90,15 +90,15 @@ def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str
 def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
     """The page token whose page starts at the middle of the default listing."""
     skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
+    # Each step returns the token of the page that starts after the runs skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
         token = _get(pool, url, query)["next_page_token"]
         query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
-        query["page_size"] = remainder
-        query = {"page_size": 1, "page_token": _get(pool, url, query)["next_page_token"]}
-    return str(query.get("page_token", ""))
+        return str(_get(pool, url, {**query, "page_size": remainder})["next_page_token"])
+    return str(query["page_token"])
 
 
 def _queries(pool: urllib3.PoolManager, url: str, count: int, page_size: int) -> dict[str, Any]:

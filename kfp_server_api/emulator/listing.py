@@ -40,6 +40,7 @@ from .protojson import (
     Message,
     decode_message,
     enum_name,
+    format_timestamp,
     go_quote,
     load_json,
     parse_go_int,
@@ -422,6 +423,8 @@ def _canonical_filter_json(predicates: Sequence[Message]) -> str:
                 shown = enum_name("api.Predicate.Op", value)
             elif name == "long_value":
                 shown = str(value)
+            elif name == "timestamp_value":
+                shown = format_timestamp(value)
             elif name == "long_values":
                 shown = {"values": [str(v) for v in value.get("values", [])]}
             item[camel] = shown

@@ -687,3 +687,15 @@ def test_kept_counts_agree_with_counting_runs(clock: ManualClock) -> None:
                 assert kept.get("total_size", 0) == len(kept.get("runs", []))
         assert list_runs(client)["total_size"] == server.run_count() == 9
         client.close()
+
+
+def test_token_carries_a_timestamp_filter(client: Client, seeded: list[str]) -> None:
+    raw = filter_json(
+        {"key": "created_at", "op": "GREATER_THAN", "timestamp_value": "2022-03-01T10:00:15Z"}
+    )
+    pages = every_page(client, filter=raw, page_size=1)
+    assert [names(page) for page in pages] == [["bravo"], ["charlie"], ["delta"], ["echo"]]
+    token = json.loads(base64.b64decode(pages[0]["next_page_token"]))
+    assert "2022-03-01T10:00:15Z" in token["Filter"]["FilterProto"]
+    again = list_runs(client, page_token=pages[0]["next_page_token"], filter=raw, page_size=1)
+    assert names(again) == ["charlie"]

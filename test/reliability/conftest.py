@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import socket
+import time
+import types
 from collections.abc import Iterator
 
 import pytest
+import urllib3
 
 from kfp_server_api.emulator import Emulator, Lifecycle
 
 from .figures import Figures
 from .process_resources import AVAILABLE, Census, take_census
+from .retry_waits import Waits
 
 _FIGURES = Figures()
 
@@ -43,6 +47,16 @@ def no_leaks(figures: Figures) -> Iterator[Census]:
     leaks = take_census().leaks_since(before)
     assert not leaks, "; ".join(leaks)
     figures.add("leak_checks")
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
+    """Records every wait before a retry: urllib3's (its retry module's ``time.sleep``) and,
+    for configurations passed to ``configure``, the client's retry policy's."""
+    recorded = Waits()
+    clock = types.SimpleNamespace(time=time.time, sleep=recorded.sleep)
+    monkeypatch.setattr(urllib3.util.retry, "time", clock)
+    return recorded
 
 
 @pytest.fixture

@@ -10,12 +10,9 @@ is there, with the name it was created with. Several rounds run on the same file
 from __future__ import annotations
 
 import os
-import queue
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -33,6 +30,7 @@ from kfp_server_api import (
 )
 from kfp_server_api.pagination import paginate
 
+from .emulator_process import PROCESS_DEADLINE_SECONDS, EmulatorProcess
 from .figures import Figures
 
 pytestmark = [
@@ -44,56 +42,10 @@ ROUNDS = 5
 WRITERS = 4
 #: The kill comes after this many acknowledged creates (chosen at random in the range).
 KILL_AFTER = (100, 1000)
-#: Bound on every wait for the emulator process (start-up, exit).
-PROCESS_DEADLINE_SECONDS = 30
 WORKFLOW = (
     '{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","metadata":{"generateName":"d-"},'
     '"spec":{"entrypoint":"main","templates":[{"name":"main","container":{"image":"alpine"}}]}}'
 )
-
-
-class EmulatorProcess:
-    """``python -m kfp_server_api.emulator`` on a database file, on a free port."""
-
-    def __init__(self, db: Path) -> None:
-        command = [sys.executable, "-m", "kfp_server_api.emulator", "--port", "0"]
-        self.process = subprocess.Popen(
-            [*command, "--db", str(db), "--lifecycle", "manual"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        reader = threading.Thread(
-            target=lambda: lines.put(self.process.stdout.readline() if self.process.stdout else "")
-        )
-        reader.start()
-        try:
-            first = lines.get(timeout=PROCESS_DEADLINE_SECONDS)
-        except queue.Empty:
-            self.kill()
-            reader.join()
-            pytest.fail("the emulator did not start")
-        reader.join()
-        if "serving at " not in first:
-            self.kill()
-            pytest.fail(f"the emulator did not start: {first!r}")
-        self.url = first.rsplit("serving at ", 1)[1].strip()
-
-    def kill(self) -> None:
-        """SIGKILL, and reap the process."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=PROCESS_DEADLINE_SECONDS)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-
-    def terminate(self) -> None:
-        """SIGTERM (a clean stop), and reap the process."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        self.kill()
 
 
 @dataclass
@@ -171,7 +123,7 @@ def test_no_acknowledged_write_is_lost_to_sigkill(tmp_path: Path, figures: Figur
     seed = int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
     acknowledged: dict[str, str] = {}
-    emulator = EmulatorProcess(database)
+    emulator = EmulatorProcess("--db", str(database), "--lifecycle", "manual")
     try:
         for round_number in range(ROUNDS):
             kill_after = rng.randint(*KILL_AFTER)
@@ -180,7 +132,7 @@ def test_no_acknowledged_write_is_lost_to_sigkill(tmp_path: Path, figures: Figur
             acknowledged.update(burst.acknowledged)
 
             assert _integrity(database) == "ok", f"seed {seed}, round {round_number}"
-            emulator = EmulatorProcess(database)
+            emulator = EmulatorProcess("--db", str(database), "--lifecycle", "manual")
             stored = _stored_runs(emulator.url)
             lost = {
                 run_id: name for run_id, name in acknowledged.items() if stored.get(run_id) != name

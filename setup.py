@@ -1,10 +1,15 @@
 """Packaging for kfp_server_api: a Kubeflow Pipelines v1beta1 REST client and emulator."""
 
+import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
+# The package's __version__ is the single source of the version number.
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "kfp_server_api" / "__init__.py").read_text(), re.M
+).group(1)
 REQUIRES = [
     line.strip()
     for line in (HERE / "requirements.txt").read_text().splitlines()
@@ -13,8 +18,8 @@ REQUIRES = [
 
 setup(
     name="kfp-server-api",
-    version="1.8.5.post1",
-    description="Kubeflow Pipelines v1beta1 REST API client, with a local emulator of the API server",
+    version=VERSION,
+    description="Kubeflow Pipelines v1beta1 REST API client, with an emulator of the API server",
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",

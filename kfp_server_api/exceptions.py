@@ -27,13 +27,20 @@ The Kubeflow Pipelines API server answers errors with a JSON body
 ``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}``. When the body has that
 shape its fields are exposed as ``error``, ``code``, ``message`` and ``details``; otherwise
 ``error``, ``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception.
+
+Credentials never appear in the text of an exception: ``str()`` shows the value of a response
+header whose name marks a credential (``Authorization``, ``Cookie``, ``Set-Cookie``, any name
+containing ``token``, ``secret``, ``password`` or ``api-key``...) as ``***``, and the client
+calls :meth:`ApiException.redact_credentials` with the credentials it sent, so that a server
+that echoes them back (in a header, the body or the reason) does not put them in the exception
+either.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Union
 
 __all__ = [
     "STATUS_EXCEPTIONS",
@@ -52,10 +59,28 @@ __all__ = [
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "credentials_in_headers",
+    "is_credential_header",
+    "redact",
     "render_path",
 ]
 
 PathToItem = Sequence[Union[str, int]]
+
+#: What replaces a credential in any text the client produces.
+REDACTED: Final = "***"
+# Lower-case header names, and words in header names, that mark a credential.
+_CREDENTIAL_HEADERS: Final = frozenset({"authorization", "cookie", "set-cookie"})
+_CREDENTIAL_WORDS: Final = (
+    "authorization",
+    "token",
+    "secret",
+    "password",
+    "api-key",
+    "apikey",
+    "api_key",
+    "cookie",
+)
 
 
 class OpenApiException(Exception):
@@ -70,6 +95,58 @@ class OpenApiException(Exception):
 def render_path(path_to_item: PathToItem) -> str:
     """Render a path into nested data as ``['key'][0]['other']``."""
     return "".join(f"[{part}]" if isinstance(part, int) else f"['{part}']" for part in path_to_item)
+
+
+def is_credential_header(name: str) -> bool:
+    """Whether a header called ``name`` carries a credential (its value is never shown)."""
+    lowered = name.lower()
+    return lowered in _CREDENTIAL_HEADERS or any(word in lowered for word in _CREDENTIAL_WORDS)
+
+
+def credentials_in_headers(headers: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The secret strings in request headers: each credential header's value, the part after
+    its scheme (``Bearer TOKEN`` gives ``TOKEN`` too) and each cookie value."""
+    secrets: list[str] = []
+    for name, value in (headers or {}).items():
+        if value is None or not is_credential_header(str(name)):
+            continue
+        text = str(value)
+        secrets.append(text)
+        secrets.append(text.partition(" ")[2].strip())
+        if "cookie" in str(name).lower():
+            secrets.extend(part.partition("=")[2].strip() for part in text.split(";"))
+    # Longest first, so that a secret containing another is replaced whole.
+    return tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each of ``secrets`` replaced by ``***``."""
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _masked_headers(headers: Any, secrets: Iterable[str] = ()) -> Any:
+    """``headers`` with credential headers shown as ``***`` and ``secrets`` redacted in the
+    other values; the very object given when nothing needs hiding."""
+    if not isinstance(headers, Mapping):
+        return headers
+    secrets = tuple(secrets)
+    # iteritems() (urllib3's HTTPHeaderDict) yields each value of a repeated header on its own.
+    pairs = list(getattr(headers, "iteritems", headers.items)())
+    hidden = [
+        (name, REDACTED if is_credential_header(str(name)) else redact(str(value), secrets))
+        for name, value in pairs
+    ]
+    if all(new == str(old) for (_, new), (_, old) in zip(hidden, pairs)):
+        return headers
+    if hasattr(headers, "add"):  # keep the HTTPHeaderDict type (and its repr)
+        masked: Any = type(headers)()
+        for name, value in hidden:
+            masked.add(name, value)
+        return masked
+    return dict(hidden)
 
 
 def _with_path(msg: str, path_to_item: PathToItem | None) -> str:
@@ -196,10 +273,29 @@ class ApiException(OpenApiException):
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"
         if self.headers:
-            text += f"HTTP response headers: {self.headers}\n"
+            text += f"HTTP response headers: {_masked_headers(self.headers)}\n"
         if self.body:
             text += f"HTTP response body: {self.body}\n"
         return text
+
+    def redact_credentials(self, secrets: Iterable[str]) -> None:
+        """Replace each of ``secrets`` by ``***`` in ``reason``, ``body`` and header values.
+
+        The client calls it with the credentials it sent before raising, so that a server
+        echoing them back does not put them in the exception's text or attributes.
+        """
+        secrets = tuple(secret for secret in secrets if secret)
+        if not secrets:
+            return
+        if self.reason:
+            self.reason = redact(self.reason, secrets)
+        if self.body:
+            body = redact(self.body, secrets)
+            if body != self.body:
+                self.body = body
+                self._parse_server_error()
+        if self.headers:
+            self.headers = _masked_headers(self.headers, secrets)
 
     @classmethod
     def from_response(cls, http_resp: Any) -> ApiException:
@@ -284,6 +380,13 @@ class ApiConnectionError(ApiException):
 
     ``status`` is ``0`` and ``reason`` is a one-line description; the lower-level error is
     chained as ``__cause__``.
+
+    Attributes:
+        request_sent: False only when the request surely never reached the server
+            (connection refused, DNS failure, connect timeout, TLS handshake failure); True
+            when it may have, so the server may have acted on it.
+        transient: whether trying again later may succeed (False for TLS failures such as an
+            untrusted certificate, and for responses that are broken rather than cut off).
     """
 
     def __init__(
@@ -291,8 +394,13 @@ class ApiConnectionError(ApiException):
         status: int | None = 0,
         reason: str | None = None,
         http_resp: Any = None,
+        *,
+        request_sent: bool = True,
+        transient: bool = True,
     ) -> None:
         super().__init__(status=status, reason=reason, http_resp=http_resp)
+        self.request_sent = request_sent
+        self.transient = transient
 
 
 class ApiTimeoutError(ApiConnectionError):

@@ -8,6 +8,29 @@ Decisions:
   including the ``authorization`` token, to stdout.
 - The api key is never part of ``repr()``, ``to_debug_report()`` or any log line.
 - ``copy.deepcopy`` copies every setting but shares the loggers and the log file handler.
+
+Reliability settings (see :mod:`kfp_server_api.retry` and :mod:`kfp_server_api.rest`):
+
+- ``retry_policy``: calls failing with a temporary error (connection refused, DNS failure,
+  timeout, dropped connection, 429/502/503/504) are retried with exponential backoff and
+  jitter, honouring ``Retry-After`` up to a cap. The default, ``DEFAULT_RETRY_POLICY``, retries
+  3 times (4 attempts) after 0.25-0.5 s, 0.5-1 s and 1-2 s, waits at most 20 s for a
+  ``Retry-After``, and never repeats a call that is not retry-safe (``create_run``,
+  ``terminate_run``, ``retry_run``) unless the request surely never reached the server.
+  ``None`` turns these retries off.
+- ``retries``: urllib3's retry setting, as in 1.8.5. Left ``None``, urllib3 retries nothing
+  (it still follows redirects) and ``retry_policy`` decides. Set to an int, ``False`` or a
+  ``urllib3.Retry`` when the ``ApiClient`` is built, it goes to urllib3 exactly as in 1.8.5,
+  and ``retry_policy`` is not used at all.
+- ``request_timeout``: the time limit of a call that passes no ``_request_timeout``: seconds
+  (total), a ``(connect, read)`` pair, a ``urllib3.Timeout``, or ``0`` for none. ``None`` means
+  ``rest.DEFAULT_TIMEOUT``: 10 s to connect and 60 s for each read. Each attempt gets the
+  limit, so a call that keeps timing out ends after about limit x attempts.
+- ``refresh_api_key_hook``: runs before every request; when a request is answered 401 it runs
+  again and the request is sent once more with the new credentials.
+
+``retries``, ``request_timeout`` and the TLS and proxy settings are read when the ApiClient is
+built; ``retry_policy``, the credentials and the hook are read at each call.
 """
 
 from __future__ import annotations
@@ -17,7 +40,12 @@ import copy
 import logging
 import os
 import sys
-from typing import Any, Callable, ClassVar, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypedDict
+
+from kfp_server_api.retry import DEFAULT_RETRY_POLICY, RetryPolicy
+
+if TYPE_CHECKING:
+    from kfp_server_api.rest import RequestTimeout
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_LOGGER_FORMAT", "AuthSetting", "Configuration"]
 
@@ -58,6 +86,18 @@ class Configuration:
         username: user for HTTP basic authentication (see :meth:`get_basic_auth_token`).
         password: password for HTTP basic authentication.
         discard_unknown_keys: kept for compatibility; unknown JSON keys are always ignored.
+
+    Retries and time limits (details in the module documentation):
+
+    - ``retry_policy`` (default ``retry.DEFAULT_RETRY_POLICY``): up to 3 retries with
+      exponential backoff (0.5 s, doubling, up to 10 s, less up to half at random) on
+      connection errors and 429/502/503/504, ``Retry-After`` honoured up to 20 s; calls that
+      are not retry-safe are retried only when the request never reached the server. ``None``:
+      no retries.
+    - ``retries`` (default ``None``): set it to an int, ``False`` or a ``urllib3.Retry`` to let
+      urllib3 retry as in 1.8.5 instead; ``retry_policy`` is then not used.
+    - ``request_timeout`` (default ``None``: 10 s to connect, 60 s per read): the limit for
+      calls without ``_request_timeout``; ``0`` means no limit.
     """
 
     _default: ClassVar[Configuration | None] = None
@@ -112,8 +152,13 @@ class Configuration:
         self.proxy_headers: dict[str, str] | None = None
         #: Kept for compatibility; path parameters are always encoded with no safe characters.
         self.safe_chars_for_path_param = ""
-        #: urllib3 retry policy (an int or ``urllib3.Retry``); ``None`` keeps urllib3's default.
+        #: urllib3's retry setting (an int, False or ``urllib3.Retry``), handed to urllib3 as in
+        #: 1.8.5 and then ``retry_policy`` is not used; ``None`` lets ``retry_policy`` decide.
         self.retries: Any = None
+        #: When and how failed calls are retried (see :mod:`kfp_server_api.retry`); None: never.
+        self.retry_policy: RetryPolicy | None = DEFAULT_RETRY_POLICY
+        #: Time limit of calls that give no ``_request_timeout`` (None: ``rest.DEFAULT_TIMEOUT``).
+        self.request_timeout: RequestTimeout = None
         #: Check values on the client before sending them (required arguments, base64 fields).
         self.client_side_validation = True
 

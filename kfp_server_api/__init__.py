@@ -58,33 +58,49 @@ __all__ = [
     "ApiUrl",
     "ApiValue",
     "ApiValueError",
+    "ArtifactArchive",
+    "ArtifactError",
     "BadRequestException",
     "Configuration",
     "ConflictException",
     "ExperimentServiceApi",
+    "Filter",
     "ForbiddenException",
     "HealthzServiceApi",
     "JobMode",
     "JobServiceApi",
+    "Long",
     "NotFoundException",
+    "Op",
     "OpenApiException",
+    "PaginationError",
     "PipelineServiceApi",
     "PipelineSpecRuntimeConfig",
     "PipelineUploadServiceApi",
+    "Predicate",
     "ProtobufAny",
     "ReportRunMetricsResponseReportRunMetricResult",
     "ReportRunMetricsResponseReportRunMetricResultStatus",
+    "RetryPolicy",
+    "RunKey",
     "RunMetricFormat",
     "RunServiceApi",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "ValueKind",
     "absolute_import",
     "api",
     "api_client",
+    "artifact_bytes",
+    "artifacts",
     "configuration",
     "exceptions",
+    "filters",
+    "iter_pages",
     "models",
+    "paginate",
+    "pagination",
     "rest",
 ]
 
@@ -92,7 +108,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import __future__ as _future
 
-    from kfp_server_api import api, api_client, configuration, exceptions, models, rest
+    from kfp_server_api import (
+        api,
+        api_client,
+        artifacts,
+        configuration,
+        exceptions,
+        filters,
+        models,
+        pagination,
+        rest,
+    )
     from kfp_server_api.api.experiment_service_api import ExperimentServiceApi
     from kfp_server_api.api.healthz_service_api import HealthzServiceApi
     from kfp_server_api.api.job_service_api import JobServiceApi
@@ -100,6 +126,7 @@ if TYPE_CHECKING:
     from kfp_server_api.api.pipeline_upload_service_api import PipelineUploadServiceApi
     from kfp_server_api.api.run_service_api import RunServiceApi
     from kfp_server_api.api_client import ApiClient
+    from kfp_server_api.artifacts import ArtifactArchive, ArtifactError, artifact_bytes
     from kfp_server_api.configuration import Configuration
     from kfp_server_api.exceptions import (
         ApiConnectionError,
@@ -118,6 +145,7 @@ if TYPE_CHECKING:
         UnauthorizedException,
         UnprocessableEntityException,
     )
+    from kfp_server_api.filters import Filter, Long, Op, Predicate, RunKey, ValueKind
     from kfp_server_api.models import (
         ApiCronSchedule,
         ApiExperiment,
@@ -158,10 +186,22 @@ if TYPE_CHECKING:
         ReportRunMetricsResponseReportRunMetricResultStatus,
         RunMetricFormat,
     )
+    from kfp_server_api.pagination import PaginationError, iter_pages, paginate
+    from kfp_server_api.retry import RetryPolicy
 
     absolute_import = _future.absolute_import
 
-_SUBMODULES = ("api", "api_client", "configuration", "exceptions", "models", "rest")
+_SUBMODULES = (
+    "api",
+    "api_client",
+    "artifacts",
+    "configuration",
+    "exceptions",
+    "filters",
+    "models",
+    "pagination",
+    "rest",
+)
 _EXCEPTIONS = (
     "ApiConnectionError",
     "ApiDecodeError",
@@ -227,6 +267,13 @@ _APIS = (
     "PipelineUploadServiceApi",
     "RunServiceApi",
 )
+# Conveniences and reliability settings, by the module that defines them.
+_HELPERS = {
+    "kfp_server_api.artifacts": ("ArtifactArchive", "ArtifactError", "artifact_bytes"),
+    "kfp_server_api.filters": ("Filter", "Long", "Op", "Predicate", "RunKey", "ValueKind"),
+    "kfp_server_api.pagination": ("PaginationError", "iter_pages", "paginate"),
+    "kfp_server_api.retry": ("RetryPolicy",),
+}
 
 # Public name -> module that defines it (for a submodule: the submodule itself).
 _LAZY: dict[str, str] = {
@@ -238,6 +285,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(_EXCEPTIONS, "kfp_server_api.exceptions"),
     **dict.fromkeys(_MODELS, "kfp_server_api.models"),
     **dict.fromkeys(_APIS, "kfp_server_api.api"),
+    **{name: module for module, names in _HELPERS.items() for name in names},
 }
 
 

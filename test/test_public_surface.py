@@ -92,21 +92,48 @@ TOP_LEVEL_1_8_5 = [
     "rest",
 ]
 
-#: Names added at the top level on purpose (the per-status exceptions and transport errors).
+#: Names added at the top level on purpose: the per-status exceptions and transport errors, the
+#: conveniences (filters, pagination, artifacts) and the retry policy.
 ADDED_TOP_LEVEL = {
     "ApiConnectionError",
     "ApiDecodeError",
     "ApiTimeoutError",
+    "ArtifactArchive",
+    "ArtifactError",
     "BadRequestException",
     "ConflictException",
+    "Filter",
     "ForbiddenException",
+    "Long",
     "NotFoundException",
+    "Op",
+    "PaginationError",
+    "Predicate",
+    "RetryPolicy",
+    "RunKey",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
+    "ValueKind",
+    "artifact_bytes",
+    "artifacts",
+    "filters",
+    "iter_pages",
+    "paginate",
+    "pagination",
 }
 
-SUBMODULES = ["api", "api_client", "configuration", "exceptions", "models", "rest"]
+SUBMODULES = [
+    "api",
+    "api_client",
+    "artifacts",
+    "configuration",
+    "exceptions",
+    "filters",
+    "models",
+    "pagination",
+    "rest",
+]
 MODULES = [
     "kfp_server_api.api",
     "kfp_server_api.api.experiment_service_api",
@@ -116,10 +143,14 @@ MODULES = [
     "kfp_server_api.api.pipeline_upload_service_api",
     "kfp_server_api.api.run_service_api",
     "kfp_server_api.api_client",
+    "kfp_server_api.artifacts",
     "kfp_server_api.configuration",
     "kfp_server_api.exceptions",
+    "kfp_server_api.filters",
     "kfp_server_api.models",
+    "kfp_server_api.pagination",
     "kfp_server_api.rest",
+    "kfp_server_api.retry",
 ]
 
 

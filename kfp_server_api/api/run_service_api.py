@@ -116,7 +116,11 @@ RUN_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
                     "ID of the resource the runs belong to.",
                     "resource_reference_key.id",
                 ),
-                _query("filter", "str", "A JSON-serialized filter (api.Filter) on run fields."),
+                _query(
+                    "filter",
+                    "str",
+                    "A filter on run fields: a filters.Filter, or its JSON (api.Filter) as a str.",
+                ),
             ),
             response_type="ApiListRunsResponse",
             summary="List runs, one page at a time.",
@@ -322,7 +326,9 @@ class RunServiceApi(ServiceApi):
                 ``ApiResourceType.EXPERIMENT`` (sent as ``resource_reference_key.type``).
             resource_reference_key_id (str): ID of that resource (sent as
                 ``resource_reference_key.id``).
-            filter (str): a JSON-serialized ``api.Filter`` on run fields.
+            filter (str | filters.Filter): a filter on run fields: a
+                :class:`kfp_server_api.filters.Filter`, or the JSON of an ``api.Filter`` as a
+                str (``str(Filter(...))``).
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:

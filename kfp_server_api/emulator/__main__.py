@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -17,6 +18,14 @@ from types import FrameType
 from .control import Emulator
 from .lifecycle import Lifecycle
 from .server import DEFAULT_MAX_BODY_BYTES
+from .store import StoreError
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve an emulated Kubeflow Pipelines v1beta1 run API.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    parser.add_argument("--port", type=int, default=8888, help="port (default 8888; 0: any free)")
+    parser.add_argument("--port", type=_port, default=8888, help="port (default 8888; 0: any free)")
     parser.add_argument("--db", default=":memory:", help="SQLite file to keep state in")
     parser.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on every request")
     parser.add_argument("--tls-cert", help="PEM certificate file; serve HTTPS (needs --tls-key)")
@@ -82,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tls_key=args.tls_key,
             max_body_bytes=args.max_body_bytes,
         ).start()
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, sqlite3.Error, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     with emulator:

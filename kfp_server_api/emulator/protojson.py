@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 __all__ = [
+    "MAX_DEPTH",
     "DecodeError",
     "Field",
     "decode_message",
@@ -32,6 +33,7 @@ __all__ = [
     "format_timestamp",
     "go_quote",
     "load_json",
+    "nesting_depth",
     "parse_go_int",
     "parse_timestamp",
     "query_unescape",
@@ -212,6 +214,8 @@ def load_json(text: str) -> JsonValue:
     start = len(text) - len(text.lstrip(" \t\r\n"))
     if start == len(text):
         raise DecodeError("EOF")
+    if nesting_depth(text) > MAX_DEPTH:
+        raise DecodeError("exceeded max depth")
     try:
         value: JsonValue
         value, _ = _DECODER.raw_decode(text, start)
@@ -224,6 +228,29 @@ def load_json(text: str) -> JsonValue:
         raise DecodeError("exceeded max depth") from None
     cleaned: JsonValue = _clean_strings(value)
     return cleaned
+
+
+MAX_DEPTH = 200
+"""Deepest nesting of JSON arrays and objects accepted (Go's decoder allows 10000)."""
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON ``text``, brackets in strings ignored.
+
+    Counted without recursion, so that nothing downstream (parsing, re-encoding, cleaning)
+    can exhaust Python's stack on a hostile document.
+    """
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
 
 
 def go_char(char: str) -> str:

@@ -22,7 +22,7 @@ import tarfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .protojson import format_timestamp
+from .protojson import MAX_DEPTH, format_timestamp, nesting_depth
 
 __all__ = [
     "ARGO_API_VERSION",
@@ -60,6 +60,8 @@ def unmarshal_workflow(manifest: str) -> dict[str, Any]:
     Raises ValueError with a Go-style cause when the text is not JSON or its known top-level
     fields have the wrong JSON type. The emulator does not check the whole Argo schema.
     """
+    if nesting_depth(manifest) > MAX_DEPTH:
+        raise ValueError("exceeded max depth")
     try:
         document = json.loads(manifest, parse_constant=_reject_constant)
     except ValueError as exc:

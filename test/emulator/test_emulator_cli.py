@@ -119,6 +119,7 @@ def test_cli_token(processes: list[Process]) -> None:
     [
         (["--tls-cert", "x.pem"], "--tls-cert and --tls-key must be given together"),
         (["--lifecycle", "Running:soon"], "--lifecycle: not a number of seconds"),
+        (["--port", "70000"], "70000 is not a port number"),
     ],
 )
 def test_cli_argument_errors(arguments: Sequence[str], message: str) -> None:
@@ -131,6 +132,23 @@ def test_cli_argument_errors(arguments: Sequence[str], message: str) -> None:
     )
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--db", "/nonexistent/dir/kfp.db"], ["--tls-cert", "none.pem", "--tls-key", "none.pem"]],
+)
+def test_cli_start_errors_are_one_line(arguments: Sequence[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kfp_server_api.emulator", "--port", "0", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
 
 
 def test_cli_port_in_use(processes: list[Process]) -> None:

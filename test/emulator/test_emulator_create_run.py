@@ -541,3 +541,26 @@ def test_empty_body_is_an_empty_run(client: Client) -> None:
 def test_lone_surrogate_escapes_become_replacement_characters(client: Client) -> None:
     run = create_run(client, name="a\ud800b")
     assert run["name"] == "a\ufffdb"
+
+
+@pytest.mark.parametrize("depth", [201, 5000, 100_000])
+def test_deeply_nested_input_is_refused_without_a_500(
+    client: Client, emulator: Emulator, depth: int
+) -> None:
+    nested = "[" * depth + "]" * depth
+    reply = client.post(RUNS, f'{{"name": "r", "x": {nested}}}')
+    assert (reply.status, reply.json) == (400, kfp_error("exceeded max depth", 3, None))
+    manifest = json.dumps({**workflow(), "extra": json.loads("[" * 150 + "]" * 150)})
+    deep_manifest = manifest[:-1] + ', "deep": ' + nested + "}"
+    reply = client.post(RUNS, {"name": "r", "pipeline_spec": {"workflow_manifest": deep_manifest}})
+    assert reply.status == 400
+    assert reply.json["error"].endswith(": exceeded max depth")
+    assert (
+        client.post(RUNS, {"name": "r", "pipeline_spec": {"workflow_manifest": manifest}}).status
+        == 200
+    )
+    short = "[" * min(depth, 5000) + "]" * min(depth, 5000)  # a query string stays < 64 KiB
+    reply = client.get(RUNS, filter='{"predicates": ' + short + "}")
+    assert reply.status == 400
+    assert reply.json["error"].endswith(": exceeded max depth")
+    assert emulator.run_count() == 1

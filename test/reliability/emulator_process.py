@@ -25,6 +25,8 @@ class EmulatorProcess:
     """``python -m kfp_server_api.emulator --port 0 *arguments``, started and serving."""
 
     def __init__(self, *arguments: str) -> None:
+        self.errors = ""
+        "What the process wrote to stderr (read once it has stopped)."
         command = [sys.executable, "-m", "kfp_server_api.emulator", "--port", "0", *arguments]
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -32,7 +34,7 @@ class EmulatorProcess:
         first = self._first_line()
         if "serving at " not in first:
             self.kill()
-            pytest.fail(f"the emulator did not start: {first!r}")
+            pytest.fail(f"the emulator did not start: {first!r} {self.errors!r}")
         self.url = first.rsplit("serving at ", 1)[1].strip()
 
     def _first_line(self) -> str:
@@ -61,13 +63,10 @@ class EmulatorProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal_number)
         try:
-            self.process.wait(timeout=PROCESS_DEADLINE_SECONDS)
+            _, self.errors = self.process.communicate(timeout=PROCESS_DEADLINE_SECONDS)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait(timeout=PROCESS_DEADLINE_SECONDS)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+            _, self.errors = self.process.communicate(timeout=PROCESS_DEADLINE_SECONDS)
 
     def __enter__(self) -> EmulatorProcess:
         return self

@@ -94,6 +94,8 @@ Validation
 - A request body that is not UTF-8 is refused with 400 (Go would decode it, replacing invalid
   bytes with U+FFFD). Invalid UTF-8 in a path or query becomes U+FFFD (the real server fails
   with 500 when it forwards such a string over gRPC).
+- JSON (bodies, filters, manifests) nested deeper than 200 levels is refused with
+  ``exceeded max depth``; Go's decoder allows 10000.
 - A resource reference without ``key`` is treated as type UNKNOWN_RESOURCE_TYPE (400); the
   real server may crash on it.
 - Metric values NaN and ±Infinity are refused with INTERNAL_ERROR, as MySQL refuses them.

@@ -77,7 +77,7 @@ FAULTS = (
         (Send(head(200, JSON, length=len(BODY)) + BODY[:9]), Reset()),
         ApiConnectionError,
         0,
-        "Connection",
+        "before a complete response",
     ),
     Fault(
         "Content-Length longer than the body",
@@ -112,7 +112,7 @@ FAULTS = (
         (Send(head(200, JSON, is_chunked=True) + b"zz\r\n" + BODY), Close()),
         ApiConnectionError,
         0,
-        "Connection",
+        "response body",
     ),
     Fault(
         "not HTTP at all",

@@ -9,7 +9,9 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
 - the first page in the default order (``created_at`` ascending);
 - a page from the middle of the listing, reached with the ``next_page_token`` of the page
   before it (keyset paging must not scan what it skips);
-- the first page of a filtered and sorted listing (``status`` EQUALS, sorted by ``name desc``).
+- the first page the KFP UI asks for: archived runs left out, newest first;
+- the first page of a filtered listing sorted on another column (``status`` EQUALS
+  ``Succeeded``, sorted by ``name desc``).
 
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
@@ -31,6 +33,13 @@ from measure import Measurement
 from workloads import Target, _progress, _sampler
 
 _WALK_PAGE_SIZE = 200  # the server's largest page, to reach the middle in few requests
+_UI_FILTER = json.dumps(
+    {
+        "predicates": [
+            {"key": "storage_state", "op": "NOT_EQUALS", "string_value": "STORAGESTATE_ARCHIVED"}
+        ]
+    }
+)
 _STATUS_FILTER = json.dumps(
     {"predicates": [{"key": "status", "op": "EQUALS", "string_value": "Succeeded"}]}
 )
@@ -105,6 +114,7 @@ def _queries(pool: urllib3.PoolManager, url: str, count: int, page_size: int) ->
     return {
         "first page": {"page_size": page_size},
         "middle page": {"page_size": page_size, "page_token": _middle_token(pool, url, count)},
+        "UI page": {"page_size": page_size, "filter": _UI_FILTER, "sort_by": "created_at desc"},
         "filtered page": {
             "page_size": page_size,
             "filter": _STATUS_FILTER,

@@ -19,6 +19,7 @@ import copy
 import json
 import os
 import platform
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -253,7 +254,7 @@ def write_markdown(
     ours: list[Measurement],
     rows: list[dict[str, Any]],
 ) -> None:
-    """Write the tables as Markdown: between the figure markers if ``path`` has them, else whole."""
+    """Write the tables as Markdown: between the marker lines if ``path`` has them, else whole."""
     parts = [
         f"Measured {facts['date']} with `{command}` on Python {facts['python']}, urllib3 "
         f"{facts['urllib3']}, {facts['platform']}, {facts['cpus']} CPUs "
@@ -266,12 +267,12 @@ def write_markdown(
         )
         parts.append(speedup_table(rows, markdown=True))
     fragment = "\n\n".join(parts) + "\n"
-    start, end = MARKERS
     text = path.read_text() if path.exists() else ""
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        _old, tail = rest.split(end, 1)
-        fragment = f"{head}{start}\n{fragment}{end}{tail}"
+    section = re.compile(
+        rf"^{re.escape(MARKERS[0])}\n.*?^{re.escape(MARKERS[1])}$", re.MULTILINE | re.DOTALL
+    )
+    if section.search(text):  # only the marker lines count, not mentions of them in the text
+        fragment = section.sub(lambda _: f"{MARKERS[0]}\n{fragment}{MARKERS[1]}", text, count=1)
     path.write_text(fragment)
 
 
@@ -301,7 +302,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--markdown",
         type=Path,
         metavar="FILE",
-        help=f"write the tables as Markdown (between {MARKERS[0]} and {MARKERS[1]} if present)",
+        help=f"write the tables as Markdown (between the lines {MARKERS[0]} and {MARKERS[1]} "
+        "if FILE has them)",
     )
     parser.add_argument(
         "--compare-upstream",

@@ -71,12 +71,16 @@ def test_every_benchmark_runs_once_on_tiny_sizes(tmp_path: Path) -> None:
 def test_markdown_replaces_only_the_marked_section(tmp_path: Path) -> None:
     page = tmp_path / "README.md"
     page.write_text(
-        "# Title\n\nbefore\n<!-- figures:start -->\nold figures\n<!-- figures:end -->\nafter\n"
+        "# Title\n\nsee `<!-- figures:start -->` and `<!-- figures:end -->` below\n"
+        "<!-- figures:start -->\nold figures\n<!-- figures:end -->\nafter\n"
     )
     completed = run_suite("--only", "import", "--no-plot", "--markdown", str(page))
     assert completed.returncode == 0, completed.stderr
     text = page.read_text()
-    assert text.startswith("# Title\n\nbefore\n<!-- figures:start -->\n")
+    assert text.startswith(
+        "# Title\n\nsee `<!-- figures:start -->` and `<!-- figures:end -->` below\n"
+        "<!-- figures:start -->\nMeasured "
+    )
     assert text.endswith("<!-- figures:end -->\nafter\n")
     assert "old figures" not in text
     assert "| import" in text

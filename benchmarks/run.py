@@ -276,6 +276,20 @@ def write_markdown(
     path.write_text(fragment)
 
 
+def measuring_options(arguments: argparse.Namespace, selected: list[str]) -> list[str]:
+    """The command line that reproduces the measurements (output options left out)."""
+    words = ["python benchmarks/run.py"]
+    if arguments.quick:
+        words.append("--quick")
+    if arguments.only:
+        words += [f"--only {name}" for name in selected]
+    if arguments.repeat is not None:
+        words.append(f"--repeat {arguments.repeat}")
+    if arguments.compare_upstream:
+        words.append("--compare-upstream")
+    return words
+
+
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
@@ -410,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
         arguments.json.write_text(json.dumps(document, indent=2) + "\n")
     if arguments.markdown:
-        command = " ".join(["python benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)])
+        command = " ".join(measuring_options(arguments, selected))
         write_markdown(arguments.markdown, facts, command, ours, rows)
     failed = [item.name for item in ours if status_of(item) == "FAIL"]
     return 1 if arguments.check and failed else 0

@@ -52,7 +52,7 @@ FULL: Plan = {
         {"workload": "encode", "count": 10000, "repeat": 5},
     ],
     # Short samples, many of them: a burst of load on the shared machine then spoils few.
-    "call": [{"workload": "call", "calls": 40, "repeat": 101}],
+    "call": [{"workload": "call", "calls": 10, "repeat": 301}],
     "import": [{"workload": "import", "repeat": 41}],
     "memory": [{"workload": "memory", "count": 10000, "repeat": 3}],
     "emulator": [
@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = QUICK if arguments.quick else FULL
         print()
         print(
-            hotspots.report(target, sizes["decode"][0]["count"], sizes["call"][0]["calls"] * 5),
+            hotspots.report(target, sizes["decode"][0]["count"], sizes["call"][0]["calls"] * 20),
             end="",
         )
 

@@ -54,7 +54,7 @@ def write(path: Path, series: Series, title: str) -> Path:
         ticker = importlib.import_module("matplotlib.ticker")
         axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}"))
         axes.set_xlabel("runs in the list_runs response")
-        axes.set_ylabel("median decode time (s)")
+        axes.set_ylabel("median decode time (CPU seconds)")
         axes.set_title(title, fontsize=10)
         axes.grid(True, which="both", alpha=0.3)
         axes.legend()

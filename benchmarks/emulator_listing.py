@@ -30,7 +30,7 @@ import measure
 import runs_data
 import urllib3
 from measure import Measurement
-from workloads import Target, _progress, _sampler
+from workloads import Target, progress, sampler
 
 _WALK_PAGE_SIZE = 200  # the server's largest page, to reach the middle in few requests
 _UI_FILTER = json.dumps(
@@ -127,7 +127,7 @@ def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
     """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs."""
-    _progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
         few_url = _start(stack, target, small)
@@ -141,12 +141,12 @@ def listing(
             for url, query in ((few_url, few_query), (many_url, many_query)):
                 if len(_get(pool, url, query).get("runs", [])) != page_size:
                     raise AssertionError(f"{label}: the page does not hold {page_size} runs")
-            _progress(f"{target.label}: emulator {label}")
+            progress(f"{target.label}: emulator {label}")
             subject, baseline = measure.alternate(
-                _sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
-                _sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
+                sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
+                sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
                 repeat,
-                warmup=0,  # the calibrating call in _sampler warmed both up
+                warmup=0,  # the calibrating call in sampler warmed both up
             )
             results.append(
                 Measurement(

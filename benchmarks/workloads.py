@@ -54,12 +54,12 @@ class Target:
         return importlib.import_module(self.module)
 
 
-def _progress(message: str) -> None:
+def progress(message: str) -> None:
     sys.stderr.write(f"  ... {message}\n")
     sys.stderr.flush()
 
 
-def _sampler(
+def sampler(
     operation: Callable[[], object], clock: Callable[[], float] = measure.WALL
 ) -> Callable[[], float]:
     """A sampler timing enough back-to-back calls of ``operation`` to last ~50 ms."""
@@ -115,15 +115,22 @@ def decode_operations(target: Target, count: int) -> Iterator[Operations]:
 @contextmanager
 def encode_operations(target: Target, count: int) -> Iterator[Operations]:
     """``sanitize_for_serialization`` + ``json.dumps`` of models vs ``json.dumps`` of dicts."""
-    with decode_operations(target, count) as decoding:
-        models = decoding.subject().runs  # type: ignore[attr-defined]
-        plain = decoding.baseline()["runs"]  # type: ignore[index]
-        sanitize = target.sdk().ApiClient().sanitize_for_serialization
+    sdk = target.sdk()
+    payload = runs_data.list_runs_payload(count)
+    client = sdk.ApiClient()
+    try:
+        models = client.deserialize(_response(sdk, payload), "ApiListRunsResponse").runs
+        plain = json.loads(payload)["runs"]
+        encoded = client.sanitize_for_serialization(models)
+        if len(encoded) != count or encoded[0]["pipeline_spec"] != plain[0]["pipeline_spec"]:
+            raise AssertionError(f"{target.label} does not encode the runs it decoded back")
         yield Operations(
-            subject=lambda: json.dumps(sanitize(models)),
+            subject=lambda: json.dumps(client.sanitize_for_serialization(models)),
             baseline=lambda: json.dumps(plain),
             params={"count": count},
         )
+    finally:
+        client.close()
 
 
 @contextmanager
@@ -152,13 +159,13 @@ def call_operations(target: Target) -> Iterator[Operations]:
 
 def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
     """Time of decoding ``count`` runs, against ``json.loads``."""
-    _progress(f"{target.label}: decode {count:,} runs")
+    progress(f"{target.label}: decode {count:,} runs")
     with decode_operations(target, count) as operations:
         subject, baseline = measure.alternate(
-            _sampler(operations.subject, measure.CPU),
-            _sampler(operations.baseline, measure.CPU),
+            sampler(operations.subject, measure.CPU),
+            sampler(operations.baseline, measure.CPU),
             repeat,
-            warmup=0,  # the calibrating call in _sampler warmed both up
+            warmup=0,  # the calibrating call in sampler warmed both up
         )
     return [
         Measurement(
@@ -175,13 +182,13 @@ def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
 
 def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
     """Time of encoding ``count`` runs, against ``json.dumps`` of plain dicts."""
-    _progress(f"{target.label}: encode {count:,} runs")
+    progress(f"{target.label}: encode {count:,} runs")
     with encode_operations(target, count) as operations:
         subject, baseline = measure.alternate(
-            _sampler(operations.subject, measure.CPU),
-            _sampler(operations.baseline, measure.CPU),
+            sampler(operations.subject, measure.CPU),
+            sampler(operations.baseline, measure.CPU),
             repeat,
-            warmup=0,  # the calibrating call in _sampler warmed both up
+            warmup=0,  # the calibrating call in sampler warmed both up
         )
     return [
         Measurement(
@@ -198,11 +205,11 @@ def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
 
 def memory(target: Target, count: int, repeat: int) -> list[Measurement]:
     """Memory of decoding ``count`` runs (peak, and held by the result), against ``json.loads``."""
-    _progress(f"{target.label}: memory of decoding {count:,} runs")
+    progress(f"{target.label}: memory of decoding {count:,} runs")
     with decode_operations(target, count) as operations:
         samples: dict[str, list[tuple[float, float]]] = {"subject": [], "baseline": []}
 
-        def sampler(side: str, operation: Callable[[], object]) -> Callable[[], float]:
+        def record(side: str, operation: Callable[[], object]) -> Callable[[], float]:
             def sample() -> float:
                 samples[side].append(measure.traced_memory_once(operation))
                 return samples[side][-1][0]
@@ -210,8 +217,8 @@ def memory(target: Target, count: int, repeat: int) -> list[Measurement]:
             return sample
 
         measure.alternate(
-            sampler("subject", operations.subject),
-            sampler("baseline", operations.baseline),
+            record("subject", operations.subject),
+            record("baseline", operations.baseline),
             repeat,
             warmup=0,  # decode_operations already decoded once
         )
@@ -231,7 +238,7 @@ def memory(target: Target, count: int, repeat: int) -> list[Measurement]:
 
 def call(target: Target, calls: int, repeat: int) -> list[Measurement]:
     """Time per ``get_run`` call, against a bare urllib3 request + ``json.loads``."""
-    _progress(f"{target.label}: get_run call overhead")
+    progress(f"{target.label}: get_run call overhead")
     with call_operations(target) as operations:
         subject, baseline = measure.alternate(
             lambda: measure.time_once(operations.subject, calls),
@@ -276,7 +283,7 @@ def import_time(target: Target, repeat: int) -> list[Measurement]:
     defer its submodules until first use: ``import kfp_server_api`` alone, and the import a
     client script starts with, which must load the transport.
     """
-    _progress(f"{target.label}: import in fresh interpreters")
+    progress(f"{target.label}: import in fresh interpreters")
     statements = {
         "import": f"import {target.module}",
         "import client": f"from {target.module} import ApiClient, Configuration, RunServiceApi",

@@ -101,14 +101,24 @@ def test_upstream_worker_protocol_round_trips() -> None:
     import upstream
 
     plan = run.upstream_plan(run.build_plan(list(run.BENCHMARKS), True, False, 1), True, 1)
-    assert [step["workload"] for step in plan] == ["decode", "decode", "call", "import"]
+    assert [step["workload"] for step in plan] == [
+        "decode",
+        "decode",
+        "encode",
+        "call",
+        "import",
+        "memory",
+    ]
     measurements, facts = upstream.run(Path(sys.executable), plan)
     assert [m.name for m in measurements] == [
         "decode 20 runs",
         "decode 100 runs",
+        "encode 20 runs",
         "call get_run",
         "import",
         "import client",
+        "memory peak 50 runs",
+        "memory retained 50 runs",
     ]
     for measurement in measurements:
         assert_well_formed(measurement.to_dict())

@@ -31,7 +31,10 @@ Every API method also accepts these keyword arguments:
     caller must read or release it).
 ``_request_timeout``
     A total time limit in seconds (int or float), a ``(connect, read)`` pair, or a
-    ``urllib3.Timeout``. Default: no limit.
+    ``urllib3.Timeout``; ``0`` means no limit. Default: ``Configuration.request_timeout``,
+    which is 10 s to connect and 60 s for each read unless changed (see
+    :mod:`kfp_server_api.rest`). The limit applies to each attempt (see
+    :mod:`kfp_server_api.retry`).
 ``_return_http_data_only`` (bool)
     ``*_with_http_info`` methods only: return just the data instead of
     ``(data, status, headers)``.
@@ -43,17 +46,20 @@ error status (``NotFoundException`` for 404, ...), ``ApiConnectionError`` / ``Ap
 expected JSON.
 
 ``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
-can do no harm (reads, and operations whose repetition ends in the same state).
+can do no harm (reads, and operations whose repetition ends in the same state). The client's
+retry policy reads it (see :mod:`kfp_server_api.retry`): every ``ServiceApi`` subclass registers
+its endpoints by route, and :func:`is_retry_safe` looks a request's verb and path template up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
+from kfp_server_api.retry import IDEMPOTENT_METHODS
 
 if TYPE_CHECKING:
     from kfp_server_api.api_client import ApiClient
@@ -77,6 +83,8 @@ CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_req
 ParamLocation = Literal["path", "query", "body", "file"]
 
 _JSON = "application/json"
+# Every registered endpoint by path template, then by HTTP verb.
+_ROUTES: dict[str, dict[str, Endpoint]] = {}
 _MULTIPART = "multipart/form-data"
 
 
@@ -237,6 +245,30 @@ def call_endpoint(
     )
 
 
+def register_endpoints(endpoints: Iterable[Endpoint]) -> None:
+    """Make ``endpoints`` known to :func:`find_endpoint` (``ServiceApi`` subclasses do it)."""
+    for endpoint in endpoints:
+        _ROUTES.setdefault(endpoint.path, {})[endpoint.method.upper()] = endpoint
+
+
+def find_endpoint(method: str, path: str) -> Endpoint | None:
+    """The registered endpoint for this verb and path template, if any."""
+    by_method = _ROUTES.get(path)
+    return None if by_method is None else by_method.get(method.upper())
+
+
+def is_retry_safe(method: str, path: str) -> bool:
+    """Whether a request may be repeated when its outcome is unknown.
+
+    The registered endpoint's ``retry_safe`` decides; for an unknown route, the method does
+    (GET, HEAD, OPTIONS, PUT and DELETE are safe to repeat, POST and PATCH are not).
+    """
+    endpoint = find_endpoint(method, path)
+    if endpoint is not None:
+        return endpoint.retry_safe
+    return method.upper() in IDEMPOTENT_METHODS
+
+
 class ServiceApi:
     """Base of the API classes: holds the ApiClient and the endpoint registry.
 
@@ -246,6 +278,10 @@ class ServiceApi:
 
     #: The endpoints of this API, by method name.
     endpoints: ClassVar[Mapping[str, Endpoint]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_endpoints(cls.endpoints.values())
 
     def __init__(self, api_client: ApiClient | None = None) -> None:
         if api_client is None:

@@ -6,20 +6,35 @@
   answer (see ``ApiException.from_response``);
 - :class:`~kfp_server_api.exceptions.ApiTimeoutError` or
   :class:`~kfp_server_api.exceptions.ApiConnectionError` (status ``0``, the urllib3 error chained
-  as ``__cause__``, a one-line ``reason``) when no complete response arrived: connection refused,
-  DNS failure, TLS failure, timeout, connection closed before the headers or in the middle of the
-  body. No urllib3, socket or ssl exception escapes.
+  as ``__cause__``, a one-line ``reason`` naming the cause, ``request_sent`` and ``transient``
+  set from the table ``_FAILURES``) when no complete response arrived: connection refused, DNS
+  failure, TLS failure (an untrusted, expired or mismatched certificate is named as such),
+  timeout, connection closed before the headers or in the middle of the body. No urllib3,
+  socket or ssl exception escapes.
 
 ``ApiClient`` talks to this layer only through ``request(...)`` (the :class:`RESTClient`
-protocol), so another implementation (one that retries, or a test double) can be passed to it.
+protocol), so another implementation (a test double, a recorder) can be passed to it. Retries
+and the token refresh live in ``ApiClient``, above this seam (see :mod:`kfp_server_api.retry`).
 
 Decisions:
-- Timeouts (``_request_timeout``): ``None`` (or ``0``, as before) means no timeout; an int or a
-  float is a total time limit; a ``(connect, read)`` pair sets both limits; a ``urllib3.Timeout``
-  is used as it is.
+- Timeouts (``_request_timeout``): an int or a float is a total time limit; a
+  ``(connect, read)`` pair sets both limits; a ``urllib3.Timeout`` is used as it is; ``0`` means
+  no limit, as in 1.8.5. ``None`` (not given) uses ``Configuration.request_timeout``, and when
+  that is ``None`` too, ``DEFAULT_TIMEOUT``: 10 s to connect and 60 s for each read. Connecting
+  takes milliseconds in a cluster and a few seconds across a slow port-forward or proxy, so 10 s
+  reports a dead or unroutable host quickly without failing a slow but working network. The KFP
+  server answers in well under a second, and a create_run that talks to Kubernetes in a few
+  seconds; 60 s is also the idle limit of common ingress proxies (nginx's proxy_read_timeout),
+  beyond which the answer would be cut anyway. The read limit is per socket read, so a large
+  body that keeps arriving is not cut.
+- Retries in urllib3: when ``Configuration.retries`` is ``None`` (the default) urllib3 is told
+  not to retry anything (it still follows up to ``DEFAULT_REDIRECTS`` redirects, as before), so
+  the client's retry policy is the only one and attempts never multiply. When the user sets
+  ``retries`` (an int, ``False`` or a ``urllib3.Retry``) it is handed to urllib3 exactly as in
+  1.8.5 and the client's retry policy steps aside.
 - TLS is verified by default against certifi's bundle (``ssl_ca_cert`` replaces it).
-- ``retries`` left as ``None`` keeps urllib3's default policy, as before.
-- Headers are never logged: they carry the api key.
+- Headers are never logged: they carry the api key. A credential the server echoes back (in an
+  error response, or in a response body logged at DEBUG) is replaced by ``***``.
 """
 
 from __future__ import annotations
@@ -30,8 +45,8 @@ import logging
 import socket
 import ssl
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Optional, Protocol, Union
-from urllib.parse import urlencode, urlsplit
+from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple, Optional, Protocol, Union
+from urllib.parse import unquote, urlencode, urlsplit
 
 import certifi
 import urllib3
@@ -42,6 +57,8 @@ from kfp_server_api.exceptions import (
     ApiException,
     ApiTimeoutError,
     ApiValueError,
+    credentials_in_headers,
+    redact,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +69,11 @@ if TYPE_CHECKING:
 
 # Re-exported here because code written for earlier releases imports them from this module.
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_POOLS_SIZE",
+    "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_REDIRECTS",
+    "DEFAULT_TIMEOUT",
     "ApiException",
     "ApiValueError",
     "RESTClient",
@@ -60,12 +81,30 @@ __all__ = [
     "RESTResponse",
     "RequestTimeout",
     "to_urllib3_timeout",
+    "url_for_display",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: Number of connection pools (one per host) kept by the pool manager.
 DEFAULT_POOLS_SIZE = 4
+#: Seconds allowed to open a connection when no timeout is given (see the module docstring).
+DEFAULT_CONNECT_TIMEOUT: Final = 10.0
+#: Seconds allowed for each read of the response when no timeout is given.
+DEFAULT_READ_TIMEOUT: Final = 60.0
+#: The time limits of a request when neither the call nor the Configuration sets any.
+DEFAULT_TIMEOUT: Final = urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
+#: Redirects urllib3 follows when the client's retry policy is in charge (urllib3's own default).
+DEFAULT_REDIRECTS: Final = 3
+
+# ``_request_timeout=0``: no limit at all (not even the default one).
+_NO_TIME_LIMIT: Final = urllib3.Timeout(connect=None, read=None)
+# What urllib3 may retry while the client's retry policy is in charge: nothing but redirects.
+# total=None so that redirects count only against ``redirect``; a 0 elsewhere lets the first
+# failure through (wrapped in MaxRetryError), and no status or Retry-After retry can start.
+_URLLIB3_RETRIES_UNDER_POLICY: Final = urllib3.Retry(
+    total=None, connect=0, read=0, status=0, other=0, redirect=DEFAULT_REDIRECTS
+)
 
 #: What ``_request_timeout`` accepts.
 RequestTimeout = Union[None, int, float, tuple[Optional[float], Optional[float]], urllib3.Timeout]
@@ -120,7 +159,9 @@ class RESTClient(Protocol):
 
 
 def to_urllib3_timeout(value: RequestTimeout) -> urllib3.Timeout | None:
-    """Turn a ``_request_timeout`` value into a ``urllib3.Timeout`` (``None``: no limit).
+    """Turn a ``_request_timeout`` value into a ``urllib3.Timeout``.
+
+    ``None`` gives ``None`` (the default applies); ``0`` gives a Timeout without any limit.
 
     Raises:
         ApiValueError: the value is not one of the accepted forms, or is negative.
@@ -129,7 +170,7 @@ def to_urllib3_timeout(value: RequestTimeout) -> urllib3.Timeout | None:
         return value
     try:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return urllib3.Timeout(total=value) if value else None
+            return urllib3.Timeout(total=value) if value else _NO_TIME_LIMIT
         if isinstance(value, (tuple, list)) and len(value) == 2:
             return urllib3.Timeout(connect=value[0], read=value[1])
     except (TypeError, ValueError) as error:
@@ -153,8 +194,10 @@ def _pool_manager(
     }
     if configuration.assert_hostname is not None:
         options["assert_hostname"] = configuration.assert_hostname
-    if configuration.retries is not None:
-        options["retries"] = configuration.retries
+    options["retries"] = (
+        _URLLIB3_RETRIES_UNDER_POLICY if configuration.retries is None else configuration.retries
+    )
+    options["timeout"] = to_urllib3_timeout(configuration.request_timeout) or DEFAULT_TIMEOUT
     if configuration.proxy:
         return urllib3.ProxyManager(
             proxy_url=configuration.proxy, proxy_headers=configuration.proxy_headers, **options
@@ -196,6 +239,8 @@ class RESTClientObject:
         maxsize: int | None = None,
     ) -> None:
         self.pool_manager: urllib3.PoolManager = _pool_manager(configuration, pools_size, maxsize)
+        # Credentials of the proxy, kept out of error reasons and logs.
+        self._proxy_secrets = _proxy_credentials(configuration)
 
     def close(self) -> None:
         """Close every pooled connection (new requests open new ones)."""
@@ -250,18 +295,24 @@ class RESTClientObject:
             options["timeout"] = timeout
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            logger.debug("%s %s", method, _without_secrets(url, keep_query=True))
+            logger.debug("%s %s", method, url_for_display(url, keep_query=True))
         try:
             raw = self.pool_manager.urlopen(method, url, **options)
         except (urllib3_errors.HTTPError, http.client.HTTPException, OSError) as error:
-            raise _connection_error(error, method, url) from _root_error(error)
+            failure = _connection_error(error, method, url, self._proxy_secrets)
+            raise failure from _root_error(error)
         response: Any = raw
         if _preload_content:
             response = RESTResponse(raw)
             if debug:
-                logger.debug("response %s, body: %s", raw.status, response.data)
+                secrets = credentials_in_headers(send_headers) + self._proxy_secrets
+                logger.debug("response %s, body: %s", raw.status, _loggable(response.data, secrets))
         if not 200 <= raw.status <= 299:
-            raise ApiException.from_response(response)
+            status_error = ApiException.from_response(response)
+            status_error.redact_credentials(
+                credentials_in_headers(send_headers) + self._proxy_secrets
+            )
+            raise status_error
         return response
 
     def GET(
@@ -443,47 +494,141 @@ _DROPPED = (
     BrokenPipeError,
     ConnectionAbortedError,
 )
+_UNREADABLE_FILES = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
-#: (test on one error of the chain, exception class, description), first match wins.
-_FAILURE_KINDS: tuple[tuple[Any, type[ApiConnectionError], str], ...] = (
-    (
-        lambda e: isinstance(e, (urllib3_errors.SSLError, ssl.SSLError, ssl.CertificateError)),
+
+def _is_tls_error(error: BaseException) -> bool:
+    return isinstance(error, (urllib3_errors.SSLError, ssl.SSLError, ssl.CertificateError))
+
+
+def _is_certificate_rejected(error: BaseException) -> bool:
+    # urllib3 checks assert_hostname itself and raises its own CertificateError.
+    return isinstance(error, (ssl.SSLCertVerificationError, ssl.CertificateError)) or (
+        type(error).__name__ == "CertificateError"
+    )
+
+
+def _is_host_name_mismatch(error: BaseException) -> bool:
+    text = str(error)
+    return _is_certificate_rejected(error) and ("mismatch" in text or "doesn't match" in text)
+
+
+# OpenSSL's words for a chain that does not end at a trusted CA.
+_UNTRUSTED_ISSUER = ("local issuer", "self signed", "self-signed", "first certificate")
+
+
+def _is_issuer_untrusted(error: BaseException) -> bool:
+    text = str(error)
+    return _is_certificate_rejected(error) and any(words in text for words in _UNTRUSTED_ISSUER)
+
+
+class _Failure(NamedTuple):
+    """One kind of transport failure: how to recognise it and what the client makes of it."""
+
+    matches: Callable[[BaseException], bool]
+    "Test on one error of the chain (see ``_error_chain``)."
+    exception_class: type[ApiConnectionError]
+    description: str
+    "Start of the reason; the failing call and the culprit's own text follow."
+    request_sent: bool
+    "False only if the request surely never reached the server."
+    transient: bool
+    "Whether trying again later may succeed (see ``kfp_server_api.retry``)."
+
+
+#: Transport failures, first match wins (each row is tried on the whole chain of errors).
+_FAILURES: tuple[_Failure, ...] = (
+    _Failure(
+        _is_host_name_mismatch,
         ApiConnectionError,
-        "TLS handshake failed",
+        "TLS certificate does not match the host name (connect with a name the certificate "
+        "lists, or set assert_hostname)",
+        request_sent=False,
+        transient=False,
     ),
-    (
+    _Failure(
+        _is_issuer_untrusted,
+        ApiConnectionError,
+        "TLS certificate verification failed, issuer not trusted (for a private CA, set "
+        "ssl_ca_cert to its bundle)",
+        request_sent=False,
+        transient=False,
+    ),
+    _Failure(
+        _is_certificate_rejected,
+        ApiConnectionError,
+        "TLS certificate verification failed",
+        request_sent=False,
+        transient=False,
+    ),
+    _Failure(
+        lambda e: _is_tls_error(e) and "WRONG_VERSION_NUMBER" in str(e),
+        ApiConnectionError,
+        "TLS handshake failed (is the server speaking plain HTTP? then use an http:// host)",
+        request_sent=False,
+        transient=False,
+    ),
+    _Failure(
+        lambda e: isinstance(e, _UNREADABLE_FILES),
+        ApiConnectionError,
+        "TLS setup failed: a certificate or key file (ssl_ca_cert, cert_file, key_file) "
+        "could not be read",
+        request_sent=False,
+        transient=False,
+    ),
+    # Other TLS errors may also happen after the request was sent (a TLS read failing).
+    _Failure(_is_tls_error, ApiConnectionError, "TLS handshake failed", True, False),
+    # urllib3 1.26 wraps any socket error of a proxied exchange, not just the connect.
+    _Failure(
         lambda e: isinstance(e, urllib3_errors.ProxyError),
         ApiConnectionError,
         "Proxy failed",
+        request_sent=True,
+        transient=True,
     ),
-    (_is_dns_failure, ApiConnectionError, "DNS lookup failed"),
-    (lambda e: isinstance(e, ConnectionRefusedError), ApiConnectionError, "Connection refused"),
-    (_is_connect_timeout, ApiTimeoutError, "Connect timed out"),
-    (
+    _Failure(_is_dns_failure, ApiConnectionError, "DNS lookup failed", False, True),
+    _Failure(
+        lambda e: isinstance(e, ConnectionRefusedError),
+        ApiConnectionError,
+        "Connection refused",
+        request_sent=False,
+        transient=True,
+    ),
+    _Failure(_is_connect_timeout, ApiTimeoutError, "Connect timed out", False, True),
+    _Failure(
         lambda e: isinstance(e, (urllib3_errors.ReadTimeoutError, socket.timeout)),
         ApiTimeoutError,
         "Read timed out",
+        request_sent=True,
+        transient=True,
     ),
-    (
+    _Failure(
         lambda e: isinstance(e, _INCOMPLETE_READS),
         ApiConnectionError,
         "Connection closed in the middle of the response body (truncated body)",
+        request_sent=True,
+        transient=True,
     ),
-    (
+    _Failure(
         lambda e: isinstance(e, _DROPPED),
         ApiConnectionError,
         "Connection closed by the server before a complete response",
+        request_sent=True,
+        transient=True,
     ),
-    (
+    _Failure(
         lambda e: isinstance(e, urllib3_errors.NewConnectionError),
         ApiConnectionError,
         "Could not connect",
+        request_sent=False,
+        transient=True,
     ),
 )
 
 
-def _without_secrets(url: str, *, keep_query: bool) -> str:
-    """``url`` without user info (a credential), and without its query unless asked."""
+def url_for_display(url: str, *, keep_query: bool) -> str:
+    """``url`` for logs and messages: without user info (a credential), and without its query
+    unless asked."""
     parts = urlsplit(url)
     text = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
     return f"{text}?{parts.query}" if keep_query and parts.query else text
@@ -493,18 +638,46 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _connection_error(error: BaseException, method: str, url: str) -> ApiConnectionError:
+def _connection_error(
+    error: BaseException, method: str, url: str, secrets: tuple[str, ...] = ()
+) -> ApiConnectionError:
     """The ApiConnectionError (or ApiTimeoutError) describing a transport failure."""
-    target = f"{method} {_without_secrets(url, keep_query=False)}"
+    target = f"{method} {url_for_display(url, keep_query=False)}"
     chain = list(_error_chain(error))
-    for matches, exception_class, description in _FAILURE_KINDS:
-        culprit = next((item for item in chain if matches(item)), None)
+    for failure in _FAILURES:
+        culprit = next((item for item in chain if failure.matches(item)), None)
         if culprit is not None:
             detail = _one_line(str(culprit)) or type(culprit).__name__
-            return _logged(exception_class(reason=f"{description}: {target}: {detail}"))
+            return _logged(
+                failure.exception_class(
+                    reason=redact(f"{failure.description}: {target}: {detail}", secrets),
+                    request_sent=failure.request_sent,
+                    transient=failure.transient,
+                )
+            )
+    # Something unforeseen (a malformed response, a decoding error): not worth repeating, and
+    # the server may have acted on the request.
     root = _root_error(error)
     reason = f"Transport error: {target}: {type(root).__name__}: {_one_line(str(root))}"
-    return _logged(ApiConnectionError(reason=reason))
+    return _logged(ApiConnectionError(reason=redact(reason, secrets), transient=False))
+
+
+def _proxy_credentials(configuration: Configuration) -> tuple[str, ...]:
+    """Secrets of the proxy settings: user info of the proxy URL, credential proxy headers."""
+    secrets: list[str] = []
+    if configuration.proxy:
+        userinfo = urlsplit(configuration.proxy).netloc.rpartition("@")[0]
+        if userinfo:
+            password = userinfo.partition(":")[2]
+            secrets += [userinfo, unquote(userinfo), password, unquote(password)]
+    secrets += credentials_in_headers(configuration.proxy_headers)
+    return tuple(sorted({item for item in secrets if item}, key=len, reverse=True))
+
+
+def _loggable(data: Any, secrets: tuple[str, ...]) -> str:
+    """A response body as text for the debug log, with echoed credentials hidden."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+    return redact(text, secrets)
 
 
 def _logged(error: ApiConnectionError) -> ApiConnectionError:

@@ -14,9 +14,17 @@ For each call it:
    ``#`` and ``..`` stay inside their segment);
 3. builds the URL as ``configuration.host + path`` (a host without a scheme is taken as http);
 4. encodes query, body and form values with :func:`kfp_server_api.model.encode`;
-5. sends the request through ``rest_client`` and decodes the JSON response into
-   ``response_type``. A 2xx body that is not JSON, or not shaped like ``response_type``, raises
-   :class:`~kfp_server_api.exceptions.ApiDecodeError`.
+5. sends the request through ``rest_client``; when it fails, sends it again as
+   ``configuration.retry_policy`` allows (see :mod:`kfp_server_api.retry`; the retry safety of
+   the call comes from its endpoint description, looked up by verb and path template), and
+   once more after a 401 when ``refresh_api_key_hook`` is set (the hook runs again first);
+6. decodes the JSON response into ``response_type``. A 2xx body that is not JSON, or not
+   shaped like ``response_type``, raises :class:`~kfp_server_api.exceptions.ApiDecodeError`.
+
+Every call is logged at DEBUG on the ``kfp_server_api`` logger, once it is over: method, URL
+(without user info), status (or the error), duration and number of attempts; each retry is
+logged too. Nothing is formatted, and the clock is not read, unless DEBUG is enabled. Headers
+are never logged, and the credentials sent are redacted from the errors raised.
 """
 
 from __future__ import annotations
@@ -24,17 +32,27 @@ from __future__ import annotations
 import atexit
 import datetime
 import json
+import logging
 import mimetypes
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
 from kfp_server_api.configuration import Configuration
-from kfp_server_api.exceptions import ApiDecodeError, ApiValueError
+from kfp_server_api.endpoint import is_retry_safe
+from kfp_server_api.exceptions import (
+    REDACTED,
+    ApiConnectionError,
+    ApiDecodeError,
+    ApiException,
+    ApiValueError,
+    credentials_in_headers,
+)
 from kfp_server_api.model import DecodeError, decoder_for, encode
 
 if TYPE_CHECKING:
@@ -53,6 +71,12 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 # Segments quote() would return unchanged and that are not dot segments.
 _NOTHING_TO_QUOTE = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.~-]+")
 _UNDECODED_RESPONSE_TYPES = frozenset({"file", "bytes"})
+# What _send_again needs to send a request again: method, path template (for the endpoint's
+# retry safety), URL, query, index of the first credential in the query, headers, form, body.
+_RequestParts = tuple[str, str, str, list[tuple[str, Any]], int, dict[str, str], Any, Any]
+# The package logger itself: one record per call (rest.py logs each attempt on its own logger).
+_CALL_LOG = logging.getLogger("kfp_server_api")
+_DEBUG = logging.DEBUG
 
 
 def quote_path_segment(value: Any) -> str:
@@ -72,6 +96,57 @@ def _charset(content_type: str | None) -> str:
 
 def _pairs(params: Mapping[str, Any] | Iterable[Any]) -> Iterable[Any]:
     return params.items() if isinstance(params, Mapping) else params
+
+
+def _as_text(headers: dict[str, Any]) -> dict[str, str]:
+    """``headers`` with every value a str and without None values (the dict itself if so)."""
+    for value in headers.values():
+        if value.__class__ is not str:  # rare: build a new dict only when needed
+            return {
+                name: value if isinstance(value, str) else str(encode(value))
+                for name, value in headers.items()
+                if value is not None
+            }
+    return headers
+
+
+def _shown_url(url: str, query: list[tuple[str, Any]], auth_start: int) -> str:
+    """The URL of a request as logged: no user info, credentials in the query redacted."""
+    shown = rest.url_for_display(url, keep_query=True)
+    if not query:
+        return shown
+    pairs = [
+        (name, value if index < auth_start else REDACTED)
+        for index, (name, value) in enumerate(query)
+    ]
+    return f"{shown}{'&' if '?' in shown else '?'}{urlencode(pairs)}"
+
+
+def _outcome(error: ApiException) -> str:
+    """What a failed attempt ended with, for the log: its status, or the transport error."""
+    if isinstance(error, ApiConnectionError):
+        return f"{type(error).__name__}: {error.reason}"
+    return f"{error.status} {type(error).__name__}"
+
+
+def _log_call(
+    method: str,
+    url: str,
+    query: list[tuple[str, Any]],
+    auth_start: int,
+    outcome: object,
+    attempts: int,
+    started: float,
+) -> None:
+    _CALL_LOG.debug(
+        "%s %s -> %s in %.1f ms (%d %s)",
+        method,
+        _shown_url(url, query, auth_start),
+        outcome,
+        (time.perf_counter() - started) * 1000.0,
+        attempts,
+        "attempt" if attempts == 1 else "attempts",
+    )
 
 
 class ApiClient:
@@ -128,6 +203,8 @@ class ApiClient:
         #: The response of the last successful call (a RESTResponse, or the raw urllib3
         #: response for ``_preload_content=False``).
         self.last_response: Any = None
+        # A user's own urllib3 retries (given before the pool was built) replace the policy.
+        self._policy_retries = configuration.retries is None
 
     def __enter__(self) -> ApiClient:
         return self
@@ -263,8 +340,11 @@ class ApiClient:
         if self.cookie:
             headers["Cookie"] = self.cookie
         if path_params:
+            path = resource_path
             for name, value in _pairs(path_params):
-                resource_path = resource_path.replace(f"{{{name}}}", quote_path_segment(value))
+                path = path.replace(f"{{{name}}}", quote_path_segment(value))
+        else:
+            path = resource_path
         query: list[tuple[str, Any]] = []
         if query_params:
             query = self.parameters_to_tuples(encode(query_params), collection_formats)
@@ -272,40 +352,138 @@ class ApiClient:
         if post_params or files:
             form = self.parameters_to_tuples(encode(post_params or []), collection_formats)
             form.extend(self.files_parameters(files))
+        auth_start = len(query)  # credentials that go in the query come after this index
         if auth_settings:
             self.update_params_for_auth(headers, query, auth_settings)
-        for value in headers.values():
-            if value.__class__ is not str:  # rare: normalise only when needed
-                headers = {
-                    name: value if isinstance(value, str) else str(encode(value))
-                    for name, value in headers.items()
-                    if value is not None
-                }
-                break
+        headers = _as_text(headers)
         if body is not None:
             body = encode(body)
         host = self.configuration.host if _host is None else _host
         if "://" not in host:
             host = "http://" + host
-        response = self.request(
-            method,
-            host + resource_path,
-            query_params=query,
-            headers=headers,
-            post_params=form,
-            body=body,
-            _preload_content=_preload_content,
-            _request_timeout=_request_timeout,
-        )
+        url = host + path
+        debug = _CALL_LOG.isEnabledFor(_DEBUG)
+        started = time.perf_counter() if debug else 0.0
+        try:
+            response = self.request(
+                method,
+                url,
+                query_params=query,
+                headers=headers,
+                post_params=form,
+                body=body,
+                _preload_content=_preload_content,
+                _request_timeout=_request_timeout,
+            )
+        except ApiException as error:
+            response = self._send_again(
+                error,
+                (method, resource_path, url, query, auth_start, headers, form, body),
+                auth_settings,
+                _preload_content,
+                _request_timeout,
+                started,
+            )
+        else:
+            if debug:
+                _log_call(method, url, query, auth_start, response.status, 1, started)
         self.last_response = response
         if not _preload_content:
             return response
         if response_type not in _UNDECODED_RESPONSE_TYPES and isinstance(response.data, bytes):
             response.data = response.data.decode(_charset(response.getheader("content-type")))
-        data = self.deserialize(response, response_type) if response_type else None
+        try:
+            data = self.deserialize(response, response_type) if response_type else None
+        except ApiDecodeError as error:
+            error.redact_credentials(credentials_in_headers(headers))
+            raise
         if _return_http_data_only:
             return data
         return data, response.status, response.getheaders()
+
+    def _send_again(
+        self,
+        error: ApiException,
+        request: _RequestParts,
+        auth_settings: Iterable[str] | None,
+        _preload_content: bool,
+        _request_timeout: rest.RequestTimeout,
+        started: float,
+    ) -> Any:
+        """Send a failed request again while the 401 refresh or the retry policy allows it.
+
+        Returns the first successful response; raises the last error otherwise.
+        """
+        method, resource_path, url, query, auth_start, headers, form, body = request
+        configuration = self.configuration
+        policy = configuration.retry_policy if self._policy_retries else None
+        refreshed = False
+        retry_safe: bool | None = None
+        attempts = 1
+        retries = 0
+        while True:
+            if (
+                error.status == 401
+                and not refreshed
+                and auth_settings
+                and configuration.refresh_api_key_hook is not None
+            ):
+                # The server checks credentials before anything else, so a 401 request was not
+                # acted on: sending it again is safe for every endpoint.
+                refreshed = True
+                # New containers: the HTTP layer may have kept the ones it was given.
+                headers, query = dict(headers), query[:auth_start]
+                self.update_params_for_auth(headers, query, auth_settings)
+                headers = _as_text(headers)
+                if _CALL_LOG.isEnabledFor(_DEBUG):
+                    _CALL_LOG.debug(
+                        "%s %s -> 401: refreshing the api key and sending it again",
+                        method,
+                        _shown_url(url, query, auth_start),
+                    )
+            else:
+                if policy is None:
+                    break
+                if retry_safe is None:
+                    retry_safe = is_retry_safe(method, resource_path)
+                delay = policy.delay_before_retry(error, retries + 1, retry_safe=retry_safe)
+                if delay is None:
+                    break
+                retries += 1
+                if _CALL_LOG.isEnabledFor(_DEBUG):
+                    _CALL_LOG.debug(
+                        "%s %s -> %s: retry %d of %d in %.3f s",
+                        method,
+                        _shown_url(url, query, auth_start),
+                        _outcome(error),
+                        retries,
+                        policy.total,
+                        delay,
+                    )
+                policy.sleep(delay)
+            attempts += 1
+            try:
+                response = self.request(
+                    method,
+                    url,
+                    query_params=query,
+                    headers=headers,
+                    post_params=form,
+                    body=body,
+                    _preload_content=_preload_content,
+                    _request_timeout=_request_timeout,
+                )
+            except ApiException as next_error:
+                error = next_error
+                continue
+            if _CALL_LOG.isEnabledFor(_DEBUG):
+                _log_call(method, url, query, auth_start, response.status, attempts, started)
+            return response
+        if attempts > 1 and isinstance(error, ApiConnectionError) and error.reason:
+            error.reason += f" (after {attempts} attempts)"
+        if _CALL_LOG.isEnabledFor(_DEBUG):
+            _log_call(method, url, query, auth_start, _outcome(error), attempts, started)
+        raise error
 
     def request(
         self,

@@ -1,5 +1,9 @@
 """The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
-credentials, hosts, TLS and proxies."""
+credentials, hosts, TLS and proxies.
+
+Each test here is about one exchange, so the clients make one attempt (``retry_policy=None``);
+retries, the token refresh and the defaults are tested in test_production_transport.py.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,19 @@ from kfp_server_api.rest import RESTClientObject, RESTResponse
 
 RUN_PATH = "/apis/v1beta1/runs/r-1"
 TOKEN = "s3cr3t-t0ken-value"
+
+
+def one_attempt(host: str) -> Configuration:
+    """A configuration of ``host`` whose calls are never retried."""
+    configuration = Configuration(host=host)
+    configuration.retry_policy = None
+    return configuration
+
+
+@pytest.fixture
+def configuration(server: LoopbackServer) -> Configuration:
+    """A configuration pointing at the loopback server, making one attempt per call."""
+    return one_attempt(server.url)
 
 
 # -- error statuses -----------------------------------------------------------------------------
@@ -163,7 +180,7 @@ def assert_transport_error(
 
 
 def test_connection_refused(closed_port: int) -> None:
-    client = ApiClient(Configuration(host=f"http://127.0.0.1:{closed_port}"))
+    client = ApiClient(one_attempt(f"http://127.0.0.1:{closed_port}"))
     with client, pytest.raises(ApiConnectionError) as caught:
         RunServiceApi(client).get_run("r-1")
 
@@ -181,7 +198,7 @@ def test_connection_refused_without_retries(closed_port: int) -> None:
 
 
 def test_dns_failure() -> None:
-    client = ApiClient(Configuration(host="http://no-such-host.invalid"))
+    client = ApiClient(one_attempt("http://no-such-host.invalid"))
     with client, pytest.raises(ApiConnectionError) as caught:
         RunServiceApi(client).get_run("r-1")
 
@@ -205,9 +222,7 @@ def test_read_timeout_is_honoured(
     assert len(server.requests) == 1  # a POST whose outcome is unknown is not resent
 
 
-def test_read_timeout_of_a_get_after_urllib3_retries(
-    server: LoopbackServer, run_api: RunServiceApi
-) -> None:
+def test_read_timeout_of_a_get(server: LoopbackServer, run_api: RunServiceApi) -> None:
     server.default_reply = Reply.stall()
 
     with pytest.raises(ApiTimeoutError) as caught:
@@ -485,11 +500,11 @@ def test_tls_with_the_server_ca(
 
 
 def test_tls_certificate_not_trusted(tls_server: LoopbackServer) -> None:
-    client = ApiClient(Configuration(host=tls_server.url))
+    client = ApiClient(one_attempt(tls_server.url))
     with client, pytest.raises(ApiConnectionError) as caught:
         RunServiceApi(client).archive_run("r-1")
 
-    assert_transport_error(caught.value, "TLS handshake failed", ApiConnectionError)
+    assert_transport_error(caught.value, "TLS certificate verification failed", ApiConnectionError)
     assert "certificate verify failed" in caught.value.reason
 
 
@@ -651,7 +666,7 @@ def test_deserialize_is_public_and_takes_any_object_with_data(api_client: ApiCli
 
 
 def test_user_info_of_the_host_stays_out_of_error_reasons(closed_port: int) -> None:
-    client = ApiClient(Configuration(host=f"http://kfp:{TOKEN}@127.0.0.1:{closed_port}"))
+    client = ApiClient(one_attempt(f"http://kfp:{TOKEN}@127.0.0.1:{closed_port}"))
     with client, pytest.raises(ApiConnectionError) as caught:
         RunServiceApi(client).get_run("r-1")
     assert TOKEN not in str(caught.value)

@@ -176,6 +176,8 @@ class ApiClient:
         "object": object,
     }
     _pool: ThreadPool | None = None
+    # Whether retry_policy is in charge (no urllib3 retries of the user); see __init__.
+    _policy_retries: bool = True
 
     def __init__(
         self,

@@ -317,7 +317,6 @@ def test_the_endpoint_description_decides_retry_safety() -> None:
 def test_raw_call_api_uses_the_endpoint_description_of_its_route(
     server: LoopbackServer, api_client: ApiClient, waits: list[float]
 ) -> None:
-    server.default_reply = Reply.text("busy", 503)
     for method, path, attempts in [
         ("POST", "/apis/v1beta1/runs/{id}:archive", 4),  # a retry-safe POST
         ("POST", "/apis/v1beta1/runs/{run_id}/retry", 1),  # not retry-safe
@@ -410,6 +409,24 @@ def test_a_dns_failure_is_retried_even_for_create_run(waits: list[float]) -> Non
         RunServiceApi(client).create_run(new_run())
     assert caught.value.request_sent is False
     assert len(waits) == 3
+
+
+class UntouchablePolicy(RetryPolicy):
+    """A policy that fails the test if a successful call consults it."""
+
+    def delay_before_retry(self, *args: Any, **kwargs: Any) -> float | None:
+        raise AssertionError("the retry policy was consulted")
+
+
+def test_a_successful_call_never_consults_the_policy(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    configuration.retry_policy = UntouchablePolicy(sleep=None, clock=None, random=None)  # type: ignore[arg-type]
+    server.default_reply = Reply.json(RUN)
+    with ApiClient(configuration) as client:
+        api = RunServiceApi(client)
+        assert api.get_run("r-1").run.id == "r-1"
+        assert api.create_run(new_run()).run.id == "r-1"
 
 
 # -- the user's own urllib3 retries, or none ----------------------------------------------------

@@ -8,9 +8,10 @@ turns retries off).
 What is retried
 ---------------
 - A failure before any response (:class:`~kfp_server_api.exceptions.ApiConnectionError`, status
-  0) that may be temporary: connection refused, DNS failure, connect or read timeout, a
-  connection dropped or a body cut short. TLS failures (an untrusted or mismatched certificate)
-  are never retried: repeating them cannot help.
+  0) that may be temporary (``transient``): connection refused, DNS failure, connect or read
+  timeout, a connection dropped or a body cut short, a proxy failure. TLS failures (an
+  untrusted or mismatched certificate) and malformed responses are never retried: repeating
+  them cannot help.
 - A response whose status is in ``status_forcelist``: 429, 502, 503 and 504 by default.
 
 Whether a call may be repeated comes from its endpoint's description (``Endpoint.retry_safe``;

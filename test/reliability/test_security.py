@@ -236,7 +236,11 @@ def captured_output(caplog: pytest.LogCaptureFixture) -> Iterator[Callable[[], l
 
 def _texts_of(error: BaseException) -> list[str]:
     """Every way an exception is shown: str, repr, its fields, the whole chained traceback."""
-    texts = [str(error), repr(error), "".join(traceback.format_exception(error))]
+    texts = [
+        str(error),
+        repr(error),
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    ]
     texts += [str(getattr(error, name, "")) for name in ("message", "reason", "body", "headers")]
     return texts
 

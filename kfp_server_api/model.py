@@ -663,7 +663,9 @@ def _raise_at_first_failure(item: Decoder, entries: Any, segment: str) -> None:
 # `values` starts as a copy of the JSON object, so a field the JSON leaves out is simply absent
 # from the instance __dict__ and reads as None through its class-level descriptor. `found`
 # counts the declared keys with non-null values; when it falls short of the object's size there
-# are unknown keys (or nulls), and only then is the object scanned for keys to set aside.
+# are unknown keys (or nulls), and only then is the object scanned for keys to set aside. A
+# conversion that fails adds the JSON key it was converting (`where`) to the error's path.
+# (The `pass` keeps the `try` valid for a model without fields.)
 _MODEL_DECODER_HEAD = """\
 def decode(data):
     if data.__class__ is not dict:
@@ -750,7 +752,7 @@ def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
         raise DecodeError.for_value(expected, data)
 
     namespace: dict[str, Any] = {
-        "ABSENT": _NoFastPath,
+        "ABSENT": object(),
         "DecodeError": DecodeError,
         "cls": cls,
         "irregular": irregular,

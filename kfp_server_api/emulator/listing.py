@@ -106,6 +106,10 @@ _SCALAR_SQL = {
     LESS_THAN: "<",
     LESS_THAN_EQUALS: "<=",
 }
+# Ops an index on the predicate's column can seek to; the others need a scan.
+_SEEKABLE_OPS = frozenset(
+    {EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS, IN}
+)
 # The Go type names the server's messages show for each oneof member of Predicate.value.
 _VALUE_TYPES = {
     "int_value": "*api.Predicate_IntValue",
@@ -610,6 +614,13 @@ def conditions(
             clauses.append(f"{column} {_SCALAR_SQL[predicate.op]} ?")
             params.append(predicate.value)
     return clauses, params
+
+
+def bounds_column(parsed: Filter | None, column: str) -> bool:
+    """Whether a predicate limits ``column`` (by its SQL name) to values or ranges that an index
+    on it can seek to, rather than needing every entry checked."""
+    predicates = parsed.predicates if parsed else ()
+    return any(p.column.sql == column and p.op in _SEEKABLE_OPS for p in predicates)
 
 
 def countable_by_facets(

@@ -25,7 +25,10 @@ place that picks the class for a status (from ``STATUS_EXCEPTIONS``).
 
 The Kubeflow Pipelines API server answers errors with a JSON body
 ``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}``. When the body has that
-shape its fields are exposed as ``error``, ``code``, ``message`` and ``details``; otherwise
+shape its fields are exposed as ``error``, ``code``, ``message`` and ``details``. The upload
+endpoints answer ``{"error_message": ..., "error_details": ...}`` instead: ``message`` is then the
+``error_message``, ``error`` the ``error_details``, ``details`` a list holding the whole object
+(shaped like an entry of the usual ``details``) and ``code`` is ``None``. For any other body
 ``error``, ``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception.
 
 Credentials never appear in the text of an exception: ``str()`` shows the value of a response
@@ -216,8 +219,9 @@ class ApiException(OpenApiException):
         body: the response body as text (``None`` without a response).
         headers: the response headers (``None`` without a response).
         error, code, message, details: the fields of the server's JSON error body when it has
-            one (``code`` is the gRPC code, not the HTTP status); otherwise ``error``, ``code``
-            and ``details`` are ``None`` and ``message`` is the full text.
+            one (``code`` is the gRPC code, not the HTTP status; the upload endpoints' body is
+            read as the module documentation says); otherwise ``error``, ``code`` and
+            ``details`` are ``None`` and ``message`` is the full text.
     """
 
     def __init__(
@@ -254,7 +258,11 @@ class ApiException(OpenApiException):
             parsed = json.loads(body)
         except ValueError:
             return
-        if not isinstance(parsed, dict) or not ({"error", "message"} & parsed.keys()):
+        if not isinstance(parsed, dict):
+            return
+        if not ({"error", "message"} & parsed.keys()):
+            if "error_message" in parsed:
+                self._parse_upload_error(parsed)
             return
         error, message = parsed.get("error"), parsed.get("message")
         code, details = parsed.get("code"), parsed.get("details")
@@ -262,6 +270,13 @@ class ApiException(OpenApiException):
         self._server_message = message if isinstance(message, str) else self.error
         self.code = code if isinstance(code, int) and not isinstance(code, bool) else None
         self.details = details if isinstance(details, list) else None
+
+    def _parse_upload_error(self, parsed: dict[str, Any]) -> None:
+        # The upload endpoints' own shape: the message for the user, and the internal details.
+        message, details = parsed.get("error_message"), parsed.get("error_details")
+        self._server_message = message if isinstance(message, str) else None
+        self.error = details if isinstance(details, str) else self._server_message
+        self.details = [parsed]
 
     @property
     def message(self) -> str:

@@ -1,5 +1,5 @@
 """The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
-credentials, hosts, TLS and proxies.
+credentials, hosts, TLS and proxies, and the upload error body.
 
 Each test here is about one exchange, so the clients make one attempt (``retry_policy=None``);
 retries, the token refresh and the defaults are tested in test_production_transport.py.
@@ -13,6 +13,7 @@ import ssl
 from collections.abc import Iterator
 from contextlib import ExitStack
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from kfp_server_api import (
     ConflictException,
     ForbiddenException,
     NotFoundException,
+    PipelineUploadServiceApi,
     RunServiceApi,
     ServiceException,
     UnauthorizedException,
@@ -676,3 +678,28 @@ def test_user_info_of_the_host_stays_out_of_error_reasons(closed_port: int) -> N
 def test_unknown_http_method_is_refused(api_client: ApiClient) -> None:
     with pytest.raises(ApiValueError, match="HTTP method"):
         api_client.request("BREW", "http://127.0.0.1:1/coffee")
+
+
+# -- the error body of the upload endpoints -----------------------------------------------------
+
+
+def test_the_upload_error_body_is_parsed(
+    server: LoopbackServer, api_client: ApiClient, tmp_path: Path
+) -> None:
+    package = tmp_path / "pipeline.yaml"
+    package.write_text("kind: Workflow\n")
+    body = {
+        "error_message": "Failed to create a pipeline: The name train already exist.",
+        "error_details": "Failed to create a pipeline: ... already exist: internal detail",
+    }
+    server.enqueue(Reply.json(body, 409))
+
+    with pytest.raises(ConflictException) as caught:
+        PipelineUploadServiceApi(api_client).upload_pipeline(str(package), name="train")
+
+    error = caught.value
+    assert error.message == body["error_message"]
+    assert error.error == body["error_details"]
+    assert error.details == [body]
+    assert error.code is None
+    assert str(error).startswith("(409)\nReason: Conflict\n")

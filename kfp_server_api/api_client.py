@@ -220,12 +220,18 @@ class ApiClient:
         self.close()
 
     def close(self) -> None:
-        """Stop the thread pool (if ``async_req`` started one) and close pooled connections."""
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-            self._pool = None
-            atexit.unregister(self.close)
+        """Stop the thread pool (if ``async_req`` started one), waiting for the calls it runs,
+        and close every pooled connection, kept-alive ones included.
+
+        ``last_response`` stays readable. A client that is never closed does not keep the
+        process from exiting: at interpreter exit its thread pool is terminated, abandoning the
+        ``async_req`` calls still waiting for an answer.
+        """
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            atexit.unregister(pool.terminate)
+            pool.close()
+            pool.join()
         close_rest_client = getattr(self.rest_client, "close", None)
         if close_rest_client is not None:
             close_rest_client()
@@ -236,8 +242,12 @@ class ApiClient:
         if self._pool is None:
             from multiprocessing.pool import ThreadPool
 
-            atexit.register(self.close)
-            self._pool = ThreadPool(self.pool_threads)
+            pool = ThreadPool(self.pool_threads)
+            # Terminate rather than join at exit: a call still waiting for its answer must not
+            # hold the interpreter. The hook holds the pool, not the client, which stays
+            # collectable; close() removes it.
+            atexit.register(pool.terminate)
+            self._pool = pool
         return self._pool
 
     @property

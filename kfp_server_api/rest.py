@@ -243,8 +243,21 @@ class RESTClientObject:
         self._proxy_secrets = _proxy_credentials(configuration)
 
     def close(self) -> None:
-        """Close every pooled connection (new requests open new ones)."""
+        """Close every pooled connection, kept-alive ones included (new requests open new ones).
+
+        A connection still serving a response nobody has read (``_preload_content=False``) is
+        closed when that response is released.
+        """
+        pools = self.pool_manager.pools
+        # PoolManager.clear() forgets the pools without closing them (urllib3 1.26.x and 2.x),
+        # and a pool still referenced (by ApiClient.last_response, say) keeps its idle sockets.
+        # (The container refuses to be iterated: keys() is its thread-safe snapshot.)
+        keys = pools.keys()
+        open_pools = [pools.get(key) for key in keys]
         self.pool_manager.clear()
+        for pool in open_pools:
+            if pool is not None:
+                pool.close()
 
     def request(
         self,

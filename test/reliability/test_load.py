@@ -368,13 +368,6 @@ def test_close_joins_every_pool_thread(emulator: Emulator, how: str, figures: Fi
 
 @needs_proc
 @pytest.mark.parametrize("how", ["close", "context manager"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="RESTClientObject.close() only calls PoolManager.clear(), which in urllib3 1.26.x "
-    "and 2.x drops the pools without closing them; the pool stays referenced by "
-    "ApiClient.last_response, so its kept-alive sockets stay open until the client is "
-    "garbage-collected",
-)
 def test_close_closes_every_connection(emulator: Emulator, how: str) -> None:
     client = _busy_client(emulator)
     assert take_census().sockets_to(_port(emulator))  # connections are open
@@ -430,11 +423,6 @@ def test_script_using_async_req_without_close_exits(
     figures.add("leak_checks")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ApiClient registers close() with atexit, and close() joins the pool: a call still "
-    "waiting for its answer (no default timeout) keeps the interpreter from exiting",
-)
 def test_script_exits_with_an_async_call_still_in_flight() -> None:
     with LoopbackServer() as server:
         server.default_reply = Reply.stall()

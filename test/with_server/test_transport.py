@@ -1,5 +1,6 @@
 """The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
-credentials, hosts, TLS and proxies, and the upload error body.
+credentials, hosts, TLS and proxies, the upload error body, and what close() and interpreter
+exit release.
 
 Each test here is about one exchange, so the clients make one attempt (``retry_policy=None``);
 retries, the token refresh and the defaults are tested in test_production_transport.py.
@@ -7,9 +8,15 @@ retries, the token refresh and the defaults are tested in test_production_transp
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import socket
 import ssl
+import subprocess
+import sys
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import ExitStack
 from http import HTTPStatus
@@ -703,3 +710,131 @@ def test_the_upload_error_body_is_parsed(
     assert error.details == [body]
     assert error.code is None
     assert str(error).startswith("(409)\nReason: Conflict\n")
+
+
+# -- closing ------------------------------------------------------------------------------------
+
+
+class KeepAliveServer:
+    """Answers every request of its first connection with ``{}``, keeping the connection open,
+    and sets ``closed`` when the client closes it."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.closed = threading.Event()
+        self.requests = 0
+        self._connection: socket.socket | None = None
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def __enter__(self) -> KeepAliveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(OSError):
+                self._connection.shutdown(socket.SHUT_RDWR)  # wakes a recv still waiting
+        with contextlib.suppress(OSError), socket.create_connection(self._listener.getsockname()):
+            pass  # wakes an accept still waiting
+        self._thread.join()
+        self._listener.close()
+
+    def _serve(self) -> None:
+        connection, _ = self._listener.accept()
+        self._connection = connection
+        with connection:
+            buffer = b""
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    data = connection.recv(65536)
+                    if not data:
+                        self.closed.set()
+                        return
+                    buffer += data
+                buffer = buffer.partition(b"\r\n\r\n")[2]
+                self.requests += 1
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 2\r\n\r\n{}"
+                )
+
+
+@pytest.mark.parametrize("how", ["close", "context manager"])
+def test_close_closes_the_kept_alive_connection(how: str) -> None:
+    with KeepAliveServer() as server:
+        client = ApiClient(one_attempt(server.url))
+        api = RunServiceApi(client)
+        api.get_run("r-1")
+        api.archive_run("r-1")
+        assert server.requests == 2  # one connection, kept alive
+        assert client.last_response is not None  # and still referenced
+
+        if how == "close":
+            client.close()
+        else:
+            with client:
+                pass
+
+        assert server.closed.wait(timeout=10)
+        assert client.last_response.status == 200  # still readable after close()
+
+
+def test_close_joins_the_threads_and_drops_the_exit_hook(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    server.default_reply = Reply.json({"run": {"id": "r-1"}})
+    before = set(threading.enumerate())
+    client = ApiClient(configuration, pool_threads=2)
+    assert RunServiceApi(client).get_run("r-1", async_req=True).get(timeout=30).run.id == "r-1"
+    pool = weakref.ref(client.pool)
+
+    client.close()
+
+    new_threads = set(threading.enumerate()) - before
+    assert [t.name for t in new_threads if "process_request" not in t.name] == []  # the server's
+    gc.collect()
+    assert pool() is None  # nothing, the exit hook included, holds the pool any more
+
+
+EXIT_SCRIPT = """
+import sys
+from kfp_server_api import ApiClient, Configuration, RunServiceApi
+
+configuration = Configuration(sys.argv[1])
+configuration.retry_policy = None
+api = RunServiceApi(ApiClient(configuration, pool_threads=2))
+pending = [api.get_run("r-1", async_req=True) for _ in range(3)]
+print("sent", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_script_exits_with_async_calls_still_waiting(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """The calls are in flight (the server holds them); the script ends without close()."""
+    server.default_reply = Reply.stall()
+    with subprocess.Popen(
+        [sys.executable, "-c", EXIT_SCRIPT, server.url],
+        cwd=tmp_path,  # the installed package, not whatever the working directory holds
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as script:
+        assert script.stdout is not None
+        assert script.stdin is not None
+        assert script.stdout.readline() == "sent\n"
+        server.wait_for_requests(2)
+        script.stdin.close()  # the script's last line returns: the interpreter exits
+        try:
+            returncode = script.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            script.kill()
+            pytest.fail("the script did not exit")
+        assert script.stderr is not None
+        assert (returncode, script.stderr.read()) == (0, "")

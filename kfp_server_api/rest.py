@@ -510,6 +510,24 @@ _DROPPED = (
 _UNREADABLE_FILES = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
 
+def _is_malformed_chunk_size(error: BaseException) -> bool:
+    # A chunk-size line that is not a hexadecimal number: http.client reports it as a ValueError
+    # (chained to its IncompleteRead), urllib3 as InvalidChunkLength. An empty line there means
+    # the connection closed: a body cut short rather than a malformed one.
+    if isinstance(error, urllib3_errors.InvalidChunkLength):
+        line = error.length
+        return isinstance(line, bytes) and bool(line.strip())
+    text = str(error)
+    return isinstance(error, ValueError) and "base 16" in text and not text.endswith("b''")
+
+
+def _is_not_http(error: BaseException) -> bool:
+    # RemoteDisconnected is a BadStatusLine too: no answer at all, the connection closed.
+    return isinstance(
+        error, (http.client.BadStatusLine, http.client.UnknownProtocol)
+    ) and not isinstance(error, http.client.RemoteDisconnected)
+
+
 def _is_tls_error(error: BaseException) -> bool:
     return isinstance(error, (urllib3_errors.SSLError, ssl.SSLError, ssl.CertificateError))
 
@@ -547,6 +565,8 @@ class _Failure(NamedTuple):
     "False only if the request surely never reached the server."
     transient: bool
     "Whether trying again later may succeed (see ``kfp_server_api.retry``)."
+    shows_type: bool = False
+    "Whether the culprit's type name starts the detail (when its text alone says little)."
 
 
 #: Transport failures, first match wins (each row is tried on the whole chain of errors).
@@ -616,6 +636,14 @@ _FAILURES: tuple[_Failure, ...] = (
         transient=True,
     ),
     _Failure(
+        _is_malformed_chunk_size,
+        ApiConnectionError,
+        "Malformed chunked encoding in the response body (a chunk size is not a hexadecimal "
+        "number)",
+        request_sent=True,
+        transient=False,
+    ),
+    _Failure(
         lambda e: isinstance(e, _INCOMPLETE_READS),
         ApiConnectionError,
         "Connection closed in the middle of the response body (truncated body)",
@@ -628,6 +656,14 @@ _FAILURES: tuple[_Failure, ...] = (
         "Connection closed by the server before a complete response",
         request_sent=True,
         transient=True,
+    ),
+    _Failure(
+        _is_not_http,
+        ApiConnectionError,
+        "The server did not answer with HTTP (does the host's port serve the API?)",
+        request_sent=True,
+        transient=False,
+        shows_type=True,
     ),
     _Failure(
         lambda e: isinstance(e, urllib3_errors.NewConnectionError),
@@ -661,6 +697,8 @@ def _connection_error(
         culprit = next((item for item in chain if failure.matches(item)), None)
         if culprit is not None:
             detail = _one_line(str(culprit)) or type(culprit).__name__
+            if failure.shows_type:
+                detail = f"{type(culprit).__name__}: {detail}"
             return _logged(
                 failure.exception_class(
                     reason=redact(f"{failure.description}: {target}: {detail}", secrets),

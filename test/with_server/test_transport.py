@@ -1,6 +1,6 @@
 """The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
-credentials, hosts, TLS and proxies, the upload error body, and what close() and interpreter
-exit release.
+credentials, hosts, TLS and proxies, malformed responses, the upload error body, and what
+close() and interpreter exit release.
 
 Each test here is about one exchange, so the clients make one attempt (``retry_policy=None``);
 retries, the token refresh and the defaults are tested in test_production_transport.py.
@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from http import HTTPStatus
 from pathlib import Path
@@ -27,6 +27,7 @@ import pytest
 import trustme
 import urllib3
 from loopback import LoopbackServer, RecordedRequest, Reply
+from reliability.faulty_server import Close, FaultyServer, Send, Step, head
 
 from kfp_server_api import (
     ApiClient,
@@ -685,6 +686,64 @@ def test_user_info_of_the_host_stays_out_of_error_reasons(closed_port: int) -> N
 def test_unknown_http_method_is_refused(api_client: ApiClient) -> None:
     with pytest.raises(ApiValueError, match="HTTP method"):
         api_client.request("BREW", "http://127.0.0.1:1/coffee")
+
+
+# -- malformed responses ------------------------------------------------------------------------
+
+PAYLOAD = b'{"run":{"id":"r-1","name":"first"}}'
+JSON_HEAD = (("Content-Type", "application/json"),)
+
+
+@pytest.fixture
+def faulty() -> Iterator[Callable[..., FaultyServer]]:
+    """Starts FaultyServers playing the given script; all are stopped after the test."""
+    with ExitStack() as stack:
+        yield lambda *script: stack.enter_context(FaultyServer(*script))
+
+
+MALFORMED: dict[str, tuple[tuple[Step, ...], str, bool]] = {
+    # name: (script, start of the reason, transient)
+    "invalid chunk size": (
+        (Send(head(200, JSON_HEAD, is_chunked=True) + b"zz\r\n" + PAYLOAD), Close()),
+        "Malformed chunked encoding in the response body (a chunk size is not a hexadecimal",
+        False,
+    ),
+    "chunked body cut at a chunk boundary": (
+        (Send(head(200, JSON_HEAD, is_chunked=True) + b"5\r\n" + PAYLOAD[:5] + b"\r\n"), Close()),
+        "Connection closed in the middle of the response body (truncated body)",
+        True,
+    ),
+    "chunked body cut inside a chunk": (
+        (Send(head(200, JSON_HEAD, is_chunked=True) + b"40\r\n" + PAYLOAD), Close()),
+        "Connection closed in the middle of the response body (truncated body)",
+        True,
+    ),
+    "not HTTP": (
+        (Send(b"SSH-2.0-OpenSSH_9.6\r\n"), Close()),
+        "The server did not answer with HTTP",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_a_malformed_response_is_named(faulty: Callable[..., FaultyServer], name: str) -> None:
+    script, words, transient = MALFORMED[name]
+    server = faulty(*script)
+    with ApiClient(one_attempt(server.url)) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+
+    assert_transport_error(caught.value, words, ApiConnectionError)
+    assert caught.value.reason.startswith(f"{words}")
+    assert caught.value.transient is transient
+    assert "Transport error" not in caught.value.reason
+
+
+def test_not_http_names_the_status_line(faulty: Callable[..., FaultyServer]) -> None:
+    server = faulty(Send(b"SSH-2.0-OpenSSH_9.6\r\n"), Close())
+    with ApiClient(one_attempt(server.url)) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert caught.value.reason.endswith(f"{RUN_PATH}: BadStatusLine: SSH-2.0-OpenSSH_9.6")
 
 
 # -- the error body of the upload endpoints -----------------------------------------------------

@@ -19,13 +19,16 @@ Reliability settings (see :mod:`kfp_server_api.retry` and :mod:`kfp_server_api.r
   ``terminate_run``, ``retry_run``) unless the request surely never reached the server.
   ``None`` turns these retries off.
 - ``retries``: urllib3's retry setting, as in 1.8.5. Left ``None``, urllib3 retries nothing
-  (it still follows redirects) and ``retry_policy`` decides. Set to an int, ``False`` or a
-  ``urllib3.Retry`` when the ``ApiClient`` is built, it goes to urllib3 exactly as in 1.8.5,
-  and ``retry_policy`` is not used at all.
+  and ``retry_policy`` decides. Set to an int, ``False`` or a ``urllib3.Retry`` when the
+  ``ApiClient`` is built, it goes to urllib3 exactly as in 1.8.5, and ``retry_policy`` is not
+  used at all; its redirect count (``False``: none) also caps the redirects the client follows.
+  Redirects are followed by the client itself, and only when they keep the path and query (see
+  :mod:`kfp_server_api.rest`).
 - ``request_timeout``: the time limit of a call that passes no ``_request_timeout``: seconds
-  (total), a ``(connect, read)`` pair, a ``urllib3.Timeout``, or ``0`` for none. ``None`` means
-  ``rest.DEFAULT_TIMEOUT``: 10 s to connect and 60 s for each read. Each attempt gets the
-  limit, so a call that keeps timing out ends after about limit x attempts.
+  (a total for the whole exchange, body included), a ``(connect, read)`` pair, a
+  ``urllib3.Timeout``, or ``0`` for none. ``None`` means ``rest.DEFAULT_TIMEOUT``: 10 s to
+  connect, 60 s for each read and 300 s in all. Each attempt gets the limit, so a call that
+  keeps timing out ends after about limit x attempts.
 - ``refresh_api_key_hook``: runs before every request; when a request is answered 401 it runs
   again and the request is sent once more with the new credentials.
 
@@ -96,8 +99,8 @@ class Configuration:
       no retries.
     - ``retries`` (default ``None``): set it to an int, ``False`` or a ``urllib3.Retry`` to let
       urllib3 retry as in 1.8.5 instead; ``retry_policy`` is then not used.
-    - ``request_timeout`` (default ``None``: 10 s to connect, 60 s per read): the limit for
-      calls without ``_request_timeout``; ``0`` means no limit.
+    - ``request_timeout`` (default ``None``: 10 s to connect, 60 s per read, 300 s in all): the
+      limit for calls without ``_request_timeout``; ``0`` means no limit.
     """
 
     _default: ClassVar[Configuration | None] = None

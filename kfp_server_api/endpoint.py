@@ -30,20 +30,21 @@ Every API method also accepts these keyword arguments:
     If false, return the ``urllib3`` response without reading or decoding the body (the
     caller must read or release it).
 ``_request_timeout``
-    A total time limit in seconds (int or float), a ``(connect, read)`` pair, or a
-    ``urllib3.Timeout``; ``0`` means no limit. Default: ``Configuration.request_timeout``,
-    which is 10 s to connect and 60 s for each read unless changed (see
-    :mod:`kfp_server_api.rest`). The limit applies to each attempt (see
-    :mod:`kfp_server_api.retry`).
+    A total time limit in seconds (int or float) for the whole exchange, the body included; a
+    ``(connect, read)`` pair (time to connect, and for each read); or a ``urllib3.Timeout``;
+    ``0`` means no limit. Default: ``Configuration.request_timeout``, which is 10 s to connect,
+    60 s for each read and 300 s in all unless changed (see :mod:`kfp_server_api.rest`). The
+    limit applies to each attempt (see :mod:`kfp_server_api.retry`).
 ``_return_http_data_only`` (bool)
     ``*_with_http_info`` methods only: return just the data instead of
     ``(data, status, headers)``.
 
 Errors every method can raise are those of :mod:`kfp_server_api.exceptions`: ``ApiTypeError``
 and ``ApiValueError`` for bad arguments (before any I/O), an ``ApiException`` subclass for an
-error status (``NotFoundException`` for 404, ...), ``ApiConnectionError`` / ``ApiTimeoutError``
-(status 0) when no complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the
-expected JSON.
+error status (``NotFoundException`` for 404, ...), ``ApiException`` with the 3xx status for a
+redirect the client does not follow (it follows only those that keep the path and query; see
+:mod:`kfp_server_api.rest`), ``ApiConnectionError`` / ``ApiTimeoutError`` (status 0) when no
+complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the expected JSON.
 
 ``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
 can do no harm (reads, and operations whose repetition ends in the same state). The client's

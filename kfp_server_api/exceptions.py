@@ -18,7 +18,7 @@ text in ``.message``::
         ├── ApiDecodeError                 2xx whose body is not the JSON that was expected
         └── ApiConnectionError             status 0: the server could not be reached, or the
             │                              exchange broke before a whole response arrived
-            └── ApiTimeoutError            status 0: connect or read timed out
+            └── ApiTimeoutError            status 0: connect, read or total time limit passed
 
 Other statuses raise :class:`ApiException` itself. :meth:`ApiException.from_response` is the one
 place that picks the class for a status (from ``STATUS_EXCEPTIONS``).

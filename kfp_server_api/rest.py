@@ -3,35 +3,66 @@
 ``RESTClientObject.request`` sends one request and returns a :class:`RESTResponse`, or raises:
 
 - an :class:`~kfp_server_api.exceptions.ApiException` subclass chosen by status for a non-2xx
-  answer (see ``ApiException.from_response``);
+  answer (see ``ApiException.from_response``), including a redirect the client does not follow
+  (see below);
 - :class:`~kfp_server_api.exceptions.ApiTimeoutError` or
   :class:`~kfp_server_api.exceptions.ApiConnectionError` (status ``0``, the urllib3 error chained
   as ``__cause__``, a one-line ``reason`` naming the cause, ``request_sent`` and ``transient``
   set from the table ``_FAILURES``) when no complete response arrived: connection refused, DNS
   failure, TLS failure (an untrusted, expired or mismatched certificate is named as such),
-  timeout, connection closed before the headers or in the middle of the body. No urllib3,
-  socket or ssl exception escapes.
+  timeout, connection closed before the headers or in the middle of the body, a malformed
+  chunked body, an answer that is not HTTP, a body whose content encoding (gzip, deflate) is
+  corrupt. No urllib3, socket, ssl or zlib exception escapes;
+- :class:`~kfp_server_api.exceptions.ApiDecodeError` (the 2xx status) when the body's gzip or
+  deflate stream is cut short although the HTTP message was complete.
 
 ``ApiClient`` talks to this layer only through ``request(...)`` (the :class:`RESTClient`
 protocol), so another implementation (a test double, a recorder) can be passed to it. Retries
 and the token refresh live in ``ApiClient``, above this seam (see :mod:`kfp_server_api.retry`).
 
 Decisions:
-- Timeouts (``_request_timeout``): an int or a float is a total time limit; a
-  ``(connect, read)`` pair sets both limits; a ``urllib3.Timeout`` is used as it is; ``0`` means
-  no limit, as in 1.8.5. ``None`` (not given) uses ``Configuration.request_timeout``, and when
-  that is ``None`` too, ``DEFAULT_TIMEOUT``: 10 s to connect and 60 s for each read. Connecting
-  takes milliseconds in a cluster and a few seconds across a slow port-forward or proxy, so 10 s
+- Timeouts (``_request_timeout``): an int or a float is a total time limit for the whole
+  exchange, from connecting to the last byte of the body; a ``(connect, read)`` pair sets the
+  time allowed to connect and for each read, with no total; a ``urllib3.Timeout`` is used as it
+  is (its ``total``, if any, bounds the whole exchange too); ``0`` means no limit, as in 1.8.5.
+  ``None`` (not given) uses ``Configuration.request_timeout``, and when that is ``None`` too,
+  ``DEFAULT_TIMEOUT``: 10 s to connect, 60 s for each read and 300 s in all. Connecting takes
+  milliseconds in a cluster and a few seconds across a slow port-forward or proxy, so 10 s
   reports a dead or unroutable host quickly without failing a slow but working network. The KFP
   server answers in well under a second, and a create_run that talks to Kubernetes in a few
   seconds; 60 s is also the idle limit of common ingress proxies (nginx's proxy_read_timeout),
-  beyond which the answer would be cut anyway. The read limit is per socket read, so a large
-  body that keeps arriving is not cut.
+  beyond which the answer would be cut anyway. The 300 s total stops a body that keeps
+  trickling in (each read within 60 s) from holding a call for ever, and leaves room for a large
+  listing or artifact over a slow link. The total is enforced while the body is read: each read
+  of the socket waits at most until the deadline, and a call past it raises ``ApiTimeoutError``
+  naming the limit. A body that has already arrived whole (the usual case) is read without any
+  extra cost. urllib3 bounds the wait for the headers by the time left of the total when they
+  are awaited. With ``_preload_content=False`` the caller reads the body, and only the read
+  timeout applies to those reads.
+- Redirects: the client follows a redirect (301, 302, 307, 308, and 303 for GET and HEAD) only
+  when the new URL keeps the request's path and query (compared as sent, percent-escapes in
+  either case): only the scheme, host or port may change, as when a gateway moves a client from
+  http to https. The request is sent again as it was (same method, same body). Credential
+  headers (``Authorization``, ``Cookie``, ``Proxy-Authorization`` and any other header whose
+  name marks a credential) are dropped when the new URL is on another host or port; only an
+  upgrade from http to https on the same host and default ports keeps them. At most
+  ``DEFAULT_REDIRECTS`` redirects are followed per request (fewer if ``Configuration.retries``
+  limits redirects: ``False`` or a ``urllib3.Retry`` with ``redirect=0`` follows none). Any
+  other 3xx raises ``ApiException`` with that status, the response headers and body, and a
+  reason naming the method, the URL and the ``Location``. Why: a server that cleans paths (the
+  KFP API server's Go router, the emulator) answers an id such as ``x/../<other id>``, sent
+  encoded as one segment, with a 301 to the cleaned path; following it, as 1.8.5 did for every
+  redirect, would run ``delete_run`` or ``terminate_run`` on another run. A legitimate API
+  endpoint never moves to another path.
 - Retries in urllib3: when ``Configuration.retries`` is ``None`` (the default) urllib3 is told
-  not to retry anything (it still follows up to ``DEFAULT_REDIRECTS`` redirects, as before), so
-  the client's retry policy is the only one and attempts never multiply. When the user sets
-  ``retries`` (an int, ``False`` or a ``urllib3.Retry``) it is handed to urllib3 exactly as in
-  1.8.5 and the client's retry policy steps aside.
+  not to retry anything, so the client's retry policy is the only one and attempts never
+  multiply. When the user sets ``retries`` (an int, ``False`` or a ``urllib3.Retry``) it is
+  handed to urllib3 exactly as in 1.8.5 and the client's retry policy steps aside. urllib3
+  never follows redirects itself: this module does (see above).
+- Content encodings: a gzip or deflate body is decoded here, in one piece, so that a stream that
+  is corrupt (``ApiConnectionError``, not transient) or cut short (``ApiDecodeError``) is
+  reported as such rather than as an empty or invalid JSON body. Other encodings are left to
+  urllib3.
 - TLS is verified by default against certifi's bundle (``ssl_ca_cert`` replaces it).
 - Headers are never logged: they carry the api key. A credential the server echoes back (in an
   error response, or in a response body logged at DEBUG) is replaced by ``***``.
@@ -42,11 +73,14 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import re
 import socket
 import ssl
+import time
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple, Optional, Protocol, Union
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import SplitResult, unquote, urlencode, urljoin, urlsplit
 
 import certifi
 import urllib3
@@ -54,10 +88,12 @@ from urllib3 import exceptions as urllib3_errors
 
 from kfp_server_api.exceptions import (
     ApiConnectionError,
+    ApiDecodeError,
     ApiException,
     ApiTimeoutError,
     ApiValueError,
     credentials_in_headers,
+    is_credential_header,
     redact,
 )
 
@@ -74,6 +110,7 @@ __all__ = [
     "DEFAULT_READ_TIMEOUT",
     "DEFAULT_REDIRECTS",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
     "ApiException",
     "ApiValueError",
     "RESTClient",
@@ -92,18 +129,24 @@ DEFAULT_POOLS_SIZE = 4
 DEFAULT_CONNECT_TIMEOUT: Final = 10.0
 #: Seconds allowed for each read of the response when no timeout is given.
 DEFAULT_READ_TIMEOUT: Final = 60.0
+#: Seconds allowed for the whole exchange, body included, when no timeout is given.
+DEFAULT_TOTAL_TIMEOUT: Final = 300.0
 #: The time limits of a request when neither the call nor the Configuration sets any.
-DEFAULT_TIMEOUT: Final = urllib3.Timeout(connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT)
-#: Redirects urllib3 follows when the client's retry policy is in charge (urllib3's own default).
+DEFAULT_TIMEOUT: Final = urllib3.Timeout(
+    connect=DEFAULT_CONNECT_TIMEOUT, read=DEFAULT_READ_TIMEOUT, total=DEFAULT_TOTAL_TIMEOUT
+)
+#: Most redirects followed in one request (each keeping the path and query; see the module
+#: docstring).
 DEFAULT_REDIRECTS: Final = 3
 
 # ``_request_timeout=0``: no limit at all (not even the default one).
 _NO_TIME_LIMIT: Final = urllib3.Timeout(connect=None, read=None)
-# What urllib3 may retry while the client's retry policy is in charge: nothing but redirects.
-# total=None so that redirects count only against ``redirect``; a 0 elsewhere lets the first
-# failure through (wrapped in MaxRetryError), and no status or Retry-After retry can start.
+# What urllib3 may retry while the client's retry policy is in charge: nothing. total=None so
+# that each kind counts against its own 0; a 0 lets the first failure through (wrapped in
+# MaxRetryError), and no status or Retry-After retry can start. Redirects never reach urllib3's
+# retry logic: every request is sent with redirect=False.
 _URLLIB3_RETRIES_UNDER_POLICY: Final = urllib3.Retry(
-    total=None, connect=0, read=0, status=0, other=0, redirect=DEFAULT_REDIRECTS
+    total=None, connect=0, read=0, status=0, other=0, redirect=0
 )
 
 #: What ``_request_timeout`` accepts.
@@ -112,6 +155,23 @@ QueryParams = Union[Mapping[str, Any], Sequence[tuple[str, Any]]]
 
 _METHODS_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "OPTIONS", "DELETE"})
 _METHODS = _METHODS_WITH_BODY | {"GET", "HEAD"}
+# Redirect statuses the client may follow, each with the methods it follows it for. A 303 asks
+# for a GET whatever the method was, so only a GET or HEAD is still the same request after it.
+_FOLLOWED_REDIRECTS: Final = {
+    301: _METHODS,
+    302: _METHODS,
+    303: frozenset({"GET", "HEAD"}),
+    307: _METHODS,
+    308: _METHODS,
+}
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# Content codings decoded here (the others are urllib3's), and the zlib window of each.
+_ZLIB_CODINGS: Final = {
+    "gzip": 16 + zlib.MAX_WBITS,
+    "x-gzip": 16 + zlib.MAX_WBITS,
+    "deflate": zlib.MAX_WBITS,
+}
 
 
 class RESTResponse:
@@ -121,7 +181,8 @@ class RESTResponse:
         urllib3_response: the underlying urllib3 response.
         status: the HTTP status code.
         reason: the HTTP reason phrase.
-        data: the body (bytes as received; ``ApiClient`` replaces it with the decoded text).
+        data: the body, decoded from its gzip or deflate content encoding if it had one
+            (``ApiClient`` replaces it with the decoded text).
         headers: the response headers (case-insensitive mapping).
     """
 
@@ -227,7 +288,7 @@ class RESTClientObject:
     """Sends requests through one urllib3 pool manager built from a Configuration.
 
     Args:
-        configuration: TLS, proxy, retry and pool settings are read once, here.
+        configuration: TLS, proxy, retry, timeout and pool settings are read once, here.
         pools_size: number of per-host connection pools kept.
         maxsize: connections kept per pool (default: ``connection_pool_maxsize``).
     """
@@ -239,6 +300,9 @@ class RESTClientObject:
         maxsize: int | None = None,
     ) -> None:
         self.pool_manager: urllib3.PoolManager = _pool_manager(configuration, pools_size, maxsize)
+        # The limits of calls without _request_timeout (the pool manager's default).
+        self._default_timeout: urllib3.Timeout = self.pool_manager.connection_pool_kw["timeout"]
+        self._redirect_limit = _redirect_limit(configuration.retries)
         # Credentials of the proxy, kept out of error reasons and logs.
         self._proxy_secrets = _proxy_credentials(configuration)
 
@@ -270,7 +334,7 @@ class RESTClientObject:
         _preload_content: bool = True,
         _request_timeout: RequestTimeout = None,
     ) -> Any:
-        """Send one request.
+        """Send one request, following the redirects the module docstring allows.
 
         Args:
             method: HTTP verb.
@@ -287,8 +351,10 @@ class RESTClientObject:
             A RESTResponse, or the urllib3 response when ``_preload_content`` is false.
 
         Raises:
-            ApiException: a non-2xx status (the subclass for that status).
+            ApiException: a non-2xx status (the subclass for that status), a redirect not
+                followed among them.
             ApiConnectionError, ApiTimeoutError: no complete response arrived.
+            ApiDecodeError: the body's gzip or deflate stream is cut short.
             ApiValueError: invalid arguments.
         """
         method = method.upper()
@@ -300,28 +366,68 @@ class RESTClientObject:
         send_headers.setdefault("Content-Type", "application/json")
         if query_params:
             url += ("&" if "?" in url else "?") + urlencode(query_params)
-        options: dict[str, Any] = {"headers": send_headers, "preload_content": _preload_content}
+        # The body is read below, against the deadline; redirects are followed below, or not.
+        options: dict[str, Any] = {
+            "headers": send_headers,
+            "preload_content": False,
+            "redirect": False,
+        }
         if method in _METHODS_WITH_BODY:
             options["body"] = _encode_body(send_headers, body, post_params)
         timeout = to_urllib3_timeout(_request_timeout)
         if timeout is not None:
             options["timeout"] = timeout
+        total = _total_of(timeout or self._default_timeout)
+        deadline = time.monotonic() + total if total else None
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             logger.debug("%s %s", method, url_for_display(url, keep_query=True))
+        current = url
+        refusal = ""
         try:
-            raw = self.pool_manager.urlopen(method, url, **options)
+            raw = self.pool_manager.urlopen(method, current, **options)
+            hops = 0
+            while 300 <= raw.status <= 399:
+                target, refusal = _redirect_target(method, current, raw, hops, self._redirect_limit)
+                if target is None:
+                    break
+                _read(raw, deadline, decode_content=False)  # frees the connection for reuse
+                if not _keeps_credentials(current, target):
+                    options["headers"] = _without_credentials(options["headers"])
+                if deadline is not None:
+                    options["timeout"] = _time_left(timeout or self._default_timeout, deadline)
+                hops += 1
+                current = target
+                if debug:
+                    logger.debug("redirected to %s", url_for_display(current, keep_query=True))
+                raw = self.pool_manager.urlopen(method, current, **options)
+            data = _read_body(raw, deadline) if _preload_content else None
+        except _TotalTimeLimitPassed as passed:
+            timed_out = _total_time_limit_error(method, current, total or 0.0, self._proxy_secrets)
+            raise timed_out from passed.__cause__
         except (urllib3_errors.HTTPError, http.client.HTTPException, OSError) as error:
-            failure = _connection_error(error, method, url, self._proxy_secrets)
+            failure = _connection_error(error, method, current, self._proxy_secrets)
             raise failure from _root_error(error)
+        except _EncodingCutShort as cut:
+            cut_short = RESTResponse(raw)
+            cut_short.data = cut.data
+            decode_error = ApiDecodeError(reason=cut.reason, http_resp=cut_short)
+            decode_error.redact_credentials(
+                credentials_in_headers(send_headers) + self._proxy_secrets
+            )
+            logger.debug("%s", decode_error.reason)
+            raise decode_error from None
         response: Any = raw
         if _preload_content:
             response = RESTResponse(raw)
+            response.data = data
             if debug:
                 secrets = credentials_in_headers(send_headers) + self._proxy_secrets
-                logger.debug("response %s, body: %s", raw.status, _loggable(response.data, secrets))
+                logger.debug("response %s, body: %s", raw.status, _loggable(data, secrets))
         if not 200 <= raw.status <= 299:
             status_error = ApiException.from_response(response)
+            if 300 <= raw.status <= 399:
+                status_error.reason = _refusal_reason(method, current, raw, refusal)
             status_error.redact_credentials(
                 credentials_in_headers(send_headers) + self._proxy_secrets
             )
@@ -455,6 +561,279 @@ class RESTClientObject:
             _preload_content,
             _request_timeout,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Redirects
+
+
+def _redirect_limit(retries: Any) -> int:
+    """How many redirects one request may follow, given ``Configuration.retries``."""
+    if retries is None:
+        return DEFAULT_REDIRECTS
+    setting = urllib3.Retry.from_int(retries)
+    # urllib3 counts redirects against ``redirect``, else against ``total``; False: none at all.
+    for limit in (setting.redirect, setting.total):
+        if limit is False:
+            return 0
+        if isinstance(limit, int):
+            return max(limit, 0)
+    return DEFAULT_REDIRECTS
+
+
+def _escapes_in_upper_case(text: str) -> str:
+    # %2f and %2F are the same octet (RFC 3986, 6.2.2.1). Nothing is unescaped: an encoded '/'
+    # or '.' must never turn into a separator or a dot segment.
+    return _PERCENT_ESCAPE.sub(lambda match: match.group().upper(), text) if "%" in text else text
+
+
+def _same_path_and_query(first: SplitResult, second: SplitResult) -> bool:
+    return _escapes_in_upper_case(first.path or "/") == _escapes_in_upper_case(
+        second.path or "/"
+    ) and _escapes_in_upper_case(first.query) == _escapes_in_upper_case(second.query)
+
+
+def _redirect_target(
+    method: str, url: str, raw: Any, hops: int, limit: int
+) -> tuple[str | None, str]:
+    """Where to follow a 3xx answer to ``method url``; or None, and why it is not followed."""
+    location = raw.headers.get("Location")
+    if not location:
+        return None, "the answer has no Location"
+    methods = _FOLLOWED_REDIRECTS.get(raw.status)
+    if methods is None:
+        return None, f"{raw.status} is not a redirect the client follows"
+    target = urljoin(url, location.strip()).partition("#")[0]
+    parts = urlsplit(target)
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None, "the Location is not an http(s) URL"
+    if not _same_path_and_query(urlsplit(url), parts):
+        return None, "the client follows only redirects that keep the path and query"
+    if method not in methods:
+        return None, f"a {raw.status} answer asks for a GET instead of the {method}"
+    if hops >= limit:
+        return None, f"more than {limit} redirects"
+    return target, ""
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _keeps_credentials(url: str, target: str) -> bool:
+    """Whether credentials sent to ``url`` may go to ``target``: the same scheme, host and port,
+    or the same host reached over https instead of http on the default ports."""
+    try:
+        before, after = _origin(url), _origin(target)
+    except ValueError:  # a port that is not a number
+        return False
+    host = before[1]
+    return before == after or (before, after) == (("http", host, 80), ("https", host, 443))
+
+
+def _without_credentials(headers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if not is_credential_header(name)}
+
+
+def _total_of(timeout: urllib3.Timeout) -> float | None:
+    """The total time limit of ``timeout`` in seconds, if it has one."""
+    total = timeout.total
+    return float(total) if isinstance(total, (int, float)) else None
+
+
+def _time_left(timeout: urllib3.Timeout, deadline: float) -> urllib3.Timeout:
+    """``timeout`` with its total cut down to the time left before ``deadline``."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _TotalTimeLimitPassed
+    limited = timeout.clone()
+    limited.total = left
+    return limited
+
+
+def _refusal_reason(method: str, url: str, raw: Any, why: str) -> str:
+    location = raw.headers.get("Location")
+    shown = (
+        url_for_display(urljoin(url, location.strip()), keep_query=True)
+        if location
+        else "(no Location)"
+    )
+    return _one_line(
+        f"Redirect not followed: {method} {url_for_display(url, keep_query=True)} answered "
+        f"{raw.status} with Location {shown}: {why}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading bodies
+
+
+class _TotalTimeLimitPassed(Exception):
+    """The total time limit of a request passed (the urllib3 error, if any, is the cause)."""
+
+
+class _EncodingCutShort(Exception):
+    """A gzip or deflate body whose compressed stream stops before its end."""
+
+    def __init__(self, reason: str, data: bytes) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.data = data
+
+
+class _DeadlineSocket:
+    """Stands in for a response's socket while its body is read: each read of the socket waits
+    at most until the deadline, and no longer than the read timeout urllib3 set."""
+
+    def __init__(self, sock: Any, deadline: float) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.read_timeout: float | None = sock.gettimeout()
+        self.expired = False
+
+    def recv_into(self, *args: Any) -> int:
+        """Receive as ``socket.recv_into`` does, waiting no later than the deadline."""
+        remaining = self.deadline - time.monotonic()
+        read_timeout = self.read_timeout
+        if read_timeout is not None and remaining >= read_timeout:
+            return int(self.sock.recv_into(*args))
+        if remaining <= 0:
+            self.expired = True
+            raise socket.timeout("timed out")
+        self.sock.settimeout(remaining)
+        try:
+            return int(self.sock.recv_into(*args))
+        except socket.timeout:
+            self.expired = True
+            raise
+        finally:
+            # Put back before the connection returns to the pool, where other requests use it.
+            self.sock.settimeout(read_timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sock, name)
+
+
+class _BodyDeadline:
+    """Slips a :class:`_DeadlineSocket` under a response's buffered reader while it is read.
+
+    It does nothing where the body is already read in full, or where the response does not have
+    the usual layout (urllib3 response -> http.client response -> buffered socket file ->
+    ``socket.SocketIO``); the read timeout alone applies then.
+    """
+
+    def __init__(self, raw: Any, deadline: float) -> None:
+        reader = getattr(getattr(raw, "_fp", None), "fp", None)
+        socket_io: Any = getattr(reader, "raw", None)
+        sock = getattr(socket_io, "_sock", None)
+        self._io = socket_io
+        self._guard: _DeadlineSocket | None = None
+        if hasattr(sock, "recv_into"):
+            self._guard = _DeadlineSocket(sock, deadline)
+            socket_io._sock = self._guard
+
+    @property
+    def expired(self) -> bool:
+        """Whether a read was cut short by the deadline."""
+        return self._guard is not None and self._guard.expired
+
+    def remove(self) -> None:
+        """Put the real socket back (unless the reader was closed meanwhile)."""
+        guard = self._guard
+        if guard is None:
+            return
+        real = guard.sock
+        if getattr(self._io, "_sock", None) is guard:
+            self._io._sock = real
+
+
+def _read(raw: Any, deadline: float | None, *, decode_content: bool) -> bytes:
+    """The rest of the body of ``raw``, read before ``deadline``; kept as ``raw.data`` too.
+
+    Raises:
+        _TotalTimeLimitPassed: the deadline passed first.
+    """
+    if deadline is None:
+        return bytes(raw.read(decode_content=decode_content, cache_content=True))
+    watch = _BodyDeadline(raw, deadline)
+    try:
+        return bytes(raw.read(decode_content=decode_content, cache_content=True))
+    except urllib3_errors.ReadTimeoutError as error:
+        if watch.expired:
+            raise _TotalTimeLimitPassed from error
+        raise
+    finally:
+        watch.remove()
+
+
+def _read_body(raw: Any, deadline: float | None) -> bytes:
+    """The whole body of ``raw``, decoded from gzip or deflate, read before ``deadline``.
+
+    Raises:
+        _TotalTimeLimitPassed: the deadline passed first.
+        _EncodingCutShort: the gzip or deflate stream stops before its end.
+        urllib3.exceptions.DecodeError: the gzip or deflate stream is corrupt.
+    """
+    coding = raw.headers.get("Content-Encoding")
+    if coding is not None:
+        coding = coding.strip().lower()
+        if coding in _ZLIB_CODINGS:
+            return _decompressed(_read(raw, deadline, decode_content=False), coding)
+    return _read(raw, deadline, decode_content=True)
+
+
+def _decompressed(data: bytes, coding: str) -> bytes:
+    """``data`` decoded from gzip (one member or several) or deflate (zlib-wrapped or raw).
+
+    Raises:
+        urllib3.exceptions.DecodeError: the stream is corrupt.
+        _EncodingCutShort: the stream stops before its end.
+    """
+    if not data:  # no body at all (HEAD, 204): nothing to decode
+        return data
+    wbits = _ZLIB_CODINGS[coding]
+    decoder = zlib.decompressobj(wbits)
+    try:
+        try:
+            pieces = [decoder.decompress(data)]
+        except zlib.error:
+            if coding != "deflate":
+                raise
+            decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate without the zlib wrapper
+            pieces = [decoder.decompress(data)]
+        # gzip allows members one after another; bytes after a whole member that do not start
+        # another one are ignored, as urllib3 ignores them.
+        while coding != "deflate" and decoder.eof and decoder.unused_data:
+            following = decoder.unused_data
+            decoder = zlib.decompressobj(wbits)
+            try:
+                pieces.append(decoder.decompress(following))
+            except zlib.error:
+                return b"".join(pieces)
+    except zlib.error as error:
+        raise urllib3_errors.DecodeError(f"Content-Encoding {coding}: {error}") from error
+    decoded = b"".join(pieces)
+    if not decoder.eof:
+        raise _EncodingCutShort(
+            f"Response body cut short (not valid JSON): its {coding} stream (Content-Encoding) "
+            f"stops before its end ({len(data)} bytes received, {len(decoded)} decoded)",
+            decoded,
+        )
+    return decoded
+
+
+def _total_time_limit_error(
+    method: str, url: str, total: float, secrets: tuple[str, ...]
+) -> ApiTimeoutError:
+    reason = (
+        f"Total time limit of {total:g} s passed: {method} {url_for_display(url, keep_query=False)}"
+        ": the response had not arrived in full"
+    )
+    error = ApiTimeoutError(reason=redact(reason, secrets), transient=True)
+    logger.debug("%s", error.reason)
+    return error
 
 
 # ---------------------------------------------------------------------------------------------
@@ -640,6 +1019,13 @@ _FAILURES: tuple[_Failure, ...] = (
         ApiConnectionError,
         "Malformed chunked encoding in the response body (a chunk size is not a hexadecimal "
         "number)",
+        request_sent=True,
+        transient=False,
+    ),
+    _Failure(
+        lambda e: isinstance(e, urllib3_errors.DecodeError),
+        ApiConnectionError,
+        "Response body failed to decode (corrupt content encoding)",
         request_sent=True,
         transient=False,
     ),

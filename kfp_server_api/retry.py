@@ -9,9 +9,10 @@ What is retried
 ---------------
 - A failure before any response (:class:`~kfp_server_api.exceptions.ApiConnectionError`, status
   0) that may be temporary (``transient``): connection refused, DNS failure, connect or read
-  timeout, a connection dropped or a body cut short, a proxy failure. TLS failures (an
-  untrusted or mismatched certificate) and malformed responses are never retried: repeating
-  them cannot help.
+  timeout, the total time limit passing, a connection dropped or a body cut short, a proxy
+  failure. TLS failures (an untrusted or mismatched certificate) and malformed responses (a
+  malformed chunked body, an answer that is not HTTP, a corrupt gzip or deflate body, a
+  redirect that is not followed) are never retried: repeating them cannot help.
 - A response whose status is in ``status_forcelist``: 429, 502, 503 and 504 by default.
 
 Whether a call may be repeated comes from its endpoint's description (``Endpoint.retry_safe``;

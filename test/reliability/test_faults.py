@@ -294,11 +294,6 @@ def test_503_with_retry_after_on_a_read_holds_the_caller_a_bounded_time(
     figures.add("faults")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a total _request_timeout is applied per socket read, so a body that trickles in "
-    "faster than that never times out as a whole",
-)
 def test_total_timeout_bounds_a_body_trickling_within_the_read_timeout(serve: Serve) -> None:
     _, api = serve(*_trickle(BODY + b" " * 30, 0.02))
     with pytest.raises(ApiTimeoutError):

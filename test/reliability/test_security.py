@@ -198,12 +198,6 @@ TRAVERSING_CALLS: dict[str, Callable[[RunServiceApi, str], Any]] = {
 
 
 @pytest.mark.parametrize("name", list(TRAVERSING_CALLS))
-@pytest.mark.xfail(
-    strict=True,
-    reason="the server decodes one segment such as 'x%2F..%2F<id>' or '<id>%2F' and answers "
-    "301 to the cleaned path (Go's ServeMux does the same); the client follows redirects for "
-    "every method and keeps the method on 301, so the call lands on run <id>",
-)
 def test_a_call_never_follows_a_redirect_to_another_run(
     emulator_with_victim: tuple[Emulator, str], name: str
 ) -> None:

@@ -44,7 +44,12 @@ from kfp_server_api import (
 )
 from kfp_server_api.emulator import Emulator, Lifecycle
 from kfp_server_api.endpoint import is_retry_safe
-from kfp_server_api.rest import DEFAULT_TIMEOUT, RESTClientObject, to_urllib3_timeout
+from kfp_server_api.rest import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    RESTClientObject,
+    to_urllib3_timeout,
+)
 
 RUN = {"run": {"id": "r-1", "name": "first"}}
 TOKEN = "s3cr3t-t0ken-value"
@@ -242,16 +247,29 @@ def test_urllib3_does_not_retry_underneath_the_policy(
     assert len(waits) == 3
 
 
-def test_redirects_are_still_followed(server: LoopbackServer, run_api: RunServiceApi) -> None:
+def test_a_redirect_to_the_same_path_is_followed_by_the_client_not_by_urllib3(
+    server: LoopbackServer, run_api: RunServiceApi, waits: list[float]
+) -> None:
     server.enqueue(
-        Reply.text("moved", 302, headers=[("Location", "/apis/v1beta1/runs/r-2")]),
+        Reply.text("moved", 307, headers=[("Location", f"{server.url}/apis/v1beta1/runs/r-1")]),
         Reply.json(RUN),
     )
     assert run_api.get_run("r-1").run.id == "r-1"
-    assert [request.path for request in server.requests] == [
-        "/apis/v1beta1/runs/r-1",
-        "/apis/v1beta1/runs/r-2",
-    ]
+    assert [request.path for request in server.requests] == ["/apis/v1beta1/runs/r-1"] * 2
+    assert waits == []
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_that_is_not_followed_is_not_retried(
+    server: LoopbackServer, run_api: RunServiceApi, waits: list[float], status: int
+) -> None:
+    server.default_reply = Reply.text(
+        "moved", status, headers=[("Location", "/apis/v1beta1/runs/r-2")]
+    )
+    with pytest.raises(ApiException) as caught:
+        run_api.get_run("r-1")
+    assert caught.value.status == status
+    assert (len(server.requests), waits) == (1, [])
 
 
 def test_async_calls_are_retried_too(
@@ -481,6 +499,7 @@ def test_no_policy_means_one_attempt(server: LoopbackServer, configuration: Conf
 
 def test_default_time_limits_are_bounded() -> None:
     assert (DEFAULT_TIMEOUT.connect_timeout, DEFAULT_TIMEOUT.read_timeout) == (10.0, 60.0)
+    assert DEFAULT_TIMEOUT.total == DEFAULT_TOTAL_TIMEOUT == 300.0
     rest_client = RESTClientObject(Configuration())
     try:
         assert rest_client.pool_manager.connection_pool_kw["timeout"] is DEFAULT_TIMEOUT

@@ -1,6 +1,6 @@
 """The transport over real HTTP: error statuses, broken exchanges, timeouts, decoding, headers,
-credentials, hosts, TLS and proxies, malformed responses, the upload error body, and what
-close() and interpreter exit release.
+credentials, hosts, TLS and proxies, redirects, the total time limit, malformed and encoded
+bodies, the upload error body, and what close() and interpreter exit release.
 
 Each test here is about one exchange, so the clients make one attempt (``retry_policy=None``);
 retries, the token refresh and the defaults are tested in test_production_transport.py.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import gzip
 import logging
 import socket
 import ssl
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import weakref
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from http import HTTPStatus
@@ -27,7 +29,7 @@ import pytest
 import trustme
 import urllib3
 from loopback import LoopbackServer, RecordedRequest, Reply
-from reliability.faulty_server import Close, FaultyServer, Send, Step, head
+from reliability.faulty_server import Close, FaultyServer, Pause, Send, Step, head
 
 from kfp_server_api import (
     ApiClient,
@@ -688,10 +690,216 @@ def test_unknown_http_method_is_refused(api_client: ApiClient) -> None:
         api_client.request("BREW", "http://127.0.0.1:1/coffee")
 
 
-# -- malformed responses ------------------------------------------------------------------------
+# -- redirects ----------------------------------------------------------------------------------
+
+RUNS = "/apis/v1beta1/runs"
+
+
+@pytest.fixture
+def other_server() -> Iterator[LoopbackServer]:
+    """A second loopback server, on another port: another host as far as credentials go."""
+    with LoopbackServer() as loopback:
+        yield loopback
+
+
+def moved(status: int, location: str) -> Reply:
+    return Reply.text("moved", status, headers=[("Location", location)])
+
+
+def secret_client(configuration: Configuration) -> ApiClient:
+    """A client sending a token, a cookie and an api-key header with every request."""
+    configuration.api_key = {"authorization": TOKEN}
+    configuration.api_key_prefix = {"authorization": "Bearer"}
+    return ApiClient(configuration, "X-Api-Key", TOKEN, cookie=f"session={TOKEN}")
+
+
+def assert_no_credentials(request: RecordedRequest) -> None:
+    for name in ("Authorization", "Cookie", "X-Api-Key", "Proxy-Authorization"):
+        assert request.header(name) is None, name
+
+
+REDIRECTING_CALLS: dict[str, tuple[str, Callable[[RunServiceApi], Any]]] = {
+    "get_run": ("GET", lambda api: api.get_run("r-1")),
+    "delete_run": ("DELETE", lambda api: api.delete_run("r-1")),
+    "create_run": ("POST", lambda api: api.create_run({"name": "x"})),
+    "terminate_run": ("POST", lambda api: api.terminate_run("r-1")),
+}
+PATH_CHANGES = [
+    (status, call) for status in (301, 302, 303, 307, 308) for call in REDIRECTING_CALLS
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "call"), PATH_CHANGES, ids=[f"{s}-{c}" for s, c in PATH_CHANGES]
+)
+def test_a_redirect_to_another_path_is_not_followed(
+    server: LoopbackServer, run_api: RunServiceApi, status: int, call: str
+) -> None:
+    method, perform = REDIRECTING_CALLS[call]
+    server.enqueue(moved(status, f"{RUNS}/r-2"))
+    server.default_reply = Reply.json({"run": {"id": "r-2"}})
+
+    with pytest.raises(ApiException) as caught:
+        perform(RunServiceApi(run_api.api_client))
+
+    error = caught.value
+    assert type(error) is ApiException
+    assert error.status == status
+    assert error.reason is not None
+    assert error.reason.startswith(f"Redirect not followed: {method} {server.url}{RUNS}")
+    assert f"Location {server.url}{RUNS}/r-2: " in error.reason
+    assert "keep the path and query" in error.reason
+    assert error.headers["Location"] == f"{RUNS}/r-2"
+    assert error.body == "moved"
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "location",
+    [f"{RUNS}/r-1?page_size=1", f"{RUNS}/r-1/", f"{RUNS}/R-1", "/other/apis/v1beta1/runs/r-1"],
+)
+def test_any_change_of_path_or_query_stops_the_redirect(
+    server: LoopbackServer, run_api: RunServiceApi, location: str
+) -> None:
+    server.enqueue(moved(301, location))
+    with pytest.raises(ApiException) as caught:
+        run_api.get_run("r-1")
+    assert caught.value.status == 301
+    assert len(server.requests) == 1
+
+
+def test_an_encoded_slash_never_matches_a_real_one(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    """The server sees ``a%2Fb`` as one segment; a Location with ``a/b`` is another resource,
+    while ``a%2fb`` (the same escape in lower case) is the same one."""
+    server.enqueue(moved(301, f"{RUNS}/a/b"))
+    with pytest.raises(ApiException):
+        run_api.get_run("a/b")
+    server.reset()
+    server.enqueue(moved(301, f"{RUNS}/a%2fb"), Reply.json({"run": {"id": "a/b"}}))
+    assert run_api.get_run("a/b").run.id == "a/b"
+    assert [r.target for r in server.requests] == [f"{RUNS}/a%2Fb"] * 2
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_keeping_path_and_query_is_followed_without_credentials(
+    server: LoopbackServer, other_server: LoopbackServer, configuration: Configuration, status: int
+) -> None:
+    server.enqueue(moved(status, f"{other_server.url}{RUNS}?page_size=5&sort_by=name"))
+    other_server.enqueue(Reply.json({"runs": [{"id": "r-1"}], "total_size": 1}))
+    with secret_client(configuration) as client:
+        listed = RunServiceApi(client).list_runs(page_size=5, sort_by="name")
+
+    assert listed.runs[0].id == "r-1"
+    assert server.last.header("Authorization") == f"Bearer {TOKEN}"
+    (forwarded,) = other_server.requests
+    assert (forwarded.method, forwarded.target) == ("GET", f"{RUNS}?page_size=5&sort_by=name")
+    assert_no_credentials(forwarded)
+    assert forwarded.header("User-Agent") == "OpenAPI-Generator/1.8.5/python"
+
+
+@pytest.mark.parametrize("status", [307, 308, 301])
+def test_a_followed_redirect_resends_the_same_method_and_body(
+    server: LoopbackServer, other_server: LoopbackServer, configuration: Configuration, status: int
+) -> None:
+    server.enqueue(moved(status, f"{other_server.url}{RUNS}"))
+    other_server.enqueue(Reply.json({"run": {"id": "r-9", "name": "x"}}))
+    with secret_client(configuration) as client:
+        created = RunServiceApi(client).create_run({"name": "x", "description": "d"})
+
+    assert created.run.id == "r-9"
+    (forwarded,) = other_server.requests
+    assert forwarded.method == "POST"
+    assert forwarded.json() == {"name": "x", "description": "d"}
+    assert_no_credentials(forwarded)
+
+
+def test_a_303_is_followed_for_a_get_only(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(moved(303, f"{server.url}{RUNS}/r-1:archive"))
+    with pytest.raises(ApiException) as caught:
+        run_api.archive_run("r-1")
+    assert caught.value.status == 303
+    assert "asks for a GET instead of the POST" in str(caught.value.reason)
+
+    server.reset()
+    server.enqueue(moved(303, f"{RUNS}/r-1"), Reply.json({"run": {"id": "r-1"}}))
+    assert run_api.get_run("r-1").run.id == "r-1"
+
+
+def test_a_redirect_to_the_same_origin_keeps_the_credentials(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    server.enqueue(moved(307, f"{server.url}{RUNS}/r-1"), Reply.json({"run": {"id": "r-1"}}))
+    with secret_client(configuration) as client:
+        assert RunServiceApi(client).get_run("r-1").run.id == "r-1"
+    assert [r.header("Authorization") for r in server.requests] == [f"Bearer {TOKEN}"] * 2
+    assert [r.header("Cookie") for r in server.requests] == [f"session={TOKEN}"] * 2
+
+
+def test_redirects_are_bounded(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.default_reply = moved(308, f"{RUNS}/r-1")
+
+    with pytest.raises(ApiException) as caught:
+        run_api.get_run("r-1")
+
+    assert caught.value.status == 308
+    assert "more than 3 redirects" in str(caught.value.reason)
+    assert len(server.requests) == 4
+
+
+@pytest.mark.parametrize(("retries", "attempts"), [(False, 1), (urllib3.Retry(redirect=1), 2)])
+def test_urllib3_retries_of_the_user_limit_redirects(
+    server: LoopbackServer, configuration: Configuration, retries: Any, attempts: int
+) -> None:
+    configuration.retries = retries
+    server.default_reply = moved(307, f"{RUNS}/r-1")
+    with ApiClient(configuration) as client, pytest.raises(ApiException) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert caught.value.status == 307
+    assert len(server.requests) == attempts
+
+
+def test_a_followed_redirect_without_preloading_gives_the_final_response(
+    server: LoopbackServer, other_server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(moved(301, f"{other_server.url}{RUNS}/r-1"))
+    other_server.enqueue(Reply.json({"run": {"id": "r-1"}}))
+
+    raw = run_api.get_run("r-1", _preload_content=False)
+    try:
+        assert raw.status == 200
+        assert raw.read() == b'{"run":{"id":"r-1"}}'
+    finally:
+        raw.release_conn()
+
+
+def test_a_redirect_without_location_is_an_error(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.text("no location", 302))
+    with pytest.raises(ApiException) as caught:
+        run_api.get_run("r-1")
+    assert caught.value.status == 302
+    assert "(no Location)" in str(caught.value.reason)
+
+
+# -- the total time limit -----------------------------------------------------------------------
 
 PAYLOAD = b'{"run":{"id":"r-1","name":"first"}}'
 JSON_HEAD = (("Content-Type", "application/json"),)
+
+
+def trickling(body: bytes, gap: float) -> tuple[Step, ...]:
+    """A response whose body arrives one byte every ``gap`` seconds."""
+    steps: list[Step] = [Send(head(200, JSON_HEAD, length=len(body)))]
+    for index in range(len(body)):
+        steps += [Send(body[index : index + 1]), Pause(gap)]
+    return tuple(steps)
+
+
+#: A body that would take 100 s to arrive, each byte well within any read timeout.
+ENDLESS_TRICKLE = trickling(b" " * 2000, 0.05)
 
 
 @pytest.fixture
@@ -700,6 +908,59 @@ def faulty() -> Iterator[Callable[..., FaultyServer]]:
     with ExitStack() as stack:
         yield lambda *script: stack.enter_context(FaultyServer(*script))
 
+
+@pytest.mark.parametrize(
+    "limit",
+    ["call", "configuration", "urllib3.Timeout"],
+)
+def test_a_total_time_limit_bounds_a_body_that_keeps_trickling(
+    faulty: Callable[..., FaultyServer], limit: str
+) -> None:
+    server = faulty(*ENDLESS_TRICKLE)
+    configuration = one_attempt(server.url)
+    options: dict[str, Any] = {}
+    if limit == "call":
+        options["_request_timeout"] = 0.3
+    elif limit == "configuration":
+        configuration.request_timeout = 0.3
+    else:
+        options["_request_timeout"] = urllib3.Timeout(connect=5, read=5, total=0.3)
+    with ApiClient(configuration) as client, pytest.raises(ApiTimeoutError) as caught:
+        RunServiceApi(client).get_run("r-1", **options)
+
+    assert_transport_error(caught.value, "Total time limit of 0.3 s passed", ApiTimeoutError)
+    assert caught.value.reason.startswith("Total time limit of 0.3 s passed: GET ")
+    assert caught.value.transient is True
+    assert server.request_count == 1
+
+
+def test_a_connect_and_read_pair_limits_each_read_only(
+    faulty: Callable[..., FaultyServer],
+) -> None:
+    server = faulty(*trickling(PAYLOAD, 0.01))
+    with ApiClient(one_attempt(server.url)) as client:
+        detail = RunServiceApi(client).get_run("r-1", _request_timeout=(5, 5))
+    assert detail.run.name == "first"
+
+
+def test_a_body_in_pieces_within_the_limit_arrives_whole_and_the_connection_is_reused(
+    faulty: Callable[..., FaultyServer],
+) -> None:
+    server = faulty(
+        Send(head(200, JSON_HEAD, length=len(PAYLOAD)) + PAYLOAD[:10]),
+        Pause(0.05),
+        Send(PAYLOAD[10:]),
+    )
+    with ApiClient(one_attempt(server.url)) as client:
+        api = RunServiceApi(client)
+        first = api.get_run("r-1", _request_timeout=10)
+        second = api.get_run("r-1")  # default limits, on the same connection
+    assert first == second
+    assert first.run.name == "first"
+    assert (server.request_count, server.connection_count) == (2, 1)
+
+
+# -- malformed responses ------------------------------------------------------------------------
 
 MALFORMED: dict[str, tuple[tuple[Step, ...], str, bool]] = {
     # name: (script, start of the reason, transient)
@@ -744,6 +1005,93 @@ def test_not_http_names_the_status_line(faulty: Callable[..., FaultyServer]) -> 
     with ApiClient(one_attempt(server.url)) as client, pytest.raises(ApiConnectionError) as caught:
         RunServiceApi(client).get_run("r-1")
     assert caught.value.reason.endswith(f"{RUN_PATH}: BadStatusLine: SSH-2.0-OpenSSH_9.6")
+
+
+def encoded(body: bytes, coding: str) -> Reply:
+    return Reply.raw(body, content_type="application/json", headers=[("Content-Encoding", coding)])
+
+
+RUN_JSON = b'{"run":{"id":"r-1","name":"' + b"n" * 200 + b'"}}'
+GZIPPED = gzip.compress(RUN_JSON)
+DEFLATED = zlib.compress(RUN_JSON)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        encoded(GZIPPED, "gzip"),
+        encoded(GZIPPED, "x-gzip"),
+        encoded(GZIPPED, " GZIP "),
+        encoded(gzip.compress(RUN_JSON[:50]) + gzip.compress(RUN_JSON[50:]), "gzip"),
+        encoded(GZIPPED + b"\x00\x00 trailing bytes", "gzip"),
+        encoded(DEFLATED, "deflate"),
+        encoded(DEFLATED[2:-4], "deflate"),  # raw deflate, without the zlib wrapper
+    ],
+    ids=["gzip", "x-gzip", "spaced", "two members", "trailing bytes", "deflate", "raw deflate"],
+)
+def test_encoded_bodies_are_decoded(
+    server: LoopbackServer, run_api: RunServiceApi, reply: Reply
+) -> None:
+    server.enqueue(reply)
+    assert run_api.get_run("r-1").run.name == "n" * 200
+    assert run_api.api_client.last_response.data == RUN_JSON.decode()
+
+
+@pytest.mark.parametrize(
+    ("reply", "coding"),
+    [
+        (encoded(GZIPPED[:40], "gzip"), "gzip"),
+        (encoded(GZIPPED[:12], "gzip"), "gzip"),
+        (encoded(GZIPPED[:-4], "gzip"), "gzip"),  # no length at the end
+        (encoded(DEFLATED[:30], "deflate"), "deflate"),
+    ],
+    ids=["gzip cut in the data", "gzip cut in the header", "gzip cut in the trailer", "deflate"],
+)
+def test_an_encoded_body_cut_short_is_named(
+    server: LoopbackServer, run_api: RunServiceApi, reply: Reply, coding: str
+) -> None:
+    server.enqueue(reply)
+    with pytest.raises(ApiDecodeError) as caught:
+        run_api.get_run("r-1")
+
+    error = caught.value
+    assert error.status == 200
+    assert error.reason is not None
+    assert error.reason.startswith("Response body cut short")
+    assert f"its {coding} stream (Content-Encoding) stops before its end" in error.reason
+    assert f"({len(reply.body)} bytes received" in error.reason
+    assert RUN_JSON.decode().startswith(error.body or "")
+
+
+@pytest.mark.parametrize(
+    ("reply", "coding"),
+    [
+        (encoded(b"\x1f\x8b\x08garbage", "gzip"), "gzip"),
+        (encoded(GZIPPED[:20] + b"\xff" * 20 + GZIPPED[40:], "gzip"), "gzip"),
+        (encoded(b"not deflate at all", "deflate"), "deflate"),
+    ],
+    ids=["gzip header", "gzip data", "deflate"],
+)
+def test_a_corrupt_encoded_body_is_named(
+    server: LoopbackServer, run_api: RunServiceApi, reply: Reply, coding: str
+) -> None:
+    server.enqueue(reply)
+    with pytest.raises(ApiConnectionError) as caught:
+        run_api.get_run("r-1")
+
+    assert_transport_error(
+        caught.value,
+        "Response body failed to decode (corrupt content encoding)",
+        ApiConnectionError,
+    )
+    assert f"Content-Encoding {coding}: " in caught.value.reason
+    assert caught.value.transient is False
+
+
+def test_an_empty_encoded_body_is_fine(server: LoopbackServer, run_api: RunServiceApi) -> None:
+    server.enqueue(Reply(200, (("Content-Encoding", "gzip"),), b""))
+    with pytest.raises(ApiDecodeError, match="not valid JSON"):
+        run_api.get_run("r-1")  # empty is not a run, but it is not a broken gzip stream either
 
 
 # -- the error body of the upload endpoints -----------------------------------------------------

@@ -813,8 +813,7 @@ class RunService:
                 for metric_name, value in seed.metrics.items():
                     metrics.append((run_id, seed.node_id, metric_name, float(value), "UNSPECIFIED"))
                 ids.append(run_id)
-            self.store.insert_runs(rows)
-            self.store.add_metrics(metrics)
+            self.store.insert_runs(rows, metrics=metrics)
         return ids
 
     def run_count(self) -> int:

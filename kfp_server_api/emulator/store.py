@@ -20,9 +20,9 @@ Listing stays cheap as the table grows:
   walk is then a seek into the range. Either way no page costs more than one pass over one
   index (about 10 ms per 100,000 runs) plus reading its rows;
 - a metric sort likewise walks the metric's values in order, looking each run up, or gathers
-  the matching runs and looks up each one's value; runs without the metric are looked for
-  only if the count of the metric's values (cached until the next write) says some run lacks
-  it;
+  the matching runs and looks up each one's value. Runs without the metric are looked for only
+  if the count of its values (cached until the next write) says some run lacks it, and when
+  those are just the runs without any metric, in the table kept of them;
 - run counts are kept per combination of experiment, namespace, status and storage state,
   updated with every write, so ``total_size`` of a listing filtered only on those (or not at
   all) sums a handful of rows instead of counting runs; other counts are cached until the
@@ -30,10 +30,10 @@ Listing stays cheap as the table grows:
 - manifests are stored once per distinct text and shared by runs.
 
 What remains proportional to the number of runs: a substring filter cannot seek, so one that
-few runs pass costs a pass over an index (per page, and to count it after each write); sorting
-by a metric that only a few runs lack probes every run for the metric to find those few (on the
-first page ascending, the last descending). The indexes make a store about half as large
-again as its runs alone, and bulk inserts about a quarter slower.
+few runs pass costs a pass over an index (per page, and to count it after each write); a metric
+that a few runs lack although they have other metrics is found missing by probing every run
+(on the first page ascending, the last descending). The indexes make a store about half as
+large again as its runs alone, and bulk inserts about a third slower.
 
 Callers hold ``lock`` (``reading()``) or a transaction (``transaction()``) around each
 operation; the methods themselves do not lock.
@@ -61,9 +61,14 @@ from .listing import (
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+# Runs that have no metric at all, so that a metric sort can find the runs without its metric
+# without probing every run. Kept by insert_runs and add_metric (and a trigger on delete).
+_METRICLESS = "CREATE TABLE runs_without_metrics (run_uuid TEXT PRIMARY KEY) WITHOUT ROWID"
+
+# The tables. Their indexes and triggers are in _DERIVED.
+_SCHEMA = f"""
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE experiments (
     uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
@@ -104,15 +109,12 @@ CREATE TABLE runs (
     track_start REAL,
     next_step_at REAL);
 CREATE TABLE run_references (run_uuid TEXT NOT NULL, ref_type TEXT NOT NULL, ref_id TEXT NOT NULL);
-CREATE INDEX run_references_by_target ON run_references (ref_type, ref_id, run_uuid);
-CREATE INDEX run_references_by_run ON run_references (run_uuid);
 CREATE TABLE metrics (
     seq INTEGER PRIMARY KEY, run_uuid TEXT NOT NULL, node_id TEXT NOT NULL, name TEXT NOT NULL,
     number_value REAL NOT NULL, format TEXT NOT NULL, UNIQUE (run_uuid, node_id, name));
 CREATE TABLE run_sort_metrics (
     run_uuid TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL,
     PRIMARY KEY (run_uuid, name)) WITHOUT ROWID;
-CREATE INDEX run_sort_metrics_by_value ON run_sort_metrics (name, value, run_uuid);
 CREATE TABLE artifacts (
     run_uuid TEXT NOT NULL, node_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
     seq INTEGER NOT NULL, PRIMARY KEY (run_uuid, node_id, name)) WITHOUT ROWID;
@@ -120,13 +122,14 @@ CREATE TABLE run_facets (
     experiment_id TEXT NOT NULL, namespace TEXT NOT NULL, status TEXT NOT NULL,
     storage_state TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (experiment_id, namespace, status, storage_state)) WITHOUT ROWID;
-CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN
-    DELETE FROM run_references WHERE run_uuid = OLD.uuid;
-    DELETE FROM metrics WHERE run_uuid = OLD.uuid;
-    DELETE FROM run_sort_metrics WHERE run_uuid = OLD.uuid;
-    DELETE FROM artifacts WHERE run_uuid = OLD.uuid;
-END;
+{_METRICLESS};
 """
+
+_MIGRATIONS = {
+    1: f"{_METRICLESS}; INSERT INTO runs_without_metrics SELECT uuid FROM runs "
+    "WHERE uuid NOT IN (SELECT run_uuid FROM run_sort_metrics);",
+}
+"""The script that takes a database from each earlier schema version to the next."""
 
 RUN_FIELDS = (
     "uuid",
@@ -163,6 +166,7 @@ FACETS = ("experiment_id", "namespace", "status", "storage_state")
 """Run columns whose combinations are counted, so that listings filtered on them count fast."""
 _FACET_SET = frozenset(FACETS)
 _FACET_INDEXES = tuple(RUN_FIELDS.index(name) for name in FACETS)
+_UUID_INDEX = RUN_FIELDS.index("uuid")
 
 # Every run column a listing can sort or filter on: the API's fields, and the columns that
 # resource_reference_key selects by.
@@ -180,11 +184,37 @@ def _listing_index_sql(column: str) -> str:
     return f"CREATE INDEX {_listing_index(column)} ON runs ({', '.join(covered)})"
 
 
-_RUN_INDEXES = {
+def _trigger(name: str, event: str, *statements: str) -> str:
+    return f"CREATE TRIGGER {name} {event} BEGIN {' '.join(f'{s};' for s in statements)} END"
+
+
+_DERIVED = {
     **{_listing_index(column): _listing_index_sql(column) for column in _LISTED},
     "runs_due": "CREATE INDEX runs_due ON runs (next_step_at) WHERE next_step_at IS NOT NULL",
+    "run_references_by_target": (
+        "CREATE INDEX run_references_by_target ON run_references (ref_type, ref_id, run_uuid)"
+    ),
+    "run_references_by_run": "CREATE INDEX run_references_by_run ON run_references (run_uuid)",
+    "run_sort_metrics_by_value": (
+        "CREATE INDEX run_sort_metrics_by_value ON run_sort_metrics (name, value, run_uuid)"
+    ),
+    "runs_deleted": _trigger(
+        "runs_deleted",
+        "AFTER DELETE ON runs",
+        *(
+            f"DELETE FROM {table} WHERE run_uuid = OLD.uuid"
+            for table in (
+                "run_references",
+                "metrics",
+                "run_sort_metrics",
+                "artifacts",
+                "runs_without_metrics",
+            )
+        ),
+    ),
 }
-"""The indexes of the runs table by name, with the statement that creates each."""
+"""Every index and trigger by name, with the statement that creates it. They hold nothing of
+their own, so a database is brought to exactly these when it is opened."""
 
 # How many index entries a walk may read per entry a gather reads: a gathered entry is also
 # sorted, which costs a few times what reading it does.
@@ -230,27 +260,38 @@ class Store:
             self._connection.executescript(
                 f"BEGIN; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
             )
-        elif version != SCHEMA_VERSION:
+            version = SCHEMA_VERSION
+        while version in _MIGRATIONS:
+            self._connection.executescript(
+                f"BEGIN; {_MIGRATIONS[version]} PRAGMA user_version={version + 1}; COMMIT;"
+            )
+            version += 1
+        if version != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} is not an emulator database of schema version {SCHEMA_VERSION}"
             )
-        self._reconcile_indexes()
+        self._reconcile()
 
-    def _reconcile_indexes(self) -> None:
-        """Give the runs table exactly the indexes of ``_RUN_INDEXES``: a file written by an
-        earlier version has its indexes rebuilt once, on open."""
-        existing = dict(
-            self._connection.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL"
-            ).fetchall()
-        )
-        stale = [name for name, sql in existing.items() if _RUN_INDEXES.get(name) != sql]
-        missing = [sql for name, sql in _RUN_INDEXES.items() if existing.get(name) != sql]
+    def _reconcile(self) -> None:
+        """Make the indexes and triggers exactly those of ``_DERIVED``: a file written by an
+        earlier version gets the current ones (built once, on open)."""
+        existing = {
+            name: (kind, sql)
+            for kind, name, sql in self._connection.execute(
+                "SELECT type, name, sql FROM sqlite_master "
+                "WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+            )
+        }
+        stale = [
+            f"DROP {kind.upper()} {name}; "
+            for name, (kind, sql) in existing.items()
+            if _DERIVED.get(name) != sql
+        ]
+        missing = [
+            f"{sql}; " for name, sql in _DERIVED.items() if existing.get(name, ("", ""))[1] != sql
+        ]
         if stale or missing:
-            drops = "".join(f"DROP INDEX {name}; " for name in stale)
-            creates = "".join(f"{sql}; " for sql in missing)
-            self._connection.executescript(f"BEGIN; {drops}{creates}COMMIT;")
+            self._connection.executescript(f"BEGIN; {''.join(stale + missing)}COMMIT;")
 
     def close(self) -> None:
         """Close the database connection."""
@@ -411,18 +452,37 @@ class Store:
         self,
         runs: Iterable[Sequence[Any]],
         references: Iterable[tuple[str, str, str]] = (),
+        metrics: Iterable[tuple[str, str, str, float, str]] = (),
     ) -> None:
-        """Insert runs (tuples in RUN_FIELDS order) and their (run, type, id) references."""
+        """Insert runs (tuples in RUN_FIELDS order), their (run, type, id) references and
+        their (run, node, name, value, format) metrics, the first report of each winning."""
         counts: Counter[tuple[Any, ...]] = Counter()
+        ids: list[str] = []
 
         def counted(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
             for row in rows:
                 counts[tuple(row[index] for index in _FACET_INDEXES)] += 1
+                ids.append(row[_UUID_INDEX])
                 yield row
 
         self._connection.executemany(_RUN_INSERT, counted(runs))
         self._connection.executemany("INSERT INTO run_references VALUES (?, ?, ?)", references)
         self._count_facets(counts)
+        reports = list(metrics)
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO metrics (run_uuid, node_id, name, number_value, format) "
+            "VALUES (?, ?, ?, ?, ?)",
+            reports,
+        )
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO run_sort_metrics VALUES (?, ?, ?)",
+            [(run, name, value) for run, _, name, value, _ in reports],
+        )
+        metered = {report[0] for report in reports}
+        self._connection.executemany(
+            "INSERT INTO runs_without_metrics VALUES (?)",
+            [(run,) for run in ids if run not in metered],
+        )
 
     def _count_facets(self, counts: Counter[tuple[Any, ...]]) -> None:
         """Add ``counts`` to the run counts kept per facet combination."""
@@ -523,13 +583,17 @@ class Store:
         if sort.column is not None:
             return self._column_page(sort.column.sql, options, clauses, params, limit, total), total
         # Runs without the metric come first in ascending order and last in descending order.
-        lacking = self._lacking_estimate(sort.metric, total)
+        lacking = self.run_count() - self._cached_count(
+            ("metric", sort.metric),
+            "SELECT count(*) FROM run_sort_metrics WHERE name = ?",
+            (sort.metric,),
+        )
         rows: list[sqlite3.Row] = []
-        if lacking and not sort.desc and options.cursor is None:
+        if lacking > 0 and not sort.desc and options.cursor is None:
             rows += self._unmetered_page(sort.metric, clauses, params, limit, total, lacking, False)
         if len(rows) < limit:
             rows += self._metric_page(options, clauses, params, limit - len(rows), total)
-        if lacking and sort.desc and len(rows) < limit:
+        if lacking > 0 and sort.desc and len(rows) < limit:
             remaining = limit - len(rows)
             rows += self._unmetered_page(
                 sort.metric, clauses, params, remaining, total, lacking, True
@@ -620,30 +684,32 @@ class Store:
         lacking: int,
         desc: bool,
     ) -> list[sqlite3.Row]:
-        where = [
-            "NOT EXISTS (SELECT 1 FROM run_sort_metrics s "
-            "WHERE s.run_uuid = r.uuid AND s.name = ?)",
-            *clauses,
-        ]
-        walk = self._walks(limit, lacking, total)
-        source = f"runs r INDEXED BY {_listing_index('uuid')}" if walk else "runs r"
+        """The runs without ``metric`` (``lacking`` of all runs), in id order."""
+        lacks = (
+            "NOT EXISTS (SELECT 1 FROM run_sort_metrics s WHERE s.run_uuid = r.uuid AND s.name = ?)"
+        )
+        gather = ("runs r", "r.uuid", [lacks, *clauses], [metric, *params])
+        by_id = f"runs r INDEXED BY {_listing_index('uuid')}"
+        metricless = self._cached_count(
+            ("metricless",), "SELECT count(*) FROM runs_without_metrics"
+        )
+        if metricless == lacking:
+            # Every run without this metric has none at all. Those runs have a table of their
+            # own, whose key order is page order, and the filter passes as large a share of
+            # them as of all runs.
+            walk = self._walks(limit, total, total)
+            source = f"runs_without_metrics m CROSS JOIN {by_id} ON r.uuid = m.run_uuid"
+            plan = (source, "m.run_uuid", clauses, params) if walk else gather
+        else:
+            share = max(1, lacking * total // max(self.run_count(), 1))
+            walk = self._walks(limit, share, total)
+            plan = (by_id, *gather[1:]) if walk else gather
+        source, key, where, values = plan
         page = (
             f"SELECT r.rowid AS id, NULL AS sort_value, r.uuid AS key FROM {source} "
-            f"{_where(where)} {_order(walk, desc, 'r.uuid')} LIMIT ?"
+            f"{_where(where)} {_order(walk, desc, key)} LIMIT ?"
         )
-        return self._page(page, [metric, *params, limit], desc)
-
-    def _lacking_estimate(self, metric: str, total: int) -> int:
-        """About how many of the ``total`` runs listed lack ``metric`` (0 only if none do)."""
-        key = ("metric", metric)
-        having = self._count_cache.get(key)
-        if having is None:
-            row = self._one("SELECT count(*) FROM run_sort_metrics WHERE name = ?", (metric,))
-            having = 0 if row is None else int(row[0])
-            self._cache_count(key, having)
-        runs = self.run_count()
-        lacking = runs - having
-        return 0 if lacking <= 0 else max(1, lacking * total // max(runs, 1))
+        return self._page(page, [*values, limit], desc)
 
     def _count(
         self,
@@ -658,20 +724,20 @@ class Store:
                 f"SELECT coalesce(sum(n), 0) FROM run_facets r {_where(clauses)}", params
             )
             return 0 if row is None else int(row[0])
-        cache_key = (tuple(clauses), tuple(params))
-        cached = self._count_cache.get(cache_key)
+        sql = f"SELECT count(*) FROM runs r {_where(clauses)}"
+        return self._cached_count((tuple(clauses), tuple(params)), sql, params)
+
+    def _cached_count(self, key: tuple[Any, ...], sql: str, params: Sequence[Any] = ()) -> int:
+        """The count ``sql`` selects, kept under ``key`` until the next write."""
+        cached = self._count_cache.get(key)
         if cached is not None:
             return cached
-        row = self._one(f"SELECT count(*) FROM runs r {_where(clauses)}", params)
+        row = self._one(sql, params)
         count = 0 if row is None else int(row[0])
-        self._cache_count(cache_key, count)
-        return count
-
-    def _cache_count(self, key: tuple[Any, ...], count: int) -> None:
-        """Keep a count until the next write."""
         self._count_cache[key] = count
         if len(self._count_cache) > _COUNT_CACHE_SIZE:
             self._count_cache.popitem(last=False)
+        return count
 
     # ------------------------------------------------------------------------------------
     # Metrics and artifacts
@@ -690,20 +756,8 @@ class Store:
         self._execute(
             "INSERT OR IGNORE INTO run_sort_metrics VALUES (?, ?, ?)", (run_uuid, name, value)
         )
+        self._execute("DELETE FROM runs_without_metrics WHERE run_uuid = ?", (run_uuid,))
         return True
-
-    def add_metrics(self, metrics: Iterable[tuple[str, str, str, float, str]]) -> None:
-        """Bulk-store (run, node, name, value, format) metrics, first report winning."""
-        rows = list(metrics)
-        self._connection.executemany(
-            "INSERT OR IGNORE INTO metrics (run_uuid, node_id, name, number_value, format) "
-            "VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        self._connection.executemany(
-            "INSERT OR IGNORE INTO run_sort_metrics VALUES (?, ?, ?)",
-            [(run, name, value) for run, _, name, value, _ in rows],
-        )
 
     def metrics_of(self, run_uuids: Sequence[str]) -> dict[str, list[sqlite3.Row]]:
         """Metrics of the given runs, in the order they were reported."""

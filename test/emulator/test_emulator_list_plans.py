@@ -24,10 +24,10 @@ START = 1646128800  # the ManualClock's start, 2022-03-01T10:00:00Z
 
 
 def _metrics(index: int) -> dict[str, float]:
-    """Half the runs lack ``score`` and half lack ``loss``; values repeat."""
-    return [{}, {"score": index % 5, "loss": 1.5}, {"score": index % 3}, {"loss": index / 7}][
-        index % 4
-    ]
+    """A quarter of the runs have no metric; half lack ``score``, half ``loss``, and only
+    those without any lack ``step``. Values repeat."""
+    chosen = [{}, {"score": index % 5, "loss": 1.5}, {"score": index % 3}, {"loss": index / 7}]
+    return {**chosen[index % 4], "step": index % 3} if index % 4 else {}
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,7 @@ SORTS = [
         "storage_state",
         "metric:score",
         "metric:loss",
+        "metric:step",
     )
     for direction in ("", " desc")
     if field or not direction
@@ -178,15 +179,16 @@ def test_walking_and_gathering_list_the_same_pages(
         query["resource_reference_key.id"] = ids.get(target, target)
     for sort_by in SORTS:
         sorted_query = {**query, "sort_by": sort_by} if sort_by else query
-        listings = {}
+        listings, wholes = {}, {}
         for walk in (True, False):
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(Store, "_walks", lambda *args, walk=walk, **kwargs: walk)
                 listings[walk] = listing(client, 4, sorted_query)
+                wholes[walk] = client.get(RUNS, page_size=200, **sorted_query).json
         assert listings[True] == listings[False], sort_by
-        whole = client.get(RUNS, page_size=200, **sorted_query).json
-        runs = whole.get("runs", [])
-        if listings[True][-1][0] == 200:
+        assert wholes[True] == wholes[False], sort_by
+        runs = wholes[True].get("runs", [])
+        if listings[True][-1][0] == 200:  # a metric sort cannot page into runs without it
             assert [run for page in listings[True] for run in page[1]] == [r["id"] for r in runs]
         field, _, direction = sort_by.partition(" ")
         expected = sorted(runs, key=lambda run: sort_key(run, field), reverse=bool(direction))
@@ -213,25 +215,67 @@ def test_the_store_picks_each_plan(population: tuple[Client, dict[str, str]]) ->
     assert chosen == [True, False]
 
 
-def test_an_older_database_gets_the_current_indexes(tmp_path: Path) -> None:
+# What a database of schema version 1 has that differs from the current one.
+VERSION_1 = """
+DROP TABLE runs_without_metrics; DROP TRIGGER runs_deleted;
+CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN
+    DELETE FROM run_references WHERE run_uuid = OLD.uuid;
+    DELETE FROM metrics WHERE run_uuid = OLD.uuid;
+    DELETE FROM run_sort_metrics WHERE run_uuid = OLD.uuid;
+    DELETE FROM artifacts WHERE run_uuid = OLD.uuid;
+END;
+DROP INDEX runs_by_name; DROP INDEX runs_by_namespace; DROP INDEX runs_by_uuid;
+CREATE INDEX runs_by_name ON runs (name, uuid);
+CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
+PRAGMA user_version = 1;
+"""
+
+
+def schema(db: str) -> list[tuple[str, ...]]:
+    connection = sqlite3.connect(db)
+    try:
+        return sorted(connection.execute("SELECT type, name, sql FROM sqlite_master"), key=str)
+    finally:
+        connection.close()
+
+
+def test_a_database_of_schema_version_1_is_brought_up_to_date(tmp_path: Path) -> None:
     db = str(tmp_path / "kfp.db")
     with Emulator(db=db, lifecycle="manual") as server:
-        server.seed_runs(RunSeed(name, status=status) for name, status in zip(NAMES, STATUSES))
+        server.seed_runs(RunSeed(name, metrics=_metrics(index)) for index, name in enumerate(NAMES))
+    current = schema(db)
     connection = sqlite3.connect(db)
-    current = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
-    expected = sorted(current.fetchall(), key=str)
-    # The layout of an earlier version: narrow indexes, one of them since given up.
-    connection.executescript(
-        "DROP INDEX runs_by_name; CREATE INDEX runs_by_name ON runs (name, uuid); "
-        "CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);"
-    )
+    connection.executescript(VERSION_1)
     connection.close()
     with Emulator(db=db, lifecycle="manual") as server:
         client = Client(server.url)
-        document = client.get(RUNS, sort_by="name desc").json
+        by_name = client.get(RUNS, sort_by="name desc").json
+        by_score = client.get(RUNS, sort_by="metric:score").json
         client.close()
-    assert [run["name"] for run in document["runs"]] == sorted(NAMES, reverse=True)
+    assert [run["name"] for run in by_name["runs"]] == sorted(NAMES, reverse=True)
+    # alpha and delta have no score; bravo scores 1, charlie 2.
+    assert [run["name"] for run in by_score["runs"]][2:] == ["bravo", "charlie"]
+    assert schema(db) == current
     connection = sqlite3.connect(db)
-    indexes = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
-    assert sorted(indexes.fetchall(), key=str) == expected
+    metricless = connection.execute("SELECT count(*) FROM runs_without_metrics").fetchone()
     connection.close()
+    assert metricless == (1,)  # alpha
+
+
+def test_the_runs_without_metrics_are_kept_through_every_write(tmp_path: Path) -> None:
+    """A metric sort finds the runs lacking its metric in a table of the runs that have none;
+    it must hold exactly those runs after any mix of writes."""
+    db = str(tmp_path / "kfp.db")
+    with Emulator(db=db, lifecycle="manual") as server:
+        client = Client(server.url)
+        created = [create_run(client, f"created {index}")["id"] for index in range(3)]
+        report = {"metrics": [{"name": "score", "node_id": "n", "number_value": 0.5}]}
+        assert client.post(f"{RUNS}/{created[0]}:reportMetrics", report).status == 200
+        seeded = server.seed_runs(RunSeed(f"seed {i}", metrics=_metrics(i)) for i in range(4))
+        assert client.request("DELETE", f"{RUNS}/{created[1]}").status == 200
+        assert client.request("DELETE", f"{RUNS}/{seeded[1]}").status == 200
+        client.close()
+        connection = sqlite3.connect(db)
+        kept = connection.execute("SELECT run_uuid FROM runs_without_metrics").fetchall()
+        connection.close()
+    assert sorted(uuid for (uuid,) in kept) == sorted([created[2], seeded[0]])

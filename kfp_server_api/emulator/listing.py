@@ -107,9 +107,7 @@ _SCALAR_SQL = {
     LESS_THAN_EQUALS: "<=",
 }
 # Ops an index on the predicate's column can seek to; the others need a scan.
-_SEEKABLE_OPS = frozenset(
-    {EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS, IN}
-)
+_SEEKABLE = frozenset({EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS, IN})
 # The Go type names the server's messages show for each oneof member of Predicate.value.
 _VALUE_TYPES = {
     "int_value": "*api.Predicate_IntValue",
@@ -560,6 +558,8 @@ def _token_sort_value(sort: SortOrder, value: object) -> SqlValue | None:
 
 
 _FILTERABLE_REFERENCES = {1: "EXPERIMENT", 2: "JOB", 4: "PIPELINE_VERSION", 5: "NAMESPACE"}
+# The run column that names the referenced resource; the other types are in run_references.
+_REFERENCE_COLUMNS = {"EXPERIMENT": "experiment_id", "NAMESPACE": "namespace"}
 
 
 def reference_key(query: ListRunsQuery) -> ReferenceKey | None:
@@ -586,11 +586,9 @@ def conditions(
     clauses: list[str] = []
     params: list[Any] = []
     if reference is not None:
-        if reference.type == "EXPERIMENT":
-            clauses.append("r.experiment_id = ?")
-            params.append(reference.id)
-        elif reference.type == "NAMESPACE":
-            clauses.append("r.namespace = ?")
+        column = _REFERENCE_COLUMNS.get(reference.type)
+        if column is not None:
+            clauses.append(f"r.{column} = ?")
             params.append(reference.id)
         else:
             clauses.append(
@@ -616,11 +614,13 @@ def conditions(
     return clauses, params
 
 
-def bounds_column(parsed: Filter | None, column: str) -> bool:
-    """Whether a predicate limits ``column`` (by its SQL name) to values or ranges that an index
-    on it can seek to, rather than needing every entry checked."""
-    predicates = parsed.predicates if parsed else ()
-    return any(p.column.sql == column and p.op in _SEEKABLE_OPS for p in predicates)
+def seekable_columns(parsed: Filter | None, reference: ReferenceKey | None) -> set[str]:
+    """The columns (SQL names) that ``conditions`` limit to values or ranges an index on them
+    can seek to, rather than needing every entry checked."""
+    columns = {p.column.sql for p in (parsed.predicates if parsed else ()) if p.op in _SEEKABLE}
+    if reference is not None:
+        columns.add(_REFERENCE_COLUMNS.get(reference.type, "uuid"))
+    return columns
 
 
 def countable_by_facets(
@@ -628,6 +628,6 @@ def countable_by_facets(
 ) -> bool:
     """Whether ``conditions`` only involve the given columns (so a table of counts per
     combination of them can answer the count)."""
-    if reference is not None and reference.type not in ("EXPERIMENT", "NAMESPACE"):
+    if reference is not None and reference.type not in _REFERENCE_COLUMNS:
         return False
     return all(p.column.sql in facets for p in (parsed.predicates if parsed else ()))

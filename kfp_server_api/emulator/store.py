@@ -16,9 +16,10 @@ Listing stays cheap as the table grows:
   decides how: a walk reads the sort column's index in page order and stops when the page is
   full, about page size x runs / matches entries when matches are spread evenly, so it wins
   when many runs match; a gather reads the matches through the filter's own index and sorts
-  them, so it wins when few do. A filter that bounds the sort column itself always walks: the
-  walk is then a seek into the range. Either way no page costs more than one pass over one
-  index (about 10 ms per 100,000 runs) plus reading its rows;
+  them, so it wins when few do (at 100,000 runs and pages of 100, the two meet near 3,000
+  matches). A filter that bounds the sort column always walks, as a seek into the range, and
+  so does one that bounds no column, which no index could narrow. Either way no page costs
+  more than one pass over one index (about 10 ms per 100,000 runs) plus reading its rows;
 - a metric sort likewise walks the metric's values in order, looking each run up, or gathers
   the matching runs and looks up each one's value. Runs without the metric are looked for only
   if the count of its values (cached until the next write) says some run lacks it, and when
@@ -54,9 +55,9 @@ from .listing import (
     COLUMNS,
     ListOptions,
     ReferenceKey,
-    bounds_column,
     conditions,
     countable_by_facets,
+    seekable_columns,
 )
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError"]
@@ -215,10 +216,6 @@ _DERIVED = {
 }
 """Every index and trigger by name, with the statement that creates it. They hold nothing of
 their own, so a database is brought to exactly these when it is opened."""
-
-# How many index entries a walk may read per entry a gather reads: a gathered entry is also
-# sorted, which costs a few times what reading it does.
-_GATHER_COST = 4
 
 _MANIFEST_CACHE_SIZE = 512
 _COUNT_CACHE_SIZE = 256
@@ -581,7 +578,10 @@ class Store:
         limit = options.page_size + 1
         sort = options.sort
         if sort.column is not None:
-            return self._column_page(sort.column.sql, options, clauses, params, limit, total), total
+            column = sort.column.sql
+            return self._column_page(
+                column, options, reference, clauses, params, limit, total
+            ), total
         # Runs without the metric come first in ascending order and last in descending order.
         lacking = self.run_count() - self._cached_count(
             ("metric", sort.metric),
@@ -600,16 +600,17 @@ class Store:
             )
         return rows, total
 
-    def _walks(self, limit: int, matches: int, candidates: int, *, seeks: bool = False) -> bool:
+    def _walks(self, limit: int, matches: int, candidates: int, *, surely: bool = False) -> bool:
         """Whether to walk an index in page order rather than gather the candidates and sort.
 
         A walk reads entries in page order until it has ``limit`` matches: about
-        ``limit * runs / matches`` entries when matches are spread evenly, and only those in
-        range when the filter bounds the sort column (``seeks``). A gather reads the
+        ``limit * runs / matches`` entries when matches are spread evenly. A gather reads the
         ``candidates`` (the runs that pass the filter) through the filter's own index and
-        sorts them. Either way the filter is checked on index entries, not table rows.
+        sorts them, at about the same cost per entry (SQLite's sorter keeps only the best
+        ``limit``). Either way the filter is checked on index entries, not table rows.
+        ``surely``: the caller knows the walk costs no more.
         """
-        return seeks or limit * self.run_count() <= _GATHER_COST * matches * candidates
+        return surely or limit * self.run_count() <= matches * candidates
 
     def _page(self, page_sql: str, params: Sequence[Any], desc: bool) -> list[sqlite3.Row]:
         """The runs of a query yielding ``id`` (rowid), ``sort_value`` and ``key`` in page
@@ -626,6 +627,7 @@ class Store:
         self,
         column: str,
         options: ListOptions,
+        reference: ReferenceKey | None,
         clauses: list[str],
         params: list[Any],
         limit: int,
@@ -637,11 +639,15 @@ class Store:
         if options.cursor is not None:
             where.append(f"(r.{column}, r.uuid) {'<=' if desc else '>='} (?, ?)")
             values += [options.cursor.sort_value, options.cursor.key]
-        walk = self._walks(limit, total, total, seeks=bounds_column(options.filter, column))
+        # When the filter bounds the sort column, the walk is a seek into its range; when it
+        # bounds no column, a gather would read every entry too, without stopping early.
+        seekable = seekable_columns(options.filter, reference)
+        walk = self._walks(limit, total, total, surely=column in seekable or not seekable)
         source = f"runs r INDEXED BY {_listing_index(column)}" if walk else "runs r"
+        keys = dict.fromkeys((f"r.{column}", "r.uuid"))
         page = (
             f"SELECT r.rowid AS id, r.{column} AS sort_value, r.uuid AS key FROM {source} "
-            f"{_where(where)} {_order(walk, desc, f'r.{column}', 'r.uuid')} LIMIT ?"
+            f"{_where(where)} {_order(walk, desc, *keys)} LIMIT ?"
         )
         return self._page(page, [*values, limit], desc)
 

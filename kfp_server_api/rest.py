@@ -85,6 +85,7 @@ from urllib.parse import SplitResult, unquote, urlencode, urljoin, urlsplit
 import certifi
 import urllib3
 from urllib3 import exceptions as urllib3_errors
+from urllib3.util import parse_url
 
 from kfp_server_api.exceptions import (
     ApiConnectionError,
@@ -98,7 +99,7 @@ from kfp_server_api.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from urllib3 import BaseHTTPResponse
+    from urllib3 import BaseHTTPResponse, HTTPConnectionPool
     from urllib3._collections import HTTPHeaderDict
 
     from kfp_server_api.configuration import Configuration
@@ -166,6 +167,19 @@ _FOLLOWED_REDIRECTS: Final = {
 }
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# One character of a path or query that urllib3 sends as it is: an unreserved or sub-delimiter
+# character, ':' or '@', or a percent-escape in upper case (urllib3 upper-cases the others).
+_URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-F]{2})"
+#: An absolute http(s) URL that urllib3's parser leaves unchanged: lower-case scheme, a host
+#: name or bracketed IPv6 address, no user info, an optional port (group 1: the origin), then a
+#: path without '.' or '..' segments and an optional query, without a fragment (group 2: the
+#: request target, exactly as urllib3 would send it).
+_PLAIN_URL = re.compile(
+    r"(https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?)"
+    rf"((?:/(?!\.\.?(?:[/?]|$)){_URL_CHAR}*)+(?:\?(?:{_URL_CHAR}|[/?])*)?)"
+)
+# Origins remembered with their pools (more are rare: redirects to other hosts).
+_MOST_DIRECT_POOLS: Final = 16
 # Content codings decoded here (the others are urllib3's), and the zlib window of each.
 _ZLIB_CODINGS: Final = {
     "gzip": 16 + zlib.MAX_WBITS,
@@ -186,11 +200,11 @@ class RESTResponse:
         headers: the response headers (case-insensitive mapping).
     """
 
-    def __init__(self, resp: BaseHTTPResponse) -> None:
+    def __init__(self, resp: BaseHTTPResponse, data: bytes | None = None) -> None:
         self.urllib3_response = resp
         self.status: int = resp.status
         self.reason: str | None = resp.reason
-        self.data: Any = resp.data
+        self.data: Any = resp.data if data is None else data
         self.headers: HTTPHeaderDict = resp.headers
 
     def getheaders(self) -> HTTPHeaderDict:
@@ -302,6 +316,11 @@ class RESTClientObject:
         self.pool_manager: urllib3.PoolManager = _pool_manager(configuration, pools_size, maxsize)
         # The limits of calls without _request_timeout (the pool manager's default).
         self._default_timeout: urllib3.Timeout = self.pool_manager.connection_pool_kw["timeout"]
+        self._default_total = _total_of(self._default_timeout)
+        # Connection pools by origin, for URLs sent straight to their pool (see _urlopen), and
+        # the pool manager they come from.
+        self._direct_pools: dict[str, HTTPConnectionPool] = {}
+        self._direct_manager: urllib3.PoolManager | None = None
         self._redirect_limit = _redirect_limit(configuration.retries)
         # Credentials of the proxy, kept out of error reasons and logs.
         self._proxy_secrets = _proxy_credentials(configuration)
@@ -322,6 +341,33 @@ class RESTClientObject:
         for pool in open_pools:
             if pool is not None:
                 pool.close()
+
+    def _urlopen(self, method: str, url: str, options: dict[str, Any]) -> BaseHTTPResponse:
+        """Send one request (no redirect followed) through the pool manager.
+
+        ``PoolManager.urlopen`` parses the URL, finds the pool of its origin and hands it the
+        request target. A URL that is already in the form urllib3 would send (see
+        ``_PLAIN_URL``) goes straight to that pool, found once per origin, instead: the same
+        request, without parsing the URL and looking the pool up at every call. A proxy
+        manager always gets the whole URL.
+        """
+        manager = self.pool_manager
+        plain = _PLAIN_URL.fullmatch(url) if type(manager) is urllib3.PoolManager else None
+        if plain is None:
+            return manager.urlopen(method, url, **options)
+        if manager is not self._direct_manager:  # a pool manager put in place since
+            self._direct_pools, self._direct_manager = {}, manager
+        origin, target = plain.groups()
+        pool = self._direct_pools.get(origin)
+        # A pool the manager closed (evicted, or cleared by close()) is replaced by a new one.
+        if pool is None or pool.pool is None:
+            parts = parse_url(origin)
+            pool = manager.connection_from_host(parts.host, port=parts.port, scheme=parts.scheme)
+            if len(self._direct_pools) >= _MOST_DIRECT_POOLS:
+                self._direct_pools = {}
+            self._direct_pools[origin] = pool
+        response: BaseHTTPResponse = pool.urlopen(method, target, assert_same_host=False, **options)
+        return response
 
     def request(
         self,
@@ -357,13 +403,26 @@ class RESTClientObject:
             ApiDecodeError: the body's gzip or deflate stream is cut short.
             ApiValueError: invalid arguments.
         """
-        method = method.upper()
         if method not in _METHODS:
-            raise ApiValueError(f"HTTP method must be one of {', '.join(sorted(_METHODS))}")
+            method = method.upper()
+            if method not in _METHODS:
+                raise ApiValueError(f"HTTP method must be one of {', '.join(sorted(_METHODS))}")
         if post_params and body:
             raise ApiValueError("body parameter cannot be used with post_params parameter.")
-        send_headers = dict(headers) if headers else {}
-        send_headers.setdefault("Content-Type", "application/json")
+        has_body = method in _METHODS_WITH_BODY
+        # The caller's dict is sent as it is when nothing needs adding or replacing (nothing
+        # below changes it then, urllib3 included; a redirect that drops credentials builds a
+        # new one), so the common call copies no headers.
+        send_headers: dict[str, str]
+        if (
+            type(headers) is dict
+            and "Content-Type" in headers
+            and not (has_body and headers["Content-Type"] == "multipart/form-data")
+        ):
+            send_headers = headers
+        else:
+            send_headers = dict(headers) if headers else {}
+            send_headers.setdefault("Content-Type", "application/json")
         if query_params:
             url += ("&" if "?" in url else "?") + urlencode(query_params)
         # The body is read below, against the deadline; redirects are followed below, or not.
@@ -372,12 +431,16 @@ class RESTClientObject:
             "preload_content": False,
             "redirect": False,
         }
-        if method in _METHODS_WITH_BODY:
+        if has_body:
             options["body"] = _encode_body(send_headers, body, post_params)
-        timeout = to_urllib3_timeout(_request_timeout)
-        if timeout is not None:
-            options["timeout"] = timeout
-        total = _total_of(timeout or self._default_timeout)
+        if _request_timeout is None:
+            timeout = None
+            total = self._default_total
+        else:
+            timeout = to_urllib3_timeout(_request_timeout)
+            total = _total_of(timeout or self._default_timeout)
+            if timeout is not None:
+                options["timeout"] = timeout
         deadline = time.monotonic() + total if total else None
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
@@ -385,7 +448,7 @@ class RESTClientObject:
         current = url
         refusal = ""
         try:
-            raw = self.pool_manager.urlopen(method, current, **options)
+            raw = self._urlopen(method, current, options)
             hops = 0
             while 300 <= raw.status <= 399:
                 target, refusal = _redirect_target(method, current, raw, hops, self._redirect_limit)
@@ -400,7 +463,7 @@ class RESTClientObject:
                 current = target
                 if debug:
                     logger.debug("redirected to %s", url_for_display(current, keep_query=True))
-                raw = self.pool_manager.urlopen(method, current, **options)
+                raw = self._urlopen(method, current, options)
             data = _read_body(raw, deadline) if _preload_content else None
         except _TotalTimeLimitPassed as passed:
             timed_out = _total_time_limit_error(method, current, total or 0.0, self._proxy_secrets)
@@ -409,8 +472,7 @@ class RESTClientObject:
             failure = _connection_error(error, method, current, self._proxy_secrets)
             raise failure from _root_error(error)
         except _EncodingCutShort as cut:
-            cut_short = RESTResponse(raw)
-            cut_short.data = cut.data
+            cut_short = RESTResponse(raw, cut.data)
             decode_error = ApiDecodeError(reason=cut.reason, http_resp=cut_short)
             decode_error.redact_credentials(
                 credentials_in_headers(send_headers) + self._proxy_secrets
@@ -419,8 +481,7 @@ class RESTClientObject:
             raise decode_error from None
         response: Any = raw
         if _preload_content:
-            response = RESTResponse(raw)
-            response.data = data
+            response = RESTResponse(raw, data)
             if debug:
                 secrets = credentials_in_headers(send_headers) + self._proxy_secrets
                 logger.debug("response %s, body: %s", raw.status, _loggable(data, secrets))
@@ -687,6 +748,8 @@ class _DeadlineSocket:
     """Stands in for a response's socket while its body is read: each read of the socket waits
     at most until the deadline, and no longer than the read timeout urllib3 set."""
 
+    __slots__ = ("deadline", "expired", "read_timeout", "sock")
+
     def __init__(self, sock: Any, deadline: float) -> None:
         self.sock = sock
         self.deadline = deadline
@@ -724,12 +787,17 @@ class _BodyDeadline:
     ``socket.SocketIO``); the read timeout alone applies then.
     """
 
+    __slots__ = ("_guard", "_io")
+
     def __init__(self, raw: Any, deadline: float) -> None:
-        reader = getattr(getattr(raw, "_fp", None), "fp", None)
-        socket_io: Any = getattr(reader, "raw", None)
-        sock = getattr(socket_io, "_sock", None)
-        self._io = socket_io
         self._guard: _DeadlineSocket | None = None
+        self._io: Any = None
+        try:
+            socket_io = raw._fp.fp.raw
+            sock = socket_io._sock
+        except AttributeError:  # another layout, or the reader is closed: the body is all read
+            return
+        self._io = socket_io
         if hasattr(sock, "recv_into"):
             self._guard = _DeadlineSocket(sock, deadline)
             socket_io._sock = self._guard

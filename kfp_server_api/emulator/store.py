@@ -33,8 +33,8 @@ Listing stays cheap as the table grows:
 What remains proportional to the number of runs: a substring filter cannot seek, so one that
 few runs pass costs a pass over an index (per page, and to count it after each write); a metric
 that a few runs lack although they have other metrics is found missing by probing every run
-(on the first page ascending, the last descending). The indexes make a store about half as
-large again as its runs alone, and bulk inserts about a third slower.
+(on the first page ascending, the last descending). Covering indexes make a store about half
+as large again as indexes on the sort keys alone would, and bulk inserts about a third slower.
 
 Callers hold ``lock`` (``reading()``) or a transaction (``transaction()``) around each
 operation; the methods themselves do not lock.
@@ -577,18 +577,17 @@ class Store:
             return [], 0
         limit = options.page_size + 1
         sort = options.sort
-        if sort.column is not None:
-            column = sort.column.sql
-            return self._column_page(
-                column, options, reference, clauses, params, limit, total
-            ), total
+        column = sort.column.sql if sort.column is not None else None
+        if column is not None:
+            rows = self._column_page(column, options, reference, clauses, params, limit, total)
+            return rows, total
         # Runs without the metric come first in ascending order and last in descending order.
         lacking = self.run_count() - self._cached_count(
             ("metric", sort.metric),
             "SELECT count(*) FROM run_sort_metrics WHERE name = ?",
             (sort.metric,),
         )
-        rows: list[sqlite3.Row] = []
+        rows = []
         if lacking > 0 and not sort.desc and options.cursor is None:
             rows += self._unmetered_page(sort.metric, clauses, params, limit, total, lacking, False)
         if len(rows) < limit:

@@ -200,11 +200,11 @@ class RESTResponse:
         headers: the response headers (case-insensitive mapping).
     """
 
-    def __init__(self, resp: BaseHTTPResponse, data: bytes | None = None) -> None:
+    def __init__(self, resp: BaseHTTPResponse) -> None:
         self.urllib3_response = resp
         self.status: int = resp.status
         self.reason: str | None = resp.reason
-        self.data: Any = resp.data if data is None else data
+        self.data: Any = resp.data
         self.headers: HTTPHeaderDict = resp.headers
 
     def getheaders(self) -> HTTPHeaderDict:
@@ -472,7 +472,8 @@ class RESTClientObject:
             failure = _connection_error(error, method, current, self._proxy_secrets)
             raise failure from _root_error(error)
         except _EncodingCutShort as cut:
-            cut_short = RESTResponse(raw, cut.data)
+            cut_short = RESTResponse(raw)
+            cut_short.data = cut.data
             decode_error = ApiDecodeError(reason=cut.reason, http_resp=cut_short)
             decode_error.redact_credentials(
                 credentials_in_headers(send_headers) + self._proxy_secrets
@@ -481,7 +482,8 @@ class RESTClientObject:
             raise decode_error from None
         response: Any = raw
         if _preload_content:
-            response = RESTResponse(raw, data)
+            response = RESTResponse(raw)
+            response.data = data
             if debug:
                 secrets = credentials_in_headers(send_headers) + self._proxy_secrets
                 logger.debug("response %s, body: %s", raw.status, _loggable(data, secrets))

@@ -55,10 +55,9 @@ its endpoints by route, and :func:`is_retry_safe` looks a request's verb and pat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from kfp_server_api._frozen import Frozen
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 from kfp_server_api.retry import IDEMPOTENT_METHODS
 
@@ -89,9 +88,8 @@ _ROUTES: dict[str, dict[str, Endpoint]] = {}
 _MULTIPART = "multipart/form-data"
 
 
-@dataclass(frozen=True)
-class Param:
-    """One parameter of an endpoint.
+class Param(Frozen):
+    """One parameter of an endpoint (an immutable value).
 
     Attributes:
         name: the Python argument name (``resource_reference_key_type``).
@@ -105,13 +103,36 @@ class Param:
             ``'Server default: 20; at most 200.'`` (shown in the reference docs; may be empty).
     """
 
+    __slots__ = ("description", "location", "name", "notes", "required", "type_name", "wire_name")
+    _fields = ("name", "wire_name", "location", "type_name", "required", "description", "notes")
+
     name: str
     wire_name: str
     location: ParamLocation
     type_name: str
     required: bool
     description: str
-    notes: str = ""
+    notes: str
+
+    def __init__(
+        self,
+        name: str,
+        wire_name: str,
+        location: ParamLocation,
+        type_name: str,
+        required: bool,
+        description: str,
+        notes: str = "",
+    ) -> None:
+        self._assign(
+            name=name,
+            wire_name=wire_name,
+            location=location,
+            type_name=type_name,
+            required=required,
+            description=description,
+            notes=notes,
+        )
 
 
 def path_param(name: str, description: str) -> Param:
@@ -136,9 +157,8 @@ def file_param(name: str, description: str) -> Param:
     return Param(name, name, "file", "file", True, description)
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One operation of the REST API.
+class Endpoint(Frozen):
+    """One operation of the REST API (an immutable value).
 
     Attributes:
         name: the method name (``get_run``); ``<name>_with_http_info`` is its twin.
@@ -150,7 +170,39 @@ class Endpoint:
         description: more detail (may be empty).
         retry_safe: whether repeating the call after an unknown outcome does no harm.
         auth: names of the auth schemes applied (see ``Configuration.auth_settings``).
+        accepted_keywords: keyword arguments the method accepts: its optional parameters and
+            the call options (derived from ``params``).
+        content_type: media type of the request: multipart form data if a file is sent, else
+            JSON (derived from ``params``).
+        required_names: names of the required (positional) parameters, in order (derived).
     """
+
+    __slots__ = (
+        "_headers",
+        "accepted_keywords",
+        "auth",
+        "content_type",
+        "description",
+        "method",
+        "name",
+        "params",
+        "path",
+        "required_names",
+        "response_type",
+        "retry_safe",
+        "summary",
+    )
+    _fields = (
+        "name",
+        "method",
+        "path",
+        "params",
+        "response_type",
+        "summary",
+        "description",
+        "retry_safe",
+        "auth",
+    )
 
     name: str
     method: str
@@ -160,22 +212,43 @@ class Endpoint:
     summary: str
     description: str
     retry_safe: bool
-    auth: tuple[str, ...] = ("Bearer",)
+    auth: tuple[str, ...]
+    accepted_keywords: frozenset[str]
+    content_type: str
+    required_names: tuple[str, ...]
+    # The headers call_endpoint passes (Accept and Content-Type), built once: ApiClient.call_api
+    # reads header_params and never changes them.
+    _headers: dict[str, str]
 
-    @cached_property
-    def accepted_keywords(self) -> frozenset[str]:
-        """Keyword arguments the method accepts: its optional parameters and the call options."""
-        return frozenset(p.name for p in self.params if not p.required) | set(CALL_OPTIONS)
-
-    @cached_property
-    def content_type(self) -> str:
-        """Media type of the request: multipart form data if a file is sent, else JSON."""
-        return _MULTIPART if any(p.location == "file" for p in self.params) else _JSON
-
-    @cached_property
-    def required_names(self) -> tuple[str, ...]:
-        """Names of the required (positional) parameters, in order."""
-        return tuple(p.name for p in self.params if p.required)
+    def __init__(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        params: tuple[Param, ...],
+        response_type: str | None,
+        summary: str,
+        description: str,
+        retry_safe: bool,
+        auth: tuple[str, ...] = ("Bearer",),
+    ) -> None:
+        content_type = _MULTIPART if any(p.location == "file" for p in params) else _JSON
+        self._assign(
+            name=name,
+            method=method,
+            path=path,
+            params=params,
+            response_type=response_type,
+            summary=summary,
+            description=description,
+            retry_safe=retry_safe,
+            auth=auth,
+            accepted_keywords=frozenset(p.name for p in params if not p.required)
+            | frozenset(CALL_OPTIONS),
+            content_type=content_type,
+            required_names=tuple(p.name for p in params if p.required),
+            _headers={"Accept": _JSON, "Content-Type": content_type},
+        )
 
 
 def call_endpoint(
@@ -234,7 +307,7 @@ def call_endpoint(
         endpoint.method,
         path_params,
         query,
-        {"Accept": _JSON, "Content-Type": endpoint.content_type},
+        endpoint._headers,
         body=body,
         files=files or None,
         response_type=endpoint.response_type,

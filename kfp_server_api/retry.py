@@ -41,9 +41,10 @@ from __future__ import annotations
 import math
 import random as _random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
+
+from kfp_server_api._frozen import Frozen
 
 if TYPE_CHECKING:
     from kfp_server_api.exceptions import ApiException
@@ -76,11 +77,12 @@ DEFAULT_STATUS_FORCELIST: Final = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(Frozen):
     """How many times a failed call is sent again, and how long the client waits first.
 
-    See the module documentation for what is retried and how waits are computed.
+    See the module documentation for what is retried and how waits are computed. A policy is
+    immutable (assigning a field raises ``AttributeError``); equal policies have equal settings
+    (``sleep``, ``clock`` and ``random`` are not compared, nor shown by ``repr``).
 
     Args:
         total: retries after the first attempt (0: never retry).
@@ -88,45 +90,87 @@ class RetryPolicy:
         backoff_max: longest backoff in seconds.
         jitter: fraction (0 to 1) of each backoff that is taken off at random.
         retry_after_max: longest wait in seconds that ``Retry-After`` may ask for.
-        status_forcelist: statuses retried (for retry-safe calls only).
+        status_forcelist: statuses retried (for retry-safe calls only); any iterable, kept as
+            a frozenset.
         sleep: waits the given seconds (default ``time.sleep``).
         clock: the current time in seconds since the epoch, to read HTTP dates (default
             ``time.time``).
         random: a number in [0, 1) for the jitter (default ``random.random``).
     """
 
-    total: int = DEFAULT_RETRIES
-    backoff_factor: float = DEFAULT_BACKOFF_FACTOR
-    backoff_max: float = DEFAULT_BACKOFF_MAX
-    jitter: float = DEFAULT_JITTER
-    retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
-    status_forcelist: frozenset[int] = DEFAULT_STATUS_FORCELIST
-    sleep: Callable[[float], Any] = field(default=time.sleep, compare=False, repr=False)
-    clock: Callable[[], float] = field(default=time.time, compare=False, repr=False)
-    random: Callable[[], float] = field(default=_random.random, compare=False, repr=False)
+    __slots__ = (
+        "backoff_factor",
+        "backoff_max",
+        "clock",
+        "jitter",
+        "random",
+        "retry_after_max",
+        "sleep",
+        "status_forcelist",
+        "total",
+    )
+    _fields = (
+        "total",
+        "backoff_factor",
+        "backoff_max",
+        "jitter",
+        "retry_after_max",
+        "status_forcelist",
+        "sleep",
+        "clock",
+        "random",
+    )
+    _compared = _fields[:6]
 
-    def __post_init__(self) -> None:
-        if isinstance(self.total, bool) or not isinstance(self.total, int) or self.total < 0:
-            raise ValueError(f"total must be an int >= 0, not {self.total!r}")
-        for name in ("backoff_factor", "backoff_max", "retry_after_max"):
-            value = getattr(self, name)
+    total: int
+    backoff_factor: float
+    backoff_max: float
+    jitter: float
+    retry_after_max: float
+    status_forcelist: frozenset[int]
+    sleep: Callable[[float], Any]
+    clock: Callable[[], float]
+    random: Callable[[], float]
+
+    def __init__(
+        self,
+        total: int = DEFAULT_RETRIES,
+        backoff_factor: float = DEFAULT_BACKOFF_FACTOR,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        jitter: float = DEFAULT_JITTER,
+        retry_after_max: float = DEFAULT_RETRY_AFTER_MAX,
+        status_forcelist: Iterable[int] = DEFAULT_STATUS_FORCELIST,
+        sleep: Callable[[float], Any] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise ValueError(f"total must be an int >= 0, not {total!r}")
+        for name, value in (
+            ("backoff_factor", backoff_factor),
+            ("backoff_max", backoff_max),
+            ("retry_after_max", retry_after_max),
+        ):
             if not isinstance(value, (int, float)) or not 0 <= value < math.inf:
                 raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
-        if not isinstance(self.jitter, (int, float)) or not 0 <= self.jitter <= 1:
-            raise ValueError(f"jitter must be between 0 and 1, not {self.jitter!r}")
-        # Any iterable of statuses is accepted; it is kept as a frozenset (hashable, immutable).
-        object.__setattr__(self, "status_forcelist", frozenset(self.status_forcelist))
-
-    def __copy__(self) -> RetryPolicy:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> RetryPolicy:
-        # Immutable; and the injected sleep/clock (often a test's recorder) must stay shared.
-        return self
+        if not isinstance(jitter, (int, float)) or not 0 <= jitter <= 1:
+            raise ValueError(f"jitter must be between 0 and 1, not {jitter!r}")
+        self._assign(
+            total=total,
+            backoff_factor=backoff_factor,
+            backoff_max=backoff_max,
+            jitter=jitter,
+            retry_after_max=retry_after_max,
+            # Kept as a frozenset: hashable and immutable.
+            status_forcelist=frozenset(status_forcelist),
+            sleep=sleep,
+            clock=clock,
+            random=random,
+        )
 
     def new(self, **changes: Any) -> RetryPolicy:
         """A copy of this policy with the given fields changed."""
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def backoff(self, retry_number: int) -> float:
         """The backoff before retry ``retry_number`` (1 for the first), before jitter."""

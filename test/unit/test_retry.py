@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -74,8 +74,26 @@ def test_new_returns_a_changed_copy() -> None:
     changed = policy.new(total=5, status_forcelist=[503])
     assert (changed.total, changed.status_forcelist) == (5, frozenset({503}))
     assert policy == RetryPolicy()
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         policy.total = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del policy.jitter
+    with pytest.raises(TypeError):
+        policy.new(retries=1)
+
+
+def test_policies_compare_hash_and_show_their_settings_only() -> None:
+    waits: list[float] = []
+    recording = RetryPolicy(total=2, sleep=waits.append, random=lambda: 0.5)
+    assert recording == RetryPolicy(total=2)
+    assert hash(recording) == hash(RetryPolicy(total=2))
+    assert recording != RetryPolicy(total=3)
+    assert recording != (2, 0.5, 10.0, 0.5, 20.0, DEFAULT_STATUS_FORCELIST)
+    assert repr(recording) == (
+        "RetryPolicy(total=2, backoff_factor=0.5, backoff_max=10.0, jitter=0.5, "
+        f"retry_after_max=20.0, status_forcelist={DEFAULT_STATUS_FORCELIST!r})"
+    )
+    assert pickle.loads(pickle.dumps(RetryPolicy(total=5))) == RetryPolicy(total=5)
 
 
 def test_copies_share_the_injected_sleep() -> None:

@@ -36,6 +36,7 @@ import logging
 import mimetypes
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -207,6 +208,8 @@ class ApiClient:
         self.last_response: Any = None
         # A user's own urllib3 retries (given before the pool was built) replace the policy.
         self._policy_retries = configuration.retries is None
+        # Makes the first use of ``pool`` from several threads at once create one pool.
+        self._pool_lock = threading.Lock()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -227,7 +230,8 @@ class ApiClient:
         process from exiting: at interpreter exit its thread pool is terminated, abandoning the
         ``async_req`` calls still waiting for an answer.
         """
-        pool, self._pool = self._pool, None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
         if pool is not None:
             atexit.unregister(pool.terminate)
             pool.close()
@@ -238,17 +242,23 @@ class ApiClient:
 
     @property
     def pool(self) -> ThreadPool:
-        """The thread pool running ``async_req=True`` calls, created on first use."""
-        if self._pool is None:
-            from multiprocessing.pool import ThreadPool
+        """The thread pool running ``async_req=True`` calls, created on first use (once, even
+        when several threads use it first at the same time)."""
+        pool = self._pool
+        if pool is not None:
+            return pool
+        with self._pool_lock:
+            pool = self._pool
+            if pool is None:
+                from multiprocessing.pool import ThreadPool
 
-            pool = ThreadPool(self.pool_threads)
-            # Terminate rather than join at exit: a call still waiting for its answer must not
-            # hold the interpreter. The hook holds the pool, not the client, which stays
-            # collectable; close() removes it.
-            atexit.register(pool.terminate)
-            self._pool = pool
-        return self._pool
+                pool = ThreadPool(self.pool_threads)
+                # Terminate rather than join at exit: a call still waiting for its answer must
+                # not hold the interpreter. The hook holds the pool, not the client, which stays
+                # collectable; close() removes it.
+                atexit.register(pool.terminate)
+                self._pool = pool
+        return pool
 
     @property
     def user_agent(self) -> str:
@@ -289,7 +299,7 @@ class ApiClient:
             method: HTTP verb.
             path_params: values for the template's ``{placeholders}``.
             query_params: query parameters (mapping or pairs); ``None`` values are kept as given.
-            header_params: headers of this call.
+            header_params: headers of this call (read, never modified).
             body: request body (a model, dict, list...), encoded as JSON.
             post_params: form fields.
             files: form files, ``{field: path or [paths]}``.
@@ -347,8 +357,12 @@ class ApiClient:
         _request_timeout: rest.RequestTimeout,
         _host: str | None,
     ) -> Any:
-        headers = dict(header_params) if header_params else {}
-        headers.update(self.default_headers)
+        # A new dict: header_params are the caller's (an endpoint's shared template, say).
+        headers = (
+            {**header_params, **self.default_headers}
+            if header_params
+            else dict(self.default_headers)
+        )
         if self.cookie:
             headers["Cookie"] = self.cookie
         if path_params:

@@ -1207,6 +1207,39 @@ def test_close_joins_the_threads_and_drops_the_exit_hook(
     assert pool() is None  # nothing, the exit hook included, holds the pool any more
 
 
+def test_threads_first_using_the_pool_together_share_one(
+    configuration: Configuration, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing.pool
+
+    created: list[object] = []
+
+    class CountedThreadPool(multiprocessing.pool.ThreadPool):
+        def __init__(self, processes: int | None = None) -> None:
+            created.append(self)
+            super().__init__(processes)
+
+    monkeypatch.setattr(multiprocessing.pool, "ThreadPool", CountedThreadPool)
+    threads = 8
+    start = threading.Barrier(threads)
+    seen: list[object] = []
+    with ApiClient(configuration) as client:
+
+        def first_use() -> None:
+            start.wait(timeout=30)
+            seen.append(client.pool)
+
+        workers = [threading.Thread(target=first_use) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=30)
+
+        assert len(seen) == threads
+        assert len(created) == 1
+        assert all(pool is created[0] for pool in seen)
+
+
 EXIT_SCRIPT = """
 import sys
 from kfp_server_api import ApiClient, Configuration, RunServiceApi

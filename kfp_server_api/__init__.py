@@ -13,7 +13,7 @@ Importing this package is cheap: every name below is loaded on first use (PEP 56
 
 from __future__ import annotations
 
-from importlib import import_module
+from kfp_server_api._lazy import lazy_exports
 
 __version__ = "1.8.5.post1"
 
@@ -202,102 +202,24 @@ _SUBMODULES = (
     "pagination",
     "rest",
 )
-_EXCEPTIONS = (
-    "ApiConnectionError",
-    "ApiDecodeError",
-    "ApiException",
-    "ApiKeyError",
-    "ApiTimeoutError",
-    "ApiTypeError",
-    "ApiValueError",
-    "BadRequestException",
-    "ConflictException",
-    "ForbiddenException",
-    "NotFoundException",
-    "OpenApiException",
-    "ServiceException",
-    "UnauthorizedException",
-    "UnprocessableEntityException",
-)
-_MODELS = (
-    "ApiCronSchedule",
-    "ApiExperiment",
-    "ApiExperimentStorageState",
-    "ApiGetHealthzResponse",
-    "ApiGetTemplateResponse",
-    "ApiJob",
-    "ApiListExperimentsResponse",
-    "ApiListJobsResponse",
-    "ApiListPipelineVersionsResponse",
-    "ApiListPipelinesResponse",
-    "ApiListRunsResponse",
-    "ApiParameter",
-    "ApiPeriodicSchedule",
-    "ApiPipeline",
-    "ApiPipelineRuntime",
-    "ApiPipelineSpec",
-    "ApiPipelineVersion",
-    "ApiReadArtifactResponse",
-    "ApiRelationship",
-    "ApiReportRunMetricsRequest",
-    "ApiReportRunMetricsResponse",
-    "ApiResourceKey",
-    "ApiResourceReference",
-    "ApiResourceType",
-    "ApiRun",
-    "ApiRunDetail",
-    "ApiRunMetric",
-    "ApiRunStorageState",
-    "ApiStatus",
-    "ApiTrigger",
-    "ApiUrl",
-    "ApiValue",
-    "JobMode",
-    "PipelineSpecRuntimeConfig",
-    "ProtobufAny",
-    "ReportRunMetricsResponseReportRunMetricResult",
-    "ReportRunMetricsResponseReportRunMetricResultStatus",
-    "RunMetricFormat",
-)
-_APIS = (
-    "ExperimentServiceApi",
-    "HealthzServiceApi",
-    "JobServiceApi",
-    "PipelineServiceApi",
-    "PipelineUploadServiceApi",
-    "RunServiceApi",
-)
-# Conveniences and reliability settings, by the module that defines them.
-_HELPERS = {
+# Names defined in one module each, by module. The rest of __all__ (models, API classes and
+# exceptions) is found in the __all__ of the packages in the catalogs below.
+_DEFINED_IN = {
+    "__future__": ("absolute_import",),  # 1.8.5 exposed it; kept for `from ... import *`
+    "kfp_server_api.api_client": ("ApiClient",),
     "kfp_server_api.artifacts": ("ArtifactArchive", "ArtifactError", "artifact_bytes"),
+    "kfp_server_api.configuration": ("Configuration",),
     "kfp_server_api.filters": ("Filter", "Long", "Op", "Predicate", "RunKey", "ValueKind"),
     "kfp_server_api.pagination": ("PaginationError", "iter_pages", "paginate"),
     "kfp_server_api.retry": ("RetryPolicy",),
 }
 
-# Public name -> module that defines it (for a submodule: the submodule itself).
-_LAZY: dict[str, str] = {
-    "ApiClient": "kfp_server_api.api_client",
-    "Configuration": "kfp_server_api.configuration",
-    # 1.8.5 exposed the __future__ feature object it imported; kept for `from ... import *`.
-    "absolute_import": "__future__",
-    **{name: f"kfp_server_api.{name}" for name in _SUBMODULES},
-    **dict.fromkeys(_EXCEPTIONS, "kfp_server_api.exceptions"),
-    **dict.fromkeys(_MODELS, "kfp_server_api.models"),
-    **dict.fromkeys(_APIS, "kfp_server_api.api"),
-    **{name: module for module, names in _HELPERS.items() for name in names},
-}
-
-
-def __getattr__(name: str) -> object:
-    module_name = _LAZY.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = import_module(module_name)
-    value = module if name in _SUBMODULES else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        **{name: f"{__name__}.{name}" for name in _SUBMODULES},
+        **{name: f"{module}:{name}" for module, names in _DEFINED_IN.items() for name in names},
+    },
+    # Cheapest first: the models and api packages import no model or API class to answer.
+    catalogs=("kfp_server_api.models", "kfp_server_api.api", "kfp_server_api.exceptions"),
+)

@@ -231,6 +231,48 @@ def test_import_is_lazy() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = f"import sys\n{code}\nprint('\\n'.join(sys.modules))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_a_name_imports_only_the_module_that_defines_it() -> None:
+    loaded = _modules_after("import kfp_server_api\nkfp_server_api.NotFoundException")
+    assert "kfp_server_api.exceptions" in loaded
+    assert not {
+        m for m in loaded if m.startswith(("kfp_server_api.models.", "kfp_server_api.api."))
+    }
+    loaded = _modules_after("import kfp_server_api\nkfp_server_api.ApiRun")
+    assert {m for m in loaded if m.startswith("kfp_server_api.api")} == set()
+    assert "kfp_server_api.models.api_run" in loaded
+    assert "kfp_server_api.models.api_job" not in loaded
+
+
+def test_the_client_import_does_not_load_dataclasses() -> None:
+    # dataclasses imports inspect, whose import costs more than the rest of the client's own.
+    loaded = _modules_after("from kfp_server_api import ApiClient, Configuration, RunServiceApi")
+    assert "dataclasses" not in loaded
+
+
+def test_names_of_a_catalog_outside_all_are_not_attributes() -> None:
+    name = "render_path"
+    assert name in exceptions.__all__
+    assert name not in kfp_server_api.__all__
+    with pytest.raises(AttributeError, match=name):
+        getattr(kfp_server_api, name)
+
+
+def test_package_dir_lists_modules_and_names() -> None:
+    assert {"ApiRun", "api_run"} <= set(dir(kfp_server_api.models))
+    assert {"RunServiceApi", "run_service_api"} <= set(dir(kfp_server_api.api))
+    assert kfp_server_api.models.api_run.ApiRun is kfp_server_api.models.ApiRun
+    assert kfp_server_api.api.run_service_api.RunServiceApi is kfp_server_api.api.RunServiceApi
+
+
 # -- API classes --------------------------------------------------------------------------------
 
 # name: (positional parameters, verb, path, query wire names, response type)

@@ -10,10 +10,9 @@ its module and its name to ``__all__``.
 
 from __future__ import annotations
 
-import importlib
-import re
-from typing import TYPE_CHECKING, Any
+from kfp_server_api._lazy import lazy_exports, module_per_class
 
+TYPE_CHECKING = False  # not typing's: looking a class up here must not import typing
 if TYPE_CHECKING:
     from kfp_server_api.models.api_cron_schedule import ApiCronSchedule
     from kfp_server_api.models.api_experiment import ApiExperiment
@@ -102,24 +101,4 @@ __all__ = [
 ]
 
 
-def _module_name(class_name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower()
-
-
-_MODULE_OF_CLASS = {name: _module_name(name) for name in __all__}
-_MODULES = frozenset(_MODULE_OF_CLASS.values())
-
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF_CLASS.get(name)
-    if module is not None:
-        cls = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = cls
-        return cls
-    if name in _MODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, *_MODULES})
+__getattr__, __dir__ = lazy_exports(globals(), module_per_class(__name__, __all__))

@@ -33,7 +33,6 @@ import atexit
 import datetime
 import json
 import logging
-import mimetypes
 import os
 import re
 import threading
@@ -591,6 +590,8 @@ class ApiClient:
         self, files: Mapping[str, Any] | None = None
     ) -> list[tuple[str, tuple[str, bytes, str]]]:
         """Read form files: ``{field: path or [paths]}`` to ``(field, (name, data, mime))``."""
+        import mimetypes  # only uploads need it
+
         params: list[tuple[str, tuple[str, bytes, str]]] = []
         for field, paths in (files or {}).items():
             if not paths:

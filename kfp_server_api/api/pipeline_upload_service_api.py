@@ -7,9 +7,12 @@ binds its arguments and calls :func:`kfp_server_api.endpoint.call_endpoint`. The
 every method accepts and the errors every method can raise are described once, in
 :mod:`kfp_server_api.endpoint`.
 
-The KFP server answers upload errors with its own body, ``{"error_message": ...,
-"error_details": ...}``, not the ``ApiStatus`` of the other services; the exception's ``body``
-holds it.
+The KFP server answers upload errors with a body of their own, ``{"error_message": ...,
+"error_details": ...}``, not the ``ApiStatus`` of the other services. The exception raised reads
+it all the same: ``message`` is the ``error_message`` (what to tell the user), ``error`` the
+``error_details`` (the server's internal account, or the message when there are no details),
+``details`` a list holding the whole object, and ``code`` is ``None``; ``body`` keeps the text
+as it came (see :mod:`kfp_server_api.exceptions`).
 """
 
 from __future__ import annotations

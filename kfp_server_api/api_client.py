@@ -95,7 +95,10 @@ def _charset(content_type: str | None) -> str:
 
 
 def _pairs(params: Mapping[str, Any] | Iterable[Any]) -> Iterable[Any]:
-    return params.items() if isinstance(params, Mapping) else params
+    # dict first: what call_endpoint passes is recognised without the slower ABC check.
+    if isinstance(params, (dict, Mapping)):
+        return params.items()
+    return params
 
 
 def _as_text(headers: dict[str, Any]) -> dict[str, str]:

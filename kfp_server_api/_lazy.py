@@ -25,15 +25,15 @@ if TYPE_CHECKING:
 
 __all__ = ["lazy_exports", "module_per_class"]
 
-_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
-
 
 def module_per_class(package: str, class_names: Iterable[str]) -> dict[str, str]:
     """Targets of classes each defined in a module of ``package`` named after it in snake case
     (``ApiRun`` in ``package.api_run``), and of those modules themselves."""
+    # Compiled here, not on import: the top-level package does not need it.
+    word_start = re.compile(r"(?<!^)(?=[A-Z])")
     targets: dict[str, str] = {}
     for name in class_names:
-        module = _WORD_START.sub("_", name).lower()
+        module = word_start.sub("_", name).lower()
         targets[name] = f"{package}.{module}:{name}"
         targets[module] = f"{package}.{module}"
     return targets

@@ -43,6 +43,19 @@ not:
   seconds), for benchmarks and large listings.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
 
+Control over HTTP: the same controls are served under ``/emulator/v1/`` (where KFP has no
+routes), for the command line and clients in other languages. JSON objects in and out, errors
+in the KFP error format (400 for bad JSON or fields, 404 for an unknown run or pipeline), behind
+``token`` like every route. On by default; ``--no-control`` / ``Emulator(http_control=False)``
+turns it off. All are POST: ``runs/{run_id}/status`` (``status``, ``finished_at`` as RFC 3339
+or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` in base64, or
+``files`` as {name: base64}), ``experiments``, ``pipelines``, ``pipelines/{pipeline_id}/versions``,
+``jobs`` (the keyword arguments of the methods above as fields) and ``clock:advance``
+(``seconds``)::
+
+    curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
+         -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
+
 Runs move on their own, Pending -> Running -> Succeeded, along a ``Lifecycle`` (see
 ``lifecycle.py``): ``Lifecycle.timed()`` by default (Pending at once, Running after 1 s,
 Succeeded after 2 s), ``Lifecycle.instant()`` (final by the first read),

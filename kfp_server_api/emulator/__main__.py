@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"largest request body accepted (default {DEFAULT_MAX_BODY_BYTES})",
     )
     parser.add_argument(
+        "--no-control",
+        action="store_true",
+        help="do not serve the control routes under /emulator/v1/ (served by default)",
+    )
+    parser.add_argument(
         "--log-level",
         default="WARNING",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -90,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tls_cert=args.tls_cert,
             tls_key=args.tls_key,
             max_body_bytes=args.max_body_bytes,
+            http_control=not args.no_control,
         ).start()
     except (OSError, ValueError, sqlite3.Error, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import math
 import ssl
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, NamedTuple
 
+from . import errors
 from .clock import Clock, SystemClock, Timestamp
 from .lifecycle import Lifecycle
-from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
+from .protojson import format_timestamp, parse_timestamp
+from .server import CONTROL_PREFIX, DEFAULT_MAX_BODY_BYTES, ControlHandler, HttpServer
 from .service import DEFAULT_NAMESPACE, RunSeed, RunService
 from .store import Store
 from .workflow import argo_artifact_archive
@@ -32,6 +36,8 @@ class Emulator:
     ``server.url`` is its address. The control methods (``set_run_status``,
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
     ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
+    With ``http_control`` (the default), the same controls are also served over HTTP under
+    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route.
 
     Args:
         host: Address to bind; loopback by default.
@@ -46,6 +52,7 @@ class Emulator:
         tls_key: PEM private key file of ``tls_cert``.
         max_body_bytes: Largest request body accepted; larger ones get 413.
         namespace: Kubernetes namespace runs are reported in.
+        http_control: Serve the control routes under ``/emulator/v1/``.
     """
 
     def __init__(
@@ -61,6 +68,7 @@ class Emulator:
         tls_key: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         namespace: str = DEFAULT_NAMESPACE,
+        http_control: bool = True,
     ) -> None:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key must be given together")
@@ -72,6 +80,7 @@ class Emulator:
         self.port = port
         self.token = token
         self.max_body_bytes = max_body_bytes
+        self.http_control = http_control
         self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
@@ -107,6 +116,7 @@ class Emulator:
             token=self.token,
             tls_context=self._tls_context,
             max_body_bytes=self.max_body_bytes,
+            control=self._http_routes() if self.http_control else (),
         )
         self._server = server
         self._thread = threading.Thread(
@@ -295,3 +305,181 @@ class Emulator:
     def run_count(self) -> int:
         """How many runs are stored."""
         return self.service.run_count()
+
+    # ------------------------------------------------------------------------------------
+    # Control API over HTTP
+
+    def _http_routes(self) -> tuple[tuple[str, str, ControlHandler], ...]:
+        """The control routes: each reads its JSON fields and calls a control method above."""
+        name = {"name": (_string, True)}
+        return tuple(
+            (method, CONTROL_PREFIX + path, _http_handler(fields, owner, action))
+            for method, path, fields, owner, action in (
+                (
+                    "POST",
+                    "runs/{run_id}/status",
+                    {"status": (_string, True), "finished_at": (_moment, False)},
+                    "run",
+                    self._set_run_status_over_http,
+                ),
+                (
+                    "POST",
+                    "runs/{run_id}/nodes/{node_id}/artifacts/{name}",
+                    {"data": (_base64, False), "files": (_files, False)},
+                    "run",
+                    self._attach_artifact_over_http,
+                ),
+                (
+                    "POST",
+                    "experiments",
+                    {
+                        **name,
+                        "description": (_string, False),
+                        "experiment_id": (_string, False),
+                        "namespace": (_string, False),
+                    },
+                    None,
+                    lambda path, fields: {"experiment_id": self.add_experiment(**fields)},
+                ),
+                (
+                    "POST",
+                    "pipelines",
+                    {
+                        **name,
+                        "workflow_manifest": (_manifest, False),
+                        "description": (_string, False),
+                        "pipeline_id": (_string, False),
+                        "version_id": (_string, False),
+                    },
+                    None,
+                    lambda path, fields: self.add_pipeline(**fields)._asdict(),
+                ),
+                (
+                    "POST",
+                    "pipelines/{pipeline_id}/versions",
+                    {
+                        **name,
+                        "workflow_manifest": (_manifest, False),
+                        "version_id": (_string, False),
+                        "make_default": (_boolean, False),
+                    },
+                    "pipeline",
+                    lambda path, fields: {
+                        "version_id": self.add_pipeline_version(path["pipeline_id"], **fields)
+                    },
+                ),
+                (
+                    "POST",
+                    "jobs",
+                    {**name, "job_id": (_string, False)},
+                    None,
+                    lambda path, fields: {"job_id": self.add_job(**fields)},
+                ),
+                (
+                    "POST",
+                    "clock:advance",
+                    {"seconds": (_number, True)},
+                    None,
+                    self._advance_clock_over_http,
+                ),
+            )
+        )
+
+    def _set_run_status_over_http(
+        self, path: Mapping[str, str], fields: dict[str, Any]
+    ) -> Mapping[str, Any]:
+        self.set_run_status(path["run_id"], **fields)
+        return self.get_run(path["run_id"])
+
+    def _attach_artifact_over_http(
+        self, path: Mapping[str, str], fields: dict[str, Any]
+    ) -> Mapping[str, Any]:
+        stored = self.attach_artifact(path["run_id"], path["node_id"], path["name"], **fields)
+        return {"size": len(stored)}
+
+    def _advance_clock_over_http(
+        self, path: Mapping[str, str], fields: dict[str, Any]
+    ) -> Mapping[str, Any]:
+        self.advance_clock(fields["seconds"])
+        return {"now": format_timestamp(math.floor(self.clock.now()))}
+
+
+# A control route's fields: name -> (converter of the JSON value, required).
+_Fields = Mapping[str, "tuple[Callable[[Any], Any], bool]"]
+_Action = Callable[[Mapping[str, str], "dict[str, Any]"], Mapping[str, Any]]
+
+
+def _http_handler(fields: _Fields, owner: str | None, action: _Action) -> ControlHandler:
+    """A handler that checks every field before ``action`` runs, so that a rejected request
+    changes nothing, and answers the control methods' exceptions in the KFP error format:
+    KeyError (the ``owner`` named by the first path parameter is unknown) 404, ValueError 400.
+    """
+
+    def handle(path: Mapping[str, str], document: dict[str, Any]) -> Mapping[str, Any]:
+        unknown = sorted(set(document) - set(fields))
+        if unknown:
+            raise errors.invalid_input(f"unknown field {unknown[0]!r}")
+        values: dict[str, Any] = {}
+        for name, (convert, required) in fields.items():
+            if document.get(name) is None:
+                if required:
+                    raise errors.invalid_input(f"missing field {name!r}")
+                continue
+            try:
+                values[name] = convert(document[name])
+            except (TypeError, ValueError) as exc:
+                raise errors.invalid_input(f"field {name!r}: {exc}") from None
+        try:
+            return action(path, values)
+        except KeyError:
+            if owner is None:
+                raise
+            raise errors.not_found(owner, next(iter(path.values()))) from None
+        except ValueError as exc:
+            raise errors.invalid_input(str(exc)) from None
+
+    return handle
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("must be true or false")
+    return value
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError("must be a finite number")
+    return value
+
+
+def _moment(value: Any) -> float:
+    """Unix seconds, or an RFC 3339 timestamp."""
+    if isinstance(value, str):
+        return parse_timestamp(value)
+    try:
+        return _number(value)
+    except TypeError:
+        raise TypeError("must be Unix seconds or an RFC 3339 timestamp") from None
+
+
+def _base64(value: Any) -> bytes:
+    return base64.b64decode(_string(value), validate=True)
+
+
+def _files(value: Any) -> dict[str, bytes]:
+    if not isinstance(value, dict):
+        raise TypeError("must be an object of file names and base64 contents")
+    return {name: _base64(content) for name, content in value.items()}
+
+
+def _manifest(value: Any) -> str | Mapping[str, Any]:
+    if not isinstance(value, (str, dict)):
+        raise TypeError("must be a workflow object or its JSON text")
+    return value

@@ -14,6 +14,10 @@
   ``Content-Length`` and HTTP/1.1 keep-alive; otherwise keep-alive clients stall on delayed
   ACKs.
 - Connections are served by one thread each; ``stop()`` closes them all and joins the threads.
+- Control routes (the cluster's part, see ``control.py``) live under ``/emulator/v1/``, where
+  KFP has nothing. They are matched and answered like the API's routes: JSON object in, JSON
+  out, KFP error bodies, ``Not Found``/``Method Not Allowed`` in plain text. Without control
+  routes, that prefix is like any other path outside ``/apis/``.
 """
 
 from __future__ import annotations
@@ -30,15 +34,16 @@ import ssl
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors
+from . import errors, render
 from .errors import ApiError, Code
+from .protojson import DecodeError, load_json
 from .service import RunService
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "HttpServer"]
+__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "ControlHandler", "HttpServer"]
 
 logger = logging.getLogger("kfp_server_api.emulator")
 
@@ -53,6 +58,8 @@ _DRAIN_SECONDS = 1.0
 _JSON = "application/json"
 _TEXT = "text/plain; charset=utf-8"
 _API_PREFIX = "/apis/"
+CONTROL_PREFIX = "/emulator/v1/"
+"""Where the control routes live; KFP serves nothing outside ``/apis/``."""
 _HEALTHZ = "/apis/v1beta1/healthz"
 _HEALTHZ_BODY = '{"commit_sha":"emulator","tag_name":"1.8.5","multi_user":false}'
 
@@ -124,6 +131,10 @@ ROUTES = tuple(
 )
 
 
+ControlHandler = Callable[[Mapping[str, str], dict[str, Any]], Mapping[str, Any]]
+"""A control route's handler: (path parameters, the request's JSON object) -> JSON object."""
+
+
 @dataclass
 class Response:
     """A response to write: status, content type, body and whether to close afterwards."""
@@ -161,8 +172,12 @@ def _clean_path(path: str) -> str:
 class _Dispatcher:
     """Maps a request to the service operation and its response."""
 
-    def __init__(self, service: RunService) -> None:
+    def __init__(
+        self, service: RunService, control: Sequence[tuple[str, str, ControlHandler]] = ()
+    ) -> None:
         self.service = service
+        self.control_routes = tuple(_Route.parse(m, t, t) for m, t, _ in control)
+        self.control_handlers = {template: handler for _, template, handler in control}
 
     def dispatch(self, method: str, target: str, body: bytes) -> Response:
         raw_path, _, query = target.partition("?")
@@ -178,7 +193,11 @@ class _Dispatcher:
             return _text(301, "Moved Permanently.\n", Location=location)
         if path == _HEALTHZ:
             return Response(200, _HEALTHZ_BODY.encode("utf-8"))
-        if not path.startswith(_API_PREFIX):
+        if path.startswith(_API_PREFIX):
+            routes, call = ROUTES, self._call
+        elif path.startswith(CONTROL_PREFIX) and self.control_routes:
+            routes, call = self.control_routes, self._call_control
+        else:
             return _text(404, "404 page not found\n")
         components = path[1:].split("/")
         verb = ""
@@ -187,14 +206,30 @@ class _Dispatcher:
             return _text(404, "Not Found\n")
         if colon > 0:
             components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
-        for route in ROUTES:
+        for route in routes:
             if route.method == method:
                 params = route.match(components, verb)
                 if params is not None:
-                    return self._call(route, params, query, body)
-        if any(route.match(components, verb) is not None for route in ROUTES):
+                    return call(route, params, query, body)
+        if any(route.match(components, verb) is not None for route in routes):
             return _text(405, "Method Not Allowed\n")
         return _text(404, "Not Found\n")
+
+    def _call_control(
+        self, route: _Route, params: dict[str, str], query: str, body: bytes
+    ) -> Response:
+        try:
+            document = load_json(body.decode("utf-8")) if body.strip() else {}
+        except UnicodeDecodeError as exc:
+            raise errors.gateway_error(
+                f"invalid UTF-8 in request body at byte {exc.start}"
+            ) from None
+        except DecodeError as exc:
+            raise errors.gateway_error(str(exc)) from None
+        if not isinstance(document, dict):
+            raise errors.gateway_error("the request body must be a JSON object")
+        result = self.control_handlers[route.operation](params, document)
+        return Response(200, render.compact_json(result).encode("utf-8"))
 
     def _call(self, route: _Route, params: dict[str, str], query: str, body: bytes) -> Response:
         operation: Callable[..., str] = getattr(self.service, route.operation)
@@ -422,10 +457,11 @@ class HttpServer(socketserver.TCPServer):
         token: str | None = None,
         tls_context: ssl.SSLContext | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        control: Sequence[tuple[str, str, ControlHandler]] = (),
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        self.dispatcher = _Dispatcher(service)
+        self.dispatcher = _Dispatcher(service, control)
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes

@@ -11,7 +11,12 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
   before it (keyset paging must not scan what it skips);
 - the first page the KFP UI asks for: archived runs left out, newest first;
 - the first page of a filtered listing sorted on another column (``status`` EQUALS
-  ``Succeeded``, sorted by ``name desc``).
+  ``Succeeded``, sorted by ``name desc``);
+- the first page of a sparse substring filter, newest first: ``name`` IS_SUBSTRING a word that
+  only ``page_size`` runs spread evenly over the store carry, at both sizes;
+- the first page of one experiment's runs (``resource_reference_key``), sorted by ``name``;
+- the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
+  ten has no such metric.
 
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
@@ -43,19 +48,40 @@ _UI_FILTER = json.dumps(
 _STATUS_FILTER = json.dumps(
     {"predicates": [{"key": "status", "op": "EQUALS", "string_value": "Succeeded"}]}
 )
+_SPARSE_WORD = "canary"  # in no pipeline name, so only the marked runs match
+_SPARSE_FILTER = json.dumps(
+    {"predicates": [{"key": "name", "op": "IS_SUBSTRING", "string_value": _SPARSE_WORD}]}
+)
+_SORT_METRIC = "roc-auc"
+_METRIC_GAP = 10  # every tenth run lacks the sort metric
 
 
-def _seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
-    """``count`` RunSeeds; manifests are shared (the emulator stores each distinct one once)."""
+def _seeds(emulator_module: Any, count: int, experiments: list[str], marked: int) -> Iterator[Any]:
+    """``count`` RunSeeds; manifests are shared (the emulator stores each distinct one once).
+
+    ``marked`` runs, spread evenly over the store, carry ``_SPARSE_WORD`` in their name.
+    """
     rng = random.Random(runs_data.SEED)
     templates = runs_data.runs(len(experiments))
     start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    stride = count // marked
     for index in range(count):
         template = templates[index % len(templates)]
         created = start + timedelta(seconds=index * 37 + rng.randint(0, 30))
         status = rng.choice(("Succeeded",) * 7 + ("Failed", "Error", "Running"))
+        sparse = index % stride == 0 and index // stride < marked
+        metrics = {
+            "accuracy-score": round(rng.uniform(0.5, 0.99), 4),
+            "roc-auc": round(rng.uniform(0.5, 1), 6),
+            "training-loss": round(rng.uniform(0.01, 3), 5),
+        }
+        if index % _METRIC_GAP == _METRIC_GAP - 1:
+            del metrics[_SORT_METRIC]
         yield emulator_module.RunSeed(
-            name=f"{template['pipeline_spec']['pipeline_name']} run {index:06d}",
+            name=(
+                f"{template['pipeline_spec']['pipeline_name']} "
+                f"{_SPARSE_WORD + ' ' if sparse else ''}run {index:06d}"
+            ),
             status=status,
             description=template.get("description", ""),
             created_at=created,
@@ -69,23 +95,20 @@ def _seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator
                 parameter["name"]: parameter["value"]
                 for parameter in template["pipeline_spec"]["parameters"]
             },
-            metrics={
-                "accuracy-score": round(rng.uniform(0.5, 0.99), 4),
-                "roc-auc": round(rng.uniform(0.5, 1), 6),
-                "training-loss": round(rng.uniform(0.01, 3), 5),
-            },
+            metrics=metrics,
             node_id=f"node-{rng.getrandbits(32):010d}",
         )
 
 
-def _start(stack: ExitStack, target: Target, count: int) -> str:
+def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[str, str]:
+    """A seeded emulator's URL, and the id of the experiment the experiment page lists."""
     emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
     server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
     experiments = [server.add_experiment(f"experiment-{number}") for number in range(4)]
-    server.seed_runs(_seeds(emulator_module, count, experiments))
+    server.seed_runs(_seeds(emulator_module, count, experiments, marked))
     if server.run_count() != count:
         raise AssertionError(f"seeded {server.run_count()} runs instead of {count}")
-    return str(server.url)
+    return str(server.url), str(experiments[1])
 
 
 def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +133,9 @@ def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
     return str(query["page_token"])
 
 
-def _queries(pool: urllib3.PoolManager, url: str, count: int, page_size: int) -> dict[str, Any]:
+def _queries(
+    pool: urllib3.PoolManager, url: str, experiment: str, count: int, page_size: int
+) -> dict[str, Any]:
     return {
         "first page": {"page_size": page_size},
         "middle page": {"page_size": page_size, "page_token": _middle_token(pool, url, count)},
@@ -120,6 +145,18 @@ def _queries(pool: urllib3.PoolManager, url: str, count: int, page_size: int) ->
             "filter": _STATUS_FILTER,
             "sort_by": "name desc",
         },
+        "sparse substring page": {
+            "page_size": page_size,
+            "filter": _SPARSE_FILTER,
+            "sort_by": "created_at desc",
+        },
+        "experiment page": {
+            "page_size": page_size,
+            "resource_reference_key.type": "EXPERIMENT",
+            "resource_reference_key.id": experiment,
+            "sort_by": "name",
+        },
+        "metric page": {"page_size": page_size, "sort_by": f"metric:{_SORT_METRIC} desc"},
     }
 
 
@@ -130,12 +167,14 @@ def listing(
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
-        few_url = _start(stack, target, small)
-        many_url = _start(stack, target, large)
+        # As many name matches as a page holds, at both sizes: the sparse page then asks
+        # both stores for the same matches, however many runs lie between them.
+        few_url, few_experiment = _start(stack, target, small, page_size)
+        many_url, many_experiment = _start(stack, target, large, page_size)
         pool = urllib3.PoolManager()
         stack.callback(pool.clear)
-        few_queries = _queries(pool, few_url, small, page_size)
-        many_queries = _queries(pool, many_url, large, page_size)
+        few_queries = _queries(pool, few_url, few_experiment, small, page_size)
+        many_queries = _queries(pool, many_url, many_experiment, large, page_size)
         for label, few_query in few_queries.items():
             many_query = many_queries[label]
             for url, query in ((few_url, few_query), (many_url, many_query)):

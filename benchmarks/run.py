@@ -68,7 +68,7 @@ QUICK: Plan = {
     "call": [{"workload": "call", "calls": 10, "repeat": 3}],
     "import": [{"workload": "import", "repeat": 3}],
     "memory": [{"workload": "memory", "count": 50, "repeat": 2}],
-    "emulator": [{"workload": "emulator", "small": 20, "large": 200, "page_size": 10, "repeat": 3}],
+    "emulator": [{"workload": "emulator", "small": 40, "large": 400, "page_size": 10, "repeat": 3}],
 }
 PLOT_EXTRA = {
     # Extra decode sizes so the chart has four points (100, 1k, 3k, 10k).

@@ -21,6 +21,15 @@ import pytest
 BENCHMARKS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
 RUN = BENCHMARKS_DIR / "run.py"
 EXPECTED = ("decode", "encode", "call", "import", "memory", "emulator")
+EMULATOR_ROWS = (
+    "first page",
+    "middle page",
+    "UI page",
+    "filtered page",
+    "sparse substring page",
+    "experiment page",
+    "metric page",
+)
 
 
 @pytest.fixture
@@ -56,6 +65,9 @@ def test_every_benchmark_runs_once_on_tiny_sizes(tmp_path: Path) -> None:
     document = json.loads(output.read_text())
     results = document["results"]
     assert {result["name"].split()[0] for result in results} == set(EXPECTED)
+    assert [r["name"] for r in results if r["name"].startswith("emulator ")] == [
+        f"emulator {label}" for label in EMULATOR_ROWS
+    ]
     for result in results:
         assert_well_formed(result)
         assert result["status"] in ("PASS", "FAIL", "info")

@@ -157,11 +157,19 @@ def call_operations(target: Target) -> Iterator[Operations]:
             client.close()
 
 
-def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
-    """Time of decoding ``count`` runs, against ``json.loads``."""
-    progress(f"{target.label}: decode {count:,} runs")
-    with decode_operations(target, count) as operations:
-        subject, baseline = measure.alternate(
+def _cpu_comparison(
+    target: Target,
+    count: int,
+    repeat: int,
+    operations_for: Callable[[Target, int], Any],
+    verb: str,
+    subject: str,
+    baseline: str,
+) -> list[Measurement]:
+    """CPU time of ``operations.subject`` against ``operations.baseline`` on ``count`` runs."""
+    progress(f"{target.label}: {verb} {count:,} runs")
+    with operations_for(target, count) as operations:
+        subject_samples, baseline_samples = measure.alternate(
             sampler(operations.subject, measure.CPU),
             sampler(operations.baseline, measure.CPU),
             repeat,
@@ -169,38 +177,35 @@ def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
         )
     return [
         Measurement(
-            name=f"decode {count:,} runs",
-            subject=f"{target.label} ApiClient.deserialize",
-            baseline="json.loads",
+            name=f"{verb} {count:,} runs",
+            subject=f"{target.label} {subject}",
+            baseline=baseline,
             unit="s",
-            subject_samples=subject,
-            baseline_samples=baseline,
+            subject_samples=subject_samples,
+            baseline_samples=baseline_samples,
             params={**operations.params, "clock": "cpu"},
         )
     ]
+
+
+def decode(target: Target, count: int, repeat: int) -> list[Measurement]:
+    """Time of decoding ``count`` runs, against ``json.loads``."""
+    return _cpu_comparison(
+        target, count, repeat, decode_operations, "decode", "ApiClient.deserialize", "json.loads"
+    )
 
 
 def encode(target: Target, count: int, repeat: int) -> list[Measurement]:
     """Time of encoding ``count`` runs, against ``json.dumps`` of plain dicts."""
-    progress(f"{target.label}: encode {count:,} runs")
-    with encode_operations(target, count) as operations:
-        subject, baseline = measure.alternate(
-            sampler(operations.subject, measure.CPU),
-            sampler(operations.baseline, measure.CPU),
-            repeat,
-            warmup=0,  # the calibrating call in sampler warmed both up
-        )
-    return [
-        Measurement(
-            name=f"encode {count:,} runs",
-            subject=f"{target.label} sanitize_for_serialization + json.dumps",
-            baseline="json.dumps of dicts",
-            unit="s",
-            subject_samples=subject,
-            baseline_samples=baseline,
-            params={**operations.params, "clock": "cpu"},
-        )
-    ]
+    return _cpu_comparison(
+        target,
+        count,
+        repeat,
+        encode_operations,
+        "encode",
+        "sanitize_for_serialization + json.dumps",
+        "json.dumps of dicts",
+    )
 
 
 def memory(target: Target, count: int, repeat: int) -> list[Measurement]:

@@ -8,7 +8,8 @@
   ``301`` to the cleaned path, as Go's ``http.ServeMux`` does.
 - Request bodies are limited to ``max_body_bytes``. A larger ``Content-Length`` (or chunked
   body) is answered ``413`` in the KFP error format without reading the body into memory, and
-  the connection is closed.
+  the connection is closed. Where a body ends is decided strictly (``framing.py``, RFC 9112):
+  ambiguous framing is refused and the connection closed.
 - With a token, every request without ``Authorization: Bearer <token>`` gets ``401``.
 - Each response is written with one ``send`` call on a socket with ``TCP_NODELAY``, with
   ``Content-Length`` and HTTP/1.1 keep-alive; otherwise keep-alive clients stall on delayed
@@ -38,7 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors, render
+from . import errors, framing, render
 from .errors import ApiError, Code
 from .protojson import DecodeError, load_json
 from .service import RunService
@@ -257,14 +258,6 @@ def _valid_escapes(path: str) -> bool:
     return True
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-class _BadRequest(Exception):
-    pass
-
-
 class _Handler(http.server.BaseHTTPRequestHandler):
     """One connection: reads requests, answers each in one write."""
 
@@ -276,6 +269,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.unread_body = False
+        self.body_length: int | None = 0
 
     # The stdlib calls these for malformed requests; answer in plain text, as Go does.
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -328,9 +322,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _early_rejection(self) -> Response | None:
         """A response to give before reading the body: bad framing, missing token, too large."""
         try:
-            length = self._declared_length()
-        except _BadRequest as exc:
-            return _text(400, f"400 Bad Request: {exc}", close=True)
+            self.body_length = framing.body_length(self.headers, self.request_version)
+        except framing.FramingError as exc:
+            return self._framing_error(exc)
+        length = self.body_length
         too_large = length is not None and length > self.server.max_body_bytes
         if not self._authorized():
             if length is None or too_large:  # skipping the body is not cheap: close instead
@@ -342,6 +337,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return _error(self.server.too_large(length), close=True)
         return None
 
+    def _framing_error(self, error: framing.FramingError) -> Response:
+        # The body's end is unknown, so nothing after the head can be trusted: close.
+        self.unread_body = True
+        reason = self.responses.get(error.status, ("",))[0]
+        return _text(error.status, f"{error.status} {reason}: {error.reason}", close=True)
+
     def _authorized(self) -> bool:
         token = self.server.token
         if token is None:
@@ -349,26 +350,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         supplied = self.headers.get("Authorization", "")
         return hmac.compare_digest(supplied.encode("utf-8"), f"Bearer {token}".encode())
 
-    def _declared_length(self) -> int | None:
-        """Content-Length (0 without one); None for a chunked body of unknown length."""
-        if self.headers.get("Transfer-Encoding"):
-            return None
-        values = self.headers.get_all("Content-Length") or []
-        if not values:
-            return 0
-        if len(set(values)) != 1 or not values[0].strip().isdigit():
-            raise _BadRequest("bad Content-Length")
-        return int(values[0].strip())
-
     def _respond(self) -> Response:
         early = self._early_rejection()
         if early is not None:
             return early
         try:
             body = self._read_body()
-        except _BadRequest as exc:
-            return _text(400, f"400 Bad Request: {exc}", close=True)
-        except _BodyTooLarge:
+        except framing.FramingError as exc:
+            return self._framing_error(exc)
+        except framing.BodyTooLarge:
             self.unread_body = True
             return _error(self.server.too_large(None), close=True)
         if not self._authorized():
@@ -384,41 +374,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return response
 
     def _read_body(self) -> bytes:
-        encoding = self.headers.get("Transfer-Encoding")
-        if encoding is None:
-            length = self._declared_length() or 0
-            body = self.rfile.read(length)
-            if len(body) < length:
-                raise ConnectionResetError("the client sent less than its Content-Length")
-            return body
-        if encoding.strip().lower() != "chunked":
-            raise _BadRequest(f"unsupported transfer encoding: {encoding!r}")
-        return self._read_chunked()
-
-    def _read_chunked(self) -> bytes:
-        limit = self.server.max_body_bytes
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1026)
-            size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise _BadRequest("bad chunk size") from None
-            if size < 0:
-                raise _BadRequest("bad chunk size")
-            if size == 0:
-                break
-            total += size
-            if total > limit:
-                raise _BodyTooLarge
-            chunks.append(self.rfile.read(size))
-            if self.rfile.readline(3) not in (b"\r\n", b"\n"):
-                raise _BadRequest("bad chunk terminator")
-        while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):  # trailers
-            pass
-        return b"".join(chunks)
+        if self.body_length is None:
+            return framing.read_chunked(self.rfile, self.server.max_body_bytes)
+        body = self.rfile.read(self.body_length)
+        if len(body) < self.body_length:
+            raise ConnectionResetError("the client sent less than its Content-Length")
+        return body
 
     def _write(self, response: Response) -> None:
         reason = _REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]

@@ -14,7 +14,8 @@
 - Each response is written with one ``send`` call on a socket with ``TCP_NODELAY``, with
   ``Content-Length`` and HTTP/1.1 keep-alive; otherwise keep-alive clients stall on delayed
   ACKs.
-- Connections are served by one thread each; ``stop()`` closes them all and joins the threads.
+- Connections are served by one thread each, up to a cap, and closed when idle; ``stop()``
+  closes them all and joins the threads (``connections.py``).
 - Control routes (the cluster's part, see ``control.py``) live under ``/emulator/v1/``, where
   KFP has nothing. They are matched and answered like the API's routes: JSON object in, JSON
   out, KFP error bodies, ``Not Found``/``Method Not Allowed`` in plain text. Without control
@@ -23,16 +24,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import hmac
 import http.server
 import logging
 import posixpath
 import socket
-import socketserver
 import ssl
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -40,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import errors, framing, render
+from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, ConnectionServer
 from .errors import ApiError, Code
 from .protojson import DecodeError, load_json
 from .service import RunService
@@ -50,9 +49,6 @@ logger = logging.getLogger("kfp_server_api.emulator")
 
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 """Largest request body accepted: 4 MiB, the gRPC default message size limit of the server."""
-
-IDLE_TIMEOUT_SECONDS = 300.0
-"""A keep-alive connection idle this long is closed."""
 
 _DRAIN_LIMIT_BYTES = 256 * 1024
 _DRAIN_SECONDS = 1.0
@@ -263,11 +259,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
-    timeout = IDLE_TIMEOUT_SECONDS
     server: HttpServer
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.idle_timeout)
         self.unread_body = False
         self.body_length: int | None = 0
 
@@ -291,7 +287,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         started = time.perf_counter()
         try:
+            self.server.set_idle(True)
             self.raw_requestline = self.rfile.readline(65537)
+            self.server.set_idle(False)
             if not self.raw_requestline:
                 self.close_connection = True
                 return
@@ -403,12 +401,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class HttpServer(socketserver.TCPServer):
+class HttpServer(ConnectionServer):
     """The emulator's HTTP(S) server; one thread per connection, all joined on ``stop``."""
-
-    allow_reuse_address = True
-    # The stdlib default backlog of 5 makes a burst of simultaneous connects fail with resets.
-    request_queue_size = 1024
 
     def __init__(
         self,
@@ -419,6 +413,8 @@ class HttpServer(socketserver.TCPServer):
         tls_context: ssl.SSLContext | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         control: Sequence[tuple[str, str, ControlHandler]] = (),
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -426,10 +422,9 @@ class HttpServer(socketserver.TCPServer):
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes
-        self._connections: set[socket.socket] = set()
-        self._workers: set[threading.Thread] = set()
-        self._guard = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(
+            address, _Handler, max_connections=max_connections, idle_timeout=idle_timeout
+        )
 
     def unauthenticated(self) -> ApiError:
         """The 401 error for a request without the expected bearer token."""
@@ -452,51 +447,14 @@ class HttpServer(socketserver.TCPServer):
         # The stdlib prints a traceback to stderr here; log it instead.
         logger.debug("error accepting a connection from %s", client_address, exc_info=True)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        worker = threading.Thread(
-            target=self._serve_connection,
-            args=(request, client_address),
-            name=f"kfp-emulator-connection-{client_address}",
-            daemon=True,
-        )
-        with self._guard:
-            self._workers.add(worker)
-        worker.start()
-
-    def _serve_connection(self, connection: socket.socket, client_address: Any) -> None:
-        with self._guard:
-            self._connections.add(connection)
-        try:
-            if self.tls_context is not None:
-                connection.settimeout(IDLE_TIMEOUT_SECONDS)
-                wrapped = self.tls_context.wrap_socket(connection, server_side=True)
-                with self._guard:
-                    self._connections.discard(connection)
-                    self._connections.add(wrapped)
-                connection = wrapped
-            handler = _Handler(connection, client_address, self)
-            if handler.unread_body:
-                _drain(connection)
-        except Exception as exc:
-            logger.debug("connection from %s failed: %s", client_address, exc)
-        finally:
-            with self._guard:
-                self._connections.discard(connection)
-                self._workers.discard(threading.current_thread())
-            _close(connection)
-
-    def close_connections(self, timeout: float = 5.0) -> None:
-        """Close every open connection and wait for the threads serving them."""
-        with self._guard:
-            connections = list(self._connections)
-            workers = list(self._workers)
-        for connection in connections:
-            # The base-class shutdown wakes a blocked reader, TLS or not.
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(connection, socket.SHUT_RDWR)
-        deadline = time.monotonic() + timeout
-        for worker in workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+    def serve_connection(self, connection: socket.socket, client_address: Any) -> None:
+        if self.tls_context is not None:
+            connection.settimeout(self.idle_timeout)
+            connection = self.tls_context.wrap_socket(connection, server_side=True)
+            self.replace_socket(connection)
+        handler = _Handler(connection, client_address, self)
+        if handler.unread_body:
+            _drain(connection)
 
 
 def _drain(connection: socket.socket) -> None:
@@ -514,8 +472,3 @@ def _drain(connection: socket.socket) -> None:
             drained += len(chunk)
     except OSError:
         pass
-
-
-def _close(connection: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        connection.close()

@@ -86,4 +86,3 @@ def start_stop(target: Target, repeat: int) -> list[Measurement]:
             params={"clock": "wall", "poll_interval": POLL_INTERVAL},
         )
     ]
-

@@ -25,6 +25,7 @@ import contextlib
 import errno
 import logging
 import math
+import select
 import selectors
 import socket
 import socketserver
@@ -118,11 +119,12 @@ class ConnectionServer(socketserver.TCPServer):
             with selectors.DefaultSelector() as selector:
                 selector.register(self.socket, selectors.EVENT_READ)
                 selector.register(self._wake_reader, selectors.EVENT_READ)
-                while self._wait_for_slot():
+                while not self._stopping:
                     ready = {key.fileobj for key, _ in selector.select()}
                     if self._wake_reader in ready or self._stopping:
                         break
-                    self._accept()
+                    if self._make_room():
+                        self._accept()
         finally:
             self._stopped.set()
 
@@ -144,8 +146,9 @@ class ConnectionServer(socketserver.TCPServer):
         self._wake_reader.close()
         self._wake_writer.close()
 
-    def _wait_for_slot(self) -> bool:
-        """Wait below the cap, closing the longest idle connection; False once stopping."""
+    def _make_room(self) -> bool:
+        """With a connection waiting to be accepted: wait below the cap, closing the longest
+        idle connection meanwhile; False once stopping."""
         with self._changed:
             while len(self._open) >= self.max_connections and not self._stopping:
                 self._close_longest_idle()
@@ -175,16 +178,20 @@ class ConnectionServer(socketserver.TCPServer):
         self.process_request(connection, client_address)
 
     def _close_longest_idle(self) -> bool:
-        """Shut down the connection idle for longest (the lock held); whether one was."""
-        idle = [entry for entry in self._open.values() if entry.idle_since is not None]
+        """Shut down the connection idle for longest (the lock held); whether one is closing."""
         if any(entry.closing for entry in self._open.values()):
             return True  # one is already on its way out
-        if not idle:
-            return False
-        longest = min(idle, key=lambda entry: entry.idle_since or 0.0)
-        longest.closing = True
-        _shut_down(longest.socket)
-        return True
+        idle = sorted(
+            (entry for entry in self._open.values() if entry.idle_since is not None),
+            key=lambda entry: entry.idle_since or 0.0,
+        )
+        for entry in idle:
+            # Bytes already received are a request on its way: that connection is not idle.
+            if not _has_pending_bytes(entry.socket):
+                entry.closing = True
+                _shut_down(entry.socket)
+                return True
+        return False
 
     # -- one thread per connection -------------------------------------------------------------
 
@@ -223,6 +230,8 @@ class ConnectionServer(socketserver.TCPServer):
             entry = self._open.get(threading.current_thread())
             if entry is not None:
                 entry.idle_since = time.monotonic() if idle else None
+                if idle:
+                    self._changed.notify_all()  # a loop waiting at the cap can close it
 
     def replace_socket(self, wrapped: socket.socket) -> None:
         """Track ``wrapped`` (e.g. the TLS socket) for the calling thread's connection."""
@@ -246,6 +255,21 @@ class ConnectionServer(socketserver.TCPServer):
         deadline = time.monotonic() + timeout
         for worker, _ in entries:
             worker.join(max(0.0, deadline - time.monotonic()))
+
+
+def _has_pending_bytes(connection: socket.socket) -> bool:
+    """Whether the kernel holds bytes (or the end) from the client, without waiting.
+
+    ``poll`` needs no descriptor of its own, which matters when they have run out.
+    """
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(connection, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([connection], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True  # closing already; leave it to its thread
 
 
 def _shut_down(connection: socket.socket) -> None:

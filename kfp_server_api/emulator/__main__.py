@@ -135,7 +135,7 @@ def _token(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | N
     # The token itself is never printed: the message names where it came from.
     if not token:
         parser.error(f"{source}: the token is empty")
-    if not token.isprintable() or not token.isascii():
+    if not (token.isascii() and token.isprintable()) or " " in token:
         parser.error(
             f"{source}: the token must be printable ASCII (no spaces or control characters)"
         )

@@ -96,6 +96,7 @@ class ConnectionServer(socketserver.TCPServer):
         self._changed = threading.Condition()
         self._open: dict[threading.Thread, _Connection] = {}
         self._stopping = False
+        self._starved = False
         self._stopped = threading.Event()
         self._stopped.set()
         self._wake_reader, self._wake_writer = socket.socketpair()
@@ -164,10 +165,13 @@ class ConnectionServer(socketserver.TCPServer):
             if exc.errno not in _OUT_OF_DESCRIPTORS:
                 logger.debug("accept failed: %s", exc)
                 return
-            logger.warning(
-                "out of file descriptors with %d connections open; waiting for one to end",
-                len(self._open),
-            )
+            if not self._starved:  # once per episode, not at every retry
+                logger.warning(
+                    "out of file descriptors with %d connections open; new connections "
+                    "wait until one ends",
+                    len(self._open),
+                )
+                self._starved = True
             with self._changed:
                 self._close_longest_idle()
                 if not self._stopping:
@@ -175,6 +179,7 @@ class ConnectionServer(socketserver.TCPServer):
                     # descriptors are held elsewhere in the process.
                     self._changed.wait(_RETRY_SECONDS)
             return
+        self._starved = False
         self.process_request(connection, client_address)
 
     def _close_longest_idle(self) -> bool:

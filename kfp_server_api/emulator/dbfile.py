@@ -44,7 +44,7 @@ def _warn_if_shared(path: str) -> None:
     for suffix in _SIDE_FILES:
         with contextlib.suppress(OSError):
             mode = os.stat(path + suffix).st_mode
-            if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            if stat.S_ISREG(mode) and mode & (stat.S_IRWXG | stat.S_IRWXO):
                 logger.warning(
                     "%s is accessible to other users (mode %s); chmod 600 it to keep the "
                     "emulator's data private",

@@ -145,10 +145,10 @@ from __future__ import annotations
 import logging
 
 from .clock import Clock, ManualClock, SystemClock
-from .control import Emulator, PipelineIds
+from .control import PipelineIds, RunSeed
+from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
-from .service import RunSeed
 from .workflow import argo_artifact_archive
 
 __all__ = [

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .control import Emulator
+from .emulator import Emulator
 from .lifecycle import Lifecycle
 from .server import DEFAULT_MAX_BODY_BYTES
 from .store import StoreError

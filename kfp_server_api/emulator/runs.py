@@ -1,30 +1,31 @@
-"""Run semantics of the KFP v1beta1 RunService, plus the control operations of the emulator.
+"""The run service: the ten RunService endpoints of KFP v1beta1.
 
-Each endpoint method takes what the HTTP layer extracted (path parameters, the raw body or query
-string) and returns the JSON response text, or raises ``ApiError``. Validation order, messages
+Each endpoint method takes its arguments as the route table in ``routes()`` shapes them (path
+parameters, then the parsed query or the decoded body message) and returns a record (below) or
+None, or raises ``ApiError``; ``render/runs.py`` writes the answer. Validation order, messages
 and effects follow the real server (see the package docstring for the places that differ).
 
 Every operation runs under the store's lock, and every write in one transaction committed
 before the method returns. Before each operation, runs whose lifecycle step is due are moved
-on (``tick``).
+on (``ServiceContext.tick``).
 """
 
 from __future__ import annotations
 
-import base64
+import functools
 import json
 import math
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import errors, listing, render
-from .clock import Clock, Timestamp, to_seconds
+from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
-from .lifecycle import FINAL_STATUSES, Lifecycle
+from .listing import ListRunsQuery, parse_query
 from .protojson import (
     DecodeError,
     Message,
@@ -34,22 +35,28 @@ from .protojson import (
     go_quote,
     load_json,
 )
-from .store import RUN_FIELDS, Store
+from .render import runs as render_runs
+from .routes import Route
+from .store import RUN_FIELDS
 from .workflow import (
     ARGO_API_VERSION,
     declared_parameters,
-    default_workflow,
     runtime_manifest,
     unmarshal_workflow,
     workflow_name,
     workflow_service_account,
 )
 
-__all__ = ["DEFAULT_NAMESPACE", "DEFAULT_SERVICE_ACCOUNT", "RunSeed", "RunService"]
+__all__ = [
+    "Reference",
+    "RunDetailRecord",
+    "RunPage",
+    "RunRecord",
+    "RunService",
+    "decode_body",
+    "message_body",
+]
 
-DEFAULT_NAMESPACE = "kubeflow"
-DEFAULT_SERVICE_ACCOUNT = "pipeline-runner"
-DEFAULT_EXPERIMENT_NAME = "Default"
 MAX_PARAMETER_BYTES = 10000
 MAX_NODE_ID_LENGTH = 128
 METRIC_NAME_PATTERN = "^[a-zA-Z]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$"
@@ -66,35 +73,43 @@ _CONVERT = ("Unable to convert resource references.", "Failed to convert run mod
 
 
 @dataclass(frozen=True)
-class RunSeed:
-    """A run to store directly with ``RunService.seed_runs`` (no validation, no lifecycle).
+class RunRecord:
+    """A stored run: its row, its metrics (in report order) and its manifests as JSON strings."""
 
-    Times default to the clock's now (``created_at``), 0 (``scheduled_at``), and ``created_at``
-    for a final ``status`` else 0 (``finished_at``). ``metrics`` are reported from ``node_id``.
-    """
+    row: sqlite3.Row
+    metrics: Sequence[sqlite3.Row]
+    workflow_manifest: str | None
+    pipeline_manifest: str | None
 
-    name: str
-    status: str = "Succeeded"
-    description: str = ""
-    created_at: Timestamp | None = None
-    scheduled_at: Timestamp | None = None
-    finished_at: Timestamp | None = None
-    archived: bool = False
-    experiment_id: str | None = None
-    workflow_manifest: str | None = None
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    metrics: Mapping[str, float] = field(default_factory=dict)
-    node_id: str = "main"
+
+@dataclass(frozen=True)
+class RunDetailRecord:
+    """A run and its runtime workflow (None for a v2 run)."""
+
+    run: RunRecord
+    runtime_workflow: str | None
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """A page of runs, the total that matched, and the token of the next page ('' if last)."""
+
+    runs: list[RunRecord]
+    total_size: int
+    next_page_token: str
 
 
 @dataclass
-class _Reference:
+class Reference:
+    """A resource reference of a run, by type and relationship number."""
+
     type: int
     id: str
     relationship: int
     name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """The fields ``render.references_json`` reads."""
         return {
             "type": self.type,
             "id": self.id,
@@ -104,91 +119,45 @@ class _Reference:
 
 
 class RunService:
-    """The RunService endpoints and the control operations, on top of a Store."""
+    """The RunService endpoints, on the shared ``ServiceContext``."""
 
-    def __init__(
-        self,
-        store: Store,
-        clock: Clock,
-        lifecycle: Lifecycle,
-        *,
-        namespace: str = DEFAULT_NAMESPACE,
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.lifecycle = lifecycle
-        self.namespace = namespace
-        with store.transaction():
-            self.default_experiment_id = self._ensure_default_experiment()
-            self._next_due = store.next_due()
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+        self.store = context.store
+        self.tick = context.tick
 
-    def _now(self) -> int:
-        return math.floor(self.clock.now())
-
-    def _ensure_default_experiment(self) -> str:
-        experiment_id = self.store.setting("default_experiment_id")
-        if experiment_id is None or self.store.experiment(experiment_id) is None:
-            experiment_id = str(uuid.uuid4())
-            self.store.add_experiment(
-                experiment_id,
-                DEFAULT_EXPERIMENT_NAME,
-                "All runs created without specifying an experiment will be grouped here.",
-                "",
-                self._now(),
-            )
-            self.store.set_setting("default_experiment_id", experiment_id)
-        return experiment_id
-
-    # ------------------------------------------------------------------------------------
-    # Lifecycle
-
-    def tick(self) -> None:
-        """Apply every lifecycle step that is due by now."""
-        with self.store.lock:
-            now = self.clock.now()
-            if self._next_due is None or self._next_due > now:
-                return
-            with self.store.transaction():
-                for row in self.store.due_runs(now):
-                    self._advance(row, now)
-                self._next_due = self.store.next_due()
-
-    def _advance(self, row: sqlite3.Row, now: float) -> None:
-        steps = self.lifecycle.track(row["track"] or "create")
-        index, start = row["step"], row["track_start"] or 0.0
-        status: str | None = None
-        finished_at = 0
-        while index < len(steps) and start + steps[index].at <= now:
-            step = steps[index]
-            status = step.status
-            finished_at = math.floor(start + step.at) if step.final else 0
-            index += 1
-        next_at = start + steps[index].at if index < len(steps) else None
-        changes: dict[str, Any] = {"step": index, "next_step_at": next_at}
-        if status is not None:
-            changes.update(status=status, finished_at=finished_at)
-        if next_at is None:
-            changes["track"] = None
-        self.store.update_run(row["uuid"], **changes)
-
-    def _start_track(self, track: str, start: float) -> dict[str, Any]:
-        steps = self.lifecycle.track(track)
-        next_at = start + steps[0].at if steps else None
-        if next_at is not None:
-            self._next_due = next_at if self._next_due is None else min(self._next_due, next_at)
-        return {
-            "track": track if steps else None,
-            "step": 0,
-            "track_start": start,
-            "next_step_at": next_at,
-        }
+    def routes(self) -> list[Route]:
+        """The run service's routes (see ``routes.py``)."""
+        prefix = "/apis/v1beta1/runs"
+        return [
+            Route.parse("GET", prefix, self.list_runs, render_runs.run_page, query=parse_query),
+            Route.parse("POST", prefix, self.create_run, render_runs.run_detail, body=_RUN),
+            Route.parse("GET", f"{prefix}/{{run_id}}", self.get_run, render_runs.run_detail),
+            Route.parse("DELETE", f"{prefix}/{{id}}", self.delete_run, render.empty),
+            Route.parse("POST", f"{prefix}/{{id}}:archive", self.archive_run, render.empty),
+            Route.parse("POST", f"{prefix}/{{id}}:unarchive", self.unarchive_run, render.empty),
+            Route.parse(
+                "POST",
+                f"{prefix}/{{run_id}}:reportMetrics",
+                self.report_run_metrics,
+                render_runs.metric_results,
+                body=_REPORT_METRICS,
+            ),
+            Route.parse(
+                "GET",
+                f"{prefix}/{{run_id}}/nodes/{{node_id}}/artifacts/{{artifact_name}}:read",
+                self.read_artifact,
+                render_runs.artifact,
+            ),
+            Route.parse("POST", f"{prefix}/{{run_id}}/terminate", self.terminate_run, render.empty),
+            Route.parse("POST", f"{prefix}/{{run_id}}/retry", self.retry_run, render.empty),
+        ]
 
     # ------------------------------------------------------------------------------------
     # create_run
 
-    def create_run(self, body: str) -> str:
+    def create_run(self, run: Message) -> RunDetailRecord:
         """``POST /apis/v1beta1/runs``: the body is the Run; answers a RunDetail."""
-        run = _decode_body("api.Run", body)
         self.tick()
         with self.store.transaction():
             run_id = self._create_run(run)
@@ -204,7 +173,7 @@ class RunService:
         # From here on the server is creating the run; its errors read "Failed to create...".
         if pipeline is not None and not version_id:
             version_id = pipeline["default_version_id"]
-            references.append(_Reference(PIPELINE_VERSION, version_id, CREATOR))
+            references.append(Reference(PIPELINE_VERSION, version_id, CREATOR))
         if version_id:
             version = self.store.pipeline_version(version_id)
             assert version is not None
@@ -223,13 +192,13 @@ class RunService:
             parameters = _flatten_runtime_parameters(spec.get("runtime_config", {}))
 
         if not any(r.type == EXPERIMENT and r.relationship == OWNER for r in references):
-            references.append(_Reference(EXPERIMENT, self.default_experiment_id, OWNER))
+            references.append(Reference(EXPERIMENT, self.context.default_experiment_id, OWNER))
         namespace = self._namespace_of(references)
         self._resolve_references(references)
         owner = next(r.id for r in references if r.type == EXPERIMENT and r.relationship == OWNER)
 
         run_id = str(uuid.uuid4())
-        now = self.clock.now()
+        now = self.context.clock.now()
         service_account = run.get("service_account", "")
         if not service_account:
             from_manifest = workflow_service_account(workflow) if workflow else ""
@@ -266,7 +235,7 @@ class RunService:
             "parameters": render.parameters_json(parameters),
             "refs": render.references_json([r.as_dict() for r in references]),
             "terminated": 0,
-            **self._start_track("create", now),
+            **self.context.start_track("create", now),
         }
         links = [
             (run_id, enum_name("api.ResourceType", r.type), r.id)
@@ -276,9 +245,7 @@ class RunService:
         self.store.insert_runs([tuple(values[name] for name in RUN_FIELDS)], links)
         return run_id
 
-    def _validate_create(
-        self, run: Message, spec: Message, references: Sequence[_Reference]
-    ) -> str:
+    def _validate_create(self, run: Message, spec: Message, references: Sequence[Reference]) -> str:
         """The server's request validation; returns the pipeline version id referenced."""
         if not run.get("name"):
             error = errors.invalid_input("The run name is empty. Please specify a valid name.")
@@ -373,15 +340,15 @@ class RunService:
         )
         raise error.wrap(_CREATE)
 
-    def _namespace_of(self, references: Sequence[_Reference]) -> str:
+    def _namespace_of(self, references: Sequence[Reference]) -> str:
         experiment_id = next((r.id for r in references if r.type == EXPERIMENT), "")
         experiment = self.store.experiment(experiment_id)
         if experiment is None:
             cause = errors.not_found("Experiment", experiment_id).message
             raise errors.internal("Failed to get experiment.", cause).wrap(_CREATE)
-        return str(experiment["namespace"]) or self.namespace
+        return str(experiment["namespace"]) or self.context.namespace
 
-    def _resolve_references(self, references: Sequence[_Reference]) -> None:
+    def _resolve_references(self, references: Sequence[Reference]) -> None:
         """Check each reference's type, relationship and target, and fill in its name."""
 
         def failure(error: ApiError, context: str) -> ApiError:
@@ -416,19 +383,29 @@ class RunService:
     # ------------------------------------------------------------------------------------
     # get_run, list_runs
 
-    def get_run(self, run_id: str) -> str:
+    def get_run(self, run_id: str) -> RunDetailRecord:
         """``GET /apis/v1beta1/runs/{run_id}``: a RunDetail."""
         self.tick()
         with self.store.reading():
             return self._run_detail(run_id)
 
-    def _run_detail(self, run_id: str) -> str:
+    def _run_detail(self, run_id: str) -> RunDetailRecord:
         row = self.store.run(run_id)
         if row is None:
             raise errors.not_found("Run", run_id)
         metrics = self.store.metrics_of([run_id]).get(run_id, [])
-        run = render.run_json(row, metrics, self.store.manifest_quoted)
-        return render.run_detail_json(run, self._runtime_workflow(row))
+        return RunDetailRecord(self._record(row, metrics), self._runtime_workflow(row))
+
+    def _record(self, row: sqlite3.Row, metrics: Sequence[sqlite3.Row]) -> RunRecord:
+        def quoted(manifest_id: int | None) -> str | None:
+            return None if manifest_id is None else self.store.manifest_quoted(manifest_id)
+
+        return RunRecord(
+            row,
+            metrics,
+            quoted(row["workflow_manifest_id"]),
+            quoted(row["pipeline_manifest_id"]),
+        )
 
     def _runtime_workflow(self, row: sqlite3.Row) -> str | None:
         if row["workflow_manifest_id"] is None:
@@ -450,9 +427,8 @@ class RunService:
             artifacts=self.store.artifact_names(row["uuid"]),
         )
 
-    def list_runs(self, raw_query: str) -> str:
+    def list_runs(self, query: ListRunsQuery) -> RunPage:
         """``GET /apis/v1beta1/runs``: a page of runs, total_size and next_page_token."""
-        query = listing.parse_query(raw_query)
         options = listing.list_options(query)
         reference = listing.reference_key(query)
         self.tick()
@@ -471,35 +447,24 @@ class RunService:
                 )
                 rows = rows[: options.page_size]
             metrics = self.store.metrics_of([row["uuid"] for row in rows])
-            runs = [
-                render.run_json(row, metrics.get(row["uuid"], []), self.store.manifest_quoted)
-                for row in rows
-            ]
-        parts = []
-        if runs:
-            parts.append('"runs":[' + ",".join(runs) + "]")
-        if total:
-            parts.append(f'"total_size":{total}')
-        if token:
-            parts.append('"next_page_token":"' + token + '"')
-        return "{" + ",".join(parts) + "}"
+            runs = [self._record(row, metrics.get(row["uuid"], [])) for row in rows]
+        return RunPage(runs, total, token)
 
     # ------------------------------------------------------------------------------------
     # archive, unarchive, delete, terminate, retry
 
-    def archive_run(self, run_id: str) -> str:
+    def archive_run(self, run_id: str) -> None:
         """``POST /apis/v1beta1/runs/{id}:archive``; no existence check, idempotent."""
-        return self._set_storage_state(run_id, render.ARCHIVED)
+        self._set_storage_state(run_id, render.ARCHIVED)
 
-    def unarchive_run(self, run_id: str) -> str:
+    def unarchive_run(self, run_id: str) -> None:
         """``POST /apis/v1beta1/runs/{id}:unarchive``; no existence check, idempotent."""
-        return self._set_storage_state(run_id, render.AVAILABLE)
+        self._set_storage_state(run_id, render.AVAILABLE)
 
-    def _set_storage_state(self, run_id: str, state: str) -> str:
+    def _set_storage_state(self, run_id: str, state: str) -> None:
         self.tick()
         with self.store.transaction():
             self.store.update_run(run_id, storage_state=state)
-        return "{}"
 
     def _existing(self, run_id: str, operation: str) -> sqlite3.Row:
         row = self.store.run(run_id)
@@ -508,26 +473,24 @@ class RunService:
             raise error.wrap(operation)
         return row
 
-    def delete_run(self, run_id: str) -> str:
+    def delete_run(self, run_id: str) -> None:
         """``DELETE /apis/v1beta1/runs/{id}``: removes the run, its metrics and artifacts."""
         self.tick()
         with self.store.transaction():
             self._existing(run_id, "Delete run failed")
             self.store.delete_run(run_id)
-        return "{}"
 
-    def terminate_run(self, run_id: str) -> str:
+    def terminate_run(self, run_id: str) -> None:
         """``POST /apis/v1beta1/runs/{run_id}/terminate``: only from Running, Pending or ''."""
         self.tick()
         with self.store.transaction():
             self._existing(run_id, "Terminate run failed")
-            track = self._start_track("terminate", self.clock.now())
+            track = self.context.start_track("terminate", self.context.clock.now())
             if not self.store.terminate_run(run_id, terminated=1, **track):
                 error = errors.invalid_input(f"Failed to terminate run {run_id}. Row not found.")
                 raise error.wrap("Terminate run failed")
-        return "{}"
 
-    def retry_run(self, run_id: str) -> str:
+    def retry_run(self, run_id: str) -> None:
         """``POST /apis/v1beta1/runs/{run_id}/retry``: only from Failed or Error."""
         self.tick()
         with self.store.transaction():
@@ -541,16 +504,14 @@ class RunService:
                     "Workflow must be Failed/Error to retry", "workflow cannot be retried"
                 )
                 raise error.wrap("Retry run failed.")
-            track = self._start_track("retry", self.clock.now())
+            track = self.context.start_track("retry", self.context.clock.now())
             self.store.update_run(run_id, status="Running", finished_at=0, terminated=0, **track)
-        return "{}"
 
     # ------------------------------------------------------------------------------------
     # report_run_metrics, read_artifact
 
-    def report_run_metrics(self, run_id: str, body: str) -> str:
+    def report_run_metrics(self, run_id: str, request: Message) -> list[dict[str, str]]:
         """``POST /apis/v1beta1/runs/{run_id}:reportMetrics``: one result per metric."""
-        request = _decode_body("api.ReportRunMetricsRequest", body)
         self.tick()
         results = []
         with self.store.transaction():
@@ -558,9 +519,7 @@ class RunService:
                 raise errors.not_found("Run", run_id)
             for metric in request.get("metrics", []):
                 results.append(self._report_metric(run_id, metric))
-        if not results:
-            return "{}"
-        return render.compact_json({"results": results})
+        return results
 
     def _report_metric(self, run_id: str, metric: Message) -> dict[str, str]:
         name, node_id = metric.get("name", ""), metric.get("node_id", "")
@@ -594,7 +553,7 @@ class RunService:
             result["message"] = message
         return result
 
-    def read_artifact(self, run_id: str, node_id: str, artifact_name: str) -> str:
+    def read_artifact(self, run_id: str, node_id: str, artifact_name: str) -> bytes:
         """``GET .../runs/{run_id}/nodes/{node_id}/artifacts/{artifact_name}:read``."""
         request_text = " ".join(
             f"{key}:{go_quote(value)}"
@@ -618,214 +577,18 @@ class RunService:
         if data is None:
             path = f"runs/{run_id}/nodes/{node_id}/artifacts/{artifact_name}"
             raise errors.not_found("artifact", path).wrap(context)
-        if not data:
-            return "{}"
-        return '{"data":"' + base64.b64encode(data).decode("ascii") + '"}'
-
-    # ------------------------------------------------------------------------------------
-    # Control operations
-
-    def add_experiment(
-        self,
-        name: str,
-        *,
-        description: str = "",
-        experiment_id: str | None = None,
-        namespace: str = "",
-    ) -> str:
-        """Store an experiment; returns its id."""
-        experiment_id = experiment_id or str(uuid.uuid4())
-        with self.store.transaction():
-            try:
-                self.store.add_experiment(experiment_id, name, description, namespace, self._now())
-            except sqlite3.IntegrityError:
-                raise ValueError(f"experiment id {experiment_id!r} is taken") from None
-        return experiment_id
-
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Store a job (recurring run) so that JOB references resolve; returns its id."""
-        job_id = job_id or str(uuid.uuid4())
-        with self.store.transaction():
-            try:
-                self.store.add_job(job_id, name, self._now())
-            except sqlite3.IntegrityError:
-                raise ValueError(f"job id {job_id!r} is taken") from None
-        return job_id
-
-    def add_pipeline(
-        self,
-        name: str,
-        *,
-        workflow_manifest: str | Mapping[str, Any] | None = None,
-        description: str = "",
-        pipeline_id: str | None = None,
-        version_id: str | None = None,
-    ) -> tuple[str, str]:
-        """Store a pipeline with a default version; returns (pipeline id, version id)."""
-        pipeline_id = pipeline_id or str(uuid.uuid4())
-        with self.store.transaction():
-            try:
-                self.store.add_pipeline(pipeline_id, name, description, self._now())
-            except sqlite3.IntegrityError:
-                raise ValueError(f"pipeline id {pipeline_id!r} is taken") from None
-            version_id = self.add_pipeline_version(
-                pipeline_id,
-                name,
-                workflow_manifest=workflow_manifest,
-                version_id=version_id,
-                make_default=True,
-            )
-        return pipeline_id, version_id
-
-    def add_pipeline_version(
-        self,
-        pipeline_id: str,
-        name: str,
-        *,
-        workflow_manifest: str | Mapping[str, Any] | None = None,
-        version_id: str | None = None,
-        make_default: bool = False,
-    ) -> str:
-        """Store a version of a pipeline (a default workflow when no manifest is given)."""
-        if workflow_manifest is None:
-            workflow_manifest = default_workflow(name)
-        if not isinstance(workflow_manifest, str):
-            workflow_manifest = render.compact_json(workflow_manifest)
-        document = unmarshal_workflow(workflow_manifest)
-        if document.get("apiVersion") != ARGO_API_VERSION or document.get("kind") != "Workflow":
-            raise ValueError(f"a pipeline version needs an {ARGO_API_VERSION} Workflow manifest")
-        version_id = version_id or str(uuid.uuid4())
-        with self.store.transaction():
-            if self.store.pipeline(pipeline_id) is None:
-                raise KeyError(f"no pipeline {pipeline_id!r}")
-            try:
-                self.store.add_pipeline_version(
-                    version_id, pipeline_id, name, self._now(), workflow_manifest
-                )
-            except sqlite3.IntegrityError:
-                raise ValueError(f"pipeline version id {version_id!r} is taken") from None
-            if make_default:
-                self.store.set_default_version(pipeline_id, version_id)
-        return version_id
-
-    def set_run_status(
-        self, run_id: str, status: str, *, finished_at: Timestamp | None = None
-    ) -> None:
-        """Set a run's status; the run leaves its lifecycle track.
-
-        ``finished_at`` defaults to now for a final status and to 0 otherwise.
-        """
-        self.tick()
-        with self.store.transaction():
-            if self.store.run(run_id) is None:
-                raise KeyError(f"no run {run_id!r}")
-            if finished_at is None:
-                finished = self._now() if status in FINAL_STATUSES else 0
-            else:
-                finished = math.floor(to_seconds(finished_at))
-            self.store.update_run(
-                run_id,
-                status=status,
-                finished_at=finished,
-                track=None,
-                step=0,
-                next_step_at=None,
-            )
-
-    def attach_artifact(self, run_id: str, node_id: str, name: str, data: bytes) -> None:
-        """Store ``data`` as artifact ``name`` of node ``node_id`` of the run."""
-        with self.store.transaction():
-            if self.store.run(run_id) is None:
-                raise KeyError(f"no run {run_id!r}")
-            self.store.put_artifact(run_id, node_id, name, bytes(data))
-
-    def run_detail(self, run_id: str) -> dict[str, Any]:
-        """The run as get_run answers it, parsed; KeyError if there is no such run."""
-        try:
-            text = self.get_run(run_id)
-        except ApiError:
-            raise KeyError(f"no run {run_id!r}") from None
-        detail: dict[str, Any] = json.loads(text)
-        return detail
-
-    def seed_runs(self, seeds: Iterable[RunSeed]) -> list[str]:
-        """Store many runs in one transaction, without validation or lifecycle; returns ids."""
-        now = self._now()
-        default_manifest = render.compact_json(default_workflow("seeded"))
-        ids: list[str] = []
-        rows: list[tuple[Any, ...]] = []
-        metrics: list[tuple[str, str, str, float, str]] = []
-        with self.store.transaction():
-            default_manifest_id = self.store.intern_manifest(default_manifest)
-            references: dict[str, str] = {}
-            for seed in seeds:
-                run_id = str(uuid.uuid4())
-                experiment_id = seed.experiment_id or self.default_experiment_id
-                if experiment_id not in references:
-                    experiment = self.store.experiment(experiment_id)
-                    if experiment is None:
-                        raise KeyError(f"no experiment {experiment_id!r}")
-                    references[experiment_id] = render.references_json(
-                        [_Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"]).as_dict()]
-                    )
-                created = (
-                    now if seed.created_at is None else math.floor(to_seconds(seed.created_at))
-                )
-                if seed.finished_at is not None:
-                    finished = math.floor(to_seconds(seed.finished_at))
-                else:
-                    finished = created if seed.status in FINAL_STATUSES else 0
-                scheduled = (
-                    0 if seed.scheduled_at is None else math.floor(to_seconds(seed.scheduled_at))
-                )
-                manifest_id = (
-                    default_manifest_id
-                    if seed.workflow_manifest is None
-                    else self.store.intern_manifest(seed.workflow_manifest)
-                )
-                values = {
-                    "uuid": run_id,
-                    "name": seed.name,
-                    "description": seed.description,
-                    "storage_state": render.ARCHIVED if seed.archived else render.AVAILABLE,
-                    "status": seed.status,
-                    "created_at": created,
-                    "scheduled_at": scheduled,
-                    "finished_at": finished,
-                    "experiment_id": experiment_id,
-                    "namespace": self.namespace,
-                    "service_account": DEFAULT_SERVICE_ACCOUNT,
-                    "error": "",
-                    "k8s_name": f"seeded-{run_id[:8]}",
-                    "pipeline_id": "",
-                    "pipeline_name": "",
-                    "workflow_manifest_id": manifest_id,
-                    "pipeline_manifest_id": None,
-                    "parameters": render.parameters_json(list(seed.parameters.items())),
-                    "refs": references[experiment_id],
-                    "terminated": 0,
-                    "track": None,
-                    "step": 0,
-                    "track_start": None,
-                    "next_step_at": None,
-                }
-                rows.append(tuple(values[name] for name in RUN_FIELDS))
-                for metric_name, value in seed.metrics.items():
-                    metrics.append((run_id, seed.node_id, metric_name, float(value), "UNSPECIFIED"))
-                ids.append(run_id)
-            self.store.insert_runs(rows, metrics=metrics)
-        return ids
-
-    def run_count(self) -> int:
-        """The number of stored runs."""
-        with self.store.reading():
-            return self.store.run_count()
+        return data
 
 
 # --------------------------------------------------------------------------------------------
 
 
-def _decode_body(type_name: str, body: str) -> Message:
+def message_body(type_name: str) -> Callable[[str], Message]:
+    """A route's body decoder: the body as the gateway decodes a ``type_name`` message."""
+    return functools.partial(decode_body, type_name)
+
+
+def decode_body(type_name: str, body: str) -> Message:
     """Decode a request body as the gateway does; an empty body is an empty message."""
     try:
         document = load_json(body)
@@ -839,9 +602,9 @@ def _decode_body(type_name: str, body: str) -> Message:
         raise errors.gateway_error(str(exc)) from None
 
 
-def _reference(message: Message) -> _Reference:
+def _reference(message: Message) -> Reference:
     key: Message = message.get("key", {})
-    return _Reference(key.get("type", 0), key.get("id", ""), message.get("relationship", 0))
+    return Reference(key.get("type", 0), key.get("id", ""), message.get("relationship", 0))
 
 
 def _parse_ir_spec(manifest: str) -> None:
@@ -895,3 +658,7 @@ def _flatten_runtime_parameters(runtime_config: Message) -> list[tuple[str, str]
             text = value.get("string_value", "")
         flattened.append((name, text))
     return flattened
+
+
+_RUN = message_body("api.Run")
+_REPORT_METRICS = message_body("api.ReportRunMetricsRequest")

@@ -129,6 +129,12 @@ Listing
   server may reject numeric and timestamp filters after the token's JSON round trip).
 - ``total_size`` of a filter on fields other than status and storage state is counted once and
   cached until the next write.
+- A filter holds at most 500 values (each predicate's, each of an IN list), and an
+  ``IS_SUBSTRING`` value at most 49,998 UTF-8 bytes: larger ones are refused with 400 (the
+  real server has no such limits; SQLite bounds the size of a query and of a LIKE pattern).
+- Times are bounded to what a Timestamp holds (years 1 to 9999): the control API refuses a
+  ``finished_at`` or seed time outside that range, and a clock step past its end, with 400
+  (``ValueError`` from Python).
 
 HTTP
 

@@ -65,6 +65,11 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+MAX_FILTER_VALUES = 500
+"""Most values one filter may hold (each predicate's value, each value of an IN list): the
+store's query language bounds the size of a query (the real server has no such limit)."""
+MAX_SUBSTRING_BYTES = 49_998
+"""Longest IS_SUBSTRING value, in UTF-8 bytes: the longest pattern the store can match."""
 
 SqlValue = Union[int, float, str]
 
@@ -362,6 +367,11 @@ def _filter_from_message(message: Message) -> Filter:
                 f"no support for filtering on unrecognized field {go_quote(key)}"
             )
         columns.append(column)
+    values = sum(_value_count(predicate) for predicate in raw_predicates)
+    if values > MAX_FILTER_VALUES:
+        raise errors.invalid_input(
+            f"the filter holds {values} values; the emulator accepts at most {MAX_FILTER_VALUES}"
+        )
     predicates = tuple(
         _predicate(column, predicate) for column, predicate in zip(columns, raw_predicates)
     )
@@ -395,8 +405,22 @@ def _predicate(column: Column, predicate: Message) -> Predicate:
                 "cannot use non string value type api.Predicate_Op with operator "
                 f"{_go_value_text(member, predicate)}"
             )
+        size = len(predicate[member].encode("utf-8", "replace"))
+        if size > MAX_SUBSTRING_BYTES:
+            raise errors.invalid_input(
+                f"the IS_SUBSTRING value for key {go_quote(column.api)} is {size} bytes long; "
+                f"the emulator accepts at most {MAX_SUBSTRING_BYTES}"
+            )
         return Predicate(column, op, predicate[member])
     raise errors.invalid_input(f"invalid predicate operation: {enum_name('api.Predicate.Op', op)}")
+
+
+def _value_count(predicate: Message) -> int:
+    """How many values a predicate holds: one, or each value of its list."""
+    for member in _ARRAY_MEMBERS:
+        if member in predicate:
+            return max(1, len(predicate[member].get("values", [])))
+    return 1
 
 
 def _go_value_text(member: str | None, predicate: Message) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 from . import errors, listing, render
 from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
-from .listing import ListRunsQuery, parse_query
+from .listing import Column, Listable, ListQuery, parse_query
 from .protojson import (
     DecodeError,
     Message,
@@ -48,6 +48,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "RUN_LISTING",
     "Reference",
     "RunDetailRecord",
     "RunPage",
@@ -65,6 +66,22 @@ _METRIC_NAME = re.compile(METRIC_NAME_PATTERN.rstrip("$") + r"\Z")
 # Resource types and relationships by number (api.ResourceType, api.Relationship).
 EXPERIMENT, JOB, PIPELINE_VERSION, NAMESPACE = 1, 2, 4, 5
 OWNER, CREATOR = 1, 2
+
+RUN_LISTING = Listable(
+    "Run",
+    (
+        Column("id", "UUID", integer=False),
+        Column("name", "DisplayName", integer=False),
+        Column("created_at", "CreatedAtInSec", integer=True),
+        Column("description", "Description", integer=False),
+        Column("scheduled_at", "ScheduledAtInSec", integer=True),
+        Column("storage_state", "StorageState", integer=False),
+        Column("status", "Conditions", integer=False),
+    ),
+    metric_sort=True,
+    reference_types=frozenset({EXPERIMENT, JOB, PIPELINE_VERSION, NAMESPACE}),
+)
+"""How runs list: sortable and filterable fields, metric sorts, reference key types."""
 
 _VALIDATE = "Validate create run request failed."
 _V2_ARTIFACT = "read artifact from run with v2 IR spec is not supported"
@@ -427,10 +444,10 @@ class RunService:
             artifacts=self.store.artifact_names(row["uuid"]),
         )
 
-    def list_runs(self, query: ListRunsQuery) -> RunPage:
+    def list_runs(self, query: ListQuery) -> RunPage:
         """``GET /apis/v1beta1/runs``: a page of runs, total_size and next_page_token."""
-        options = listing.list_options(query)
-        reference = listing.reference_key(query)
+        options = listing.list_options(query, RUN_LISTING)
+        reference = listing.reference_key(query, RUN_LISTING)
         self.tick()
         with self.store.reading():
             rows, total = self.store.list_runs(options, reference)

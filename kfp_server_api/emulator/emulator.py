@@ -12,12 +12,15 @@ from .clock import Clock, SystemClock, Timestamp
 from .context import DEFAULT_NAMESPACE, ServiceContext
 from .control import Control, PipelineIds, RunSeed
 from .lifecycle import Lifecycle
-from .routes import Dispatcher
+from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
 from .store import Store
 
-__all__ = ["Emulator"]
+__all__ = ["SERVICES", "Emulator"]
+
+SERVICES: tuple[type[Service], ...] = (RunService,)
+"""The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
 class Emulator:
@@ -88,8 +91,9 @@ class Emulator:
         except Exception:
             self.store.close()
             raise
-        self.runs = RunService(self.context)
-        self.control = Control(self.context, self.runs)
+        self.services = tuple(service(self.context) for service in SERVICES)
+        runs = next(s for s in self.services if isinstance(s, RunService))
+        self.control = Control(self.context, runs)
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -104,7 +108,8 @@ class Emulator:
         if self._server is not None:
             return self
         dispatcher = Dispatcher(
-            self.runs.routes(), self.control.routes() if self.http_control else ()
+            [route for service in self.services for route in service.routes()],
+            self.control.routes() if self.http_control else (),
         )
         server = HttpServer(
             (self.host, self.port),

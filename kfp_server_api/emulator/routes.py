@@ -17,14 +17,19 @@ cleaned path, as Go's ``http.ServeMux`` does. Control routes (``control.py``) li
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import errors
 from .errors import ApiError, Code
+from .protojson import DecodeError, Message, decode_message, load_json
+
+if TYPE_CHECKING:
+    from .context import ServiceContext
 
 __all__ = [
     "API_PREFIX",
@@ -32,7 +37,10 @@ __all__ = [
     "Dispatcher",
     "Response",
     "Route",
+    "Service",
+    "decode_body",
     "error_response",
+    "message_body",
     "text_response",
 ]
 
@@ -141,6 +149,35 @@ class Route:
             arguments.append(self.body(text))
         result = self.handler(*arguments)
         return Response(200, self.render(result).encode("utf-8", "replace"))
+
+
+def message_body(type_name: str) -> Callable[[str], Message]:
+    """A route's body decoder: the body as the gateway decodes a ``type_name`` message."""
+    return functools.partial(decode_body, type_name)
+
+
+def decode_body(type_name: str, body: str) -> Message:
+    """Decode a request body as the gateway does; an empty body is an empty message."""
+    try:
+        document = load_json(body)
+    except DecodeError as exc:
+        if str(exc) == "EOF":
+            return {}
+        raise errors.gateway_error(str(exc)) from None
+    try:
+        return decode_message(type_name, document, allow_unknown=True)
+    except DecodeError as exc:
+        raise errors.gateway_error(str(exc)) from None
+
+
+class Service(Protocol):
+    """A service of the API: built on the shared state, it serves the routes it lists."""
+
+    def __init__(self, context: ServiceContext) -> None: ...
+
+    def routes(self) -> list[Route]:
+        """This service's routes."""
+        ...
 
 
 class Dispatcher:

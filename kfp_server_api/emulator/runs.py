@@ -12,13 +12,12 @@ on (``ServiceContext.tick``).
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,16 +26,13 @@ from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
 from .listing import Column, Listable, ListQuery, parse_query
 from .protojson import (
-    DecodeError,
     Message,
-    decode_message,
     enum_name,
     format_double,
     go_quote,
-    load_json,
 )
 from .render import runs as render_runs
-from .routes import Route
+from .routes import Route, message_body
 from .store import RUN_FIELDS
 from .workflow import (
     ARGO_API_VERSION,
@@ -54,8 +50,6 @@ __all__ = [
     "RunPage",
     "RunRecord",
     "RunService",
-    "decode_body",
-    "message_body",
 ]
 
 MAX_PARAMETER_BYTES = 10000
@@ -598,25 +592,6 @@ class RunService:
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def message_body(type_name: str) -> Callable[[str], Message]:
-    """A route's body decoder: the body as the gateway decodes a ``type_name`` message."""
-    return functools.partial(decode_body, type_name)
-
-
-def decode_body(type_name: str, body: str) -> Message:
-    """Decode a request body as the gateway does; an empty body is an empty message."""
-    try:
-        document = load_json(body)
-    except DecodeError as exc:
-        if str(exc) == "EOF":
-            return {}
-        raise errors.gateway_error(str(exc)) from None
-    try:
-        return decode_message(type_name, document, allow_unknown=True)
-    except DecodeError as exc:
-        raise errors.gateway_error(str(exc)) from None
 
 
 def _reference(message: Message) -> Reference:

@@ -46,3 +46,4 @@ class Store(RunTable, ExperimentTable, PipelineTable, JobTable):
     schema = _SCHEMA
     derived = _DERIVED
     migrations = _MIGRATIONS
+    text_searched = (runs.RUNS,)

@@ -89,6 +89,7 @@ class StoreBase:
     def _reconcile(self) -> None:
         """Make the indexes and triggers exactly those of ``derived``: a file written by an
         earlier version gets the current ones (built once, on open)."""
+        derived = self._derived()
         existing = {
             name: (kind, sql)
             for kind, name, sql in self._connection.execute(
@@ -99,15 +100,18 @@ class StoreBase:
         stale = [
             f"DROP {kind.upper()} {name}; "
             for name, (kind, sql) in existing.items()
-            if self.derived.get(name) != sql
+            if derived.get(name) != sql
         ]
         missing = [
-            f"{sql}; "
-            for name, sql in self.derived.items()
-            if existing.get(name, ("", ""))[1] != sql
+            f"{sql}; " for name, sql in derived.items() if existing.get(name, ("", ""))[1] != sql
         ]
         if stale or missing:
             self._connection.executescript(f"BEGIN; {''.join(stale + missing)}COMMIT;")
+
+    def _derived(self) -> dict[str, str]:
+        """The indexes and triggers this database should have (``derived``, and any that
+        depend on what this SQLite supports)."""
+        return dict(self.derived)
 
     def close(self) -> None:
         """Close the database connection."""

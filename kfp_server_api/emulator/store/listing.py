@@ -15,6 +15,14 @@ it wins when few do (at 100,000 runs and pages of 100, the two meet near 3,000 m
 filter that bounds the sort column always walks, as a seek into the range, and so does one
 that bounds no column, which no index could narrow. Either way no page costs more than one
 pass over one index (about 10 ms per 100,000 runs) plus reading its rows.
+
+``IS_SUBSTRING`` cannot seek in an ordinary index. Where SQLite has FTS5 with the trigram
+tokenizer (3.34 and later, when FTS5 is compiled in; checked when the store opens), each
+column a ``Table`` names in ``text_columns`` is also kept in a trigram index (a virtual table
+``<table>_text``, kept by triggers), and a substring of three or more characters is looked up
+there when the plan gathers, so that a substring few rows contain costs about as much as those
+rows. FTS5 applies LIKE's own test to what the trigrams find, so the result is the same as
+with LIKE. A walk, and any store without FTS5, tests LIKE on the index entries as before.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..listing import (
     EQUALS,
@@ -51,6 +59,8 @@ _SCALAR_SQL = {
 }
 # Ops an index on the predicate's column can seek to; the others need a scan.
 _SEEKABLE = frozenset({EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS, IN})
+# A trigram index finds substrings of at least three characters; shorter ones scan it all.
+_TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,12 @@ class Table:
     references: str | None = None
     facets: str | None = None
     facet_columns: tuple[str, ...] = ()
+    text_columns: tuple[str, ...] = ()
+
+    @property
+    def text_table(self) -> str:
+        """The trigram index of ``text_columns`` (an FTS5 table), where SQLite has one."""
+        return f"{self.name}_text"
 
     @property
     def listed(self) -> tuple[str, ...]:
@@ -105,10 +121,67 @@ def listing_indexes(table: Table) -> dict[str, str]:
     return statements
 
 
+def text_index(table: Table) -> tuple[str, dict[str, str]]:
+    """The statement creating ``table``'s trigram index, and the triggers keeping it."""
+    columns = ", ".join(table.text_columns)
+    new = ", ".join(f"new.{column}" for column in table.text_columns)
+    old = ", ".join(f"old.{column}" for column in table.text_columns)
+    text = table.text_table
+    create = (
+        f"CREATE VIRTUAL TABLE {text} USING fts5({columns}, content='{table.name}', "
+        "content_rowid='rowid', tokenize='trigram')"
+    )
+    remove = f"INSERT INTO {text} ({text}, rowid, {columns}) VALUES ('delete', old.rowid, {old});"
+    add = f"INSERT INTO {text} (rowid, {columns}) VALUES (new.rowid, {new});"
+    triggers = {
+        f"{text}_added": (
+            f"CREATE TRIGGER {text}_added AFTER INSERT ON {table.name} BEGIN {add} END"
+        ),
+        f"{text}_removed": (
+            f"CREATE TRIGGER {text}_removed AFTER DELETE ON {table.name} BEGIN {remove} END"
+        ),
+        f"{text}_changed": (
+            f"CREATE TRIGGER {text}_changed AFTER UPDATE OF {columns} ON {table.name} "
+            f"BEGIN {remove} {add} END"
+        ),
+    }
+    return create, triggers
+
+
+def text_search_supported(connection: sqlite3.Connection) -> bool:
+    """Whether this SQLite has FTS5 with the trigram tokenizer."""
+    if sqlite3.sqlite_version_info < (3, 34, 0):
+        return False
+    try:
+        connection.execute(
+            "CREATE VIRTUAL TABLE temp.trigram_probe USING fts5(x, tokenize='trigram')"
+        )
+        connection.execute("DROP TABLE temp.trigram_probe")
+    except sqlite3.Error:
+        return False
+    return True
+
+
+def _uses_text_index(table: Table, column: str, value: object, text_search: bool) -> bool:
+    return (
+        text_search
+        and column in table.text_columns
+        and isinstance(value, str)
+        and len(value) >= _TRIGRAM
+    )
+
+
 def conditions(
-    table: Table, parsed: Filter | None, reference: ReferenceKey | None
+    table: Table,
+    parsed: Filter | None,
+    reference: ReferenceKey | None,
+    *,
+    text_search: bool = False,
 ) -> tuple[list[str], list[Any]]:
-    """SQL conditions (on ``table`` as ``r``) for the filter and the reference key."""
+    """SQL conditions (on ``table`` as ``r``) for the filter and the reference key.
+
+    ``text_search``: substrings are looked up in the table's trigram index where it has one.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if reference is not None:
@@ -130,7 +203,13 @@ def conditions(
                 clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
                 params.extend(values)
         elif predicate.op == IS_SUBSTRING:
-            clauses.append(f"{column} LIKE ?")
+            name = table.columns[predicate.column.model]
+            if _uses_text_index(table, name, predicate.value, text_search):
+                clauses.append(
+                    f"r.rowid IN (SELECT rowid FROM {table.text_table} WHERE {name} LIKE ?)"
+                )
+            else:
+                clauses.append(f"{column} LIKE ?")
             params.append(f"%{predicate.value}%")
         else:
             clauses.append(f"{column} {_SCALAR_SQL[predicate.op]} ?")
@@ -139,12 +218,20 @@ def conditions(
 
 
 def seekable_columns(
-    table: Table, parsed: Filter | None, reference: ReferenceKey | None
+    table: Table,
+    parsed: Filter | None,
+    reference: ReferenceKey | None,
+    *,
+    text_search: bool = False,
 ) -> set[str]:
     """The columns that ``conditions`` limit to values or ranges an index on them can seek
-    to, rather than needing every entry checked."""
+    to, rather than needing every entry checked (``rowid`` for a trigram index lookup)."""
     predicates = parsed.predicates if parsed else ()
     columns = {table.columns[p.column.model] for p in predicates if p.op in _SEEKABLE}
+    for p in predicates:
+        name = table.columns[p.column.model]
+        if p.op == IS_SUBSTRING and _uses_text_index(table, name, p.value, text_search):
+            columns.add("rowid")
     if reference is not None:
         columns.add(table.reference_columns.get(reference.type, "uuid"))
     return columns
@@ -179,6 +266,43 @@ def order(walk: bool, desc: bool, *keys: str) -> str:
 class TableListing(StoreBase):
     """The listing queries of any ``Table``."""
 
+    text_searched: ClassVar[tuple[Table, ...]] = ()
+    """The tables whose ``text_columns`` get a trigram index where SQLite has FTS5."""
+
+    def _open(self) -> None:
+        self.text_search = text_search_supported(self._connection)
+        super()._open()
+
+    def _derived(self) -> dict[str, str]:
+        derived = super()._derived()
+        if self.text_search:
+            for table in self.text_searched:
+                derived.update(text_index(table)[1])
+        return derived
+
+    def _reconcile(self) -> None:
+        # A trigram index is (re)built whenever its triggers were missing: it is new, or the
+        # file was written by a SQLite without FTS5 (which dropped the triggers).
+        stale = []
+        if self.text_search:
+            triggers = {
+                str(row[0])
+                for row in self._execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
+            for table in self.text_searched:
+                create, table_triggers = text_index(table)
+                exists = self._one(
+                    "SELECT 1 FROM sqlite_master WHERE name = ?", (table.text_table,)
+                )
+                if exists is None:
+                    self._execute(create)
+                if exists is None or not set(table_triggers) <= triggers:
+                    stale.append(table)
+        super()._reconcile()
+        for table in stale:
+            text = table.text_table
+            self._execute(f"INSERT INTO {text} ({text}) VALUES ('rebuild')")
+
     def row_count(self, table: Table) -> int:
         """How many rows ``table`` holds."""
         return self._cached_count(("rows", table.name), table.count_sql)
@@ -188,14 +312,14 @@ class TableListing(StoreBase):
     ) -> tuple[list[sqlite3.Row], int]:
         """Up to page_size + 1 rows of the page sorted on a column, each with a
         ``sort_value``, and the total."""
-        clauses, params = conditions(table, options.filter, reference)
+        clauses, params = conditions(table, options.filter, reference, text_search=self.text_search)
         total = self._count(table, options, reference, clauses, params)
         if not total:
             return [], 0
         assert options.sort.column is not None
         column = table.columns[options.sort.column.model]
         limit = options.page_size + 1
-        rows = self._column_page(table, column, options, reference, clauses, params, limit, total)
+        rows = self._column_page(table, column, options, reference, limit, total)
         return rows, total
 
     def _walks(
@@ -231,21 +355,21 @@ class TableListing(StoreBase):
         column: str,
         options: ListOptions,
         reference: ReferenceKey | None,
-        clauses: list[str],
-        params: list[Any],
         limit: int,
         total: int,
     ) -> list[sqlite3.Row]:
         desc = options.sort.desc
-        filters = list(clauses)
-        values = list(params)
+        # When the filter bounds the sort column, the walk is a seek into its range; when it
+        # bounds no column, a gather would read every entry too, without stopping early.
+        seekable = seekable_columns(table, options.filter, reference, text_search=self.text_search)
+        walk = self._walks(table, limit, total, total, surely=column in seekable or not seekable)
+        # A walk tests substrings on its index entries; a gather finds them by trigrams.
+        filters, values = conditions(
+            table, options.filter, reference, text_search=self.text_search and not walk
+        )
         if options.cursor is not None:
             filters.append(f"(r.{column}, r.uuid) {'<=' if desc else '>='} (?, ?)")
             values += [options.cursor.sort_value, options.cursor.key]
-        # When the filter bounds the sort column, the walk is a seek into its range; when it
-        # bounds no column, a gather would read every entry too, without stopping early.
-        seekable = seekable_columns(table, options.filter, reference)
-        walk = self._walks(table, limit, total, total, surely=column in seekable or not seekable)
         source = f"{table.name} r INDEXED BY {table.index(column)}" if walk else f"{table.name} r"
         keys = dict.fromkeys((f"r.{column}", "r.uuid"))
         page = (

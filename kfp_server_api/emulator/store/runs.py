@@ -137,6 +137,7 @@ RUNS = Table(
     references="SELECT run_uuid FROM run_references WHERE ref_type = ? AND ref_id = ?",
     facets="run_facets",
     facet_columns=FACETS,
+    text_columns=("name",),
 )
 """How runs list; the resource_reference_key types without a column are in run_references."""
 

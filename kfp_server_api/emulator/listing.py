@@ -40,6 +40,7 @@ from typing import Any, Union
 from . import errors
 from .errors import ApiError
 from .protojson import (
+    ENUMS,
     INT64_MAX,
     INT64_MIN,
     DecodeError,
@@ -90,16 +91,7 @@ class Column:
     integer: bool
 
 
-# api.ResourceType numbers.
-EXPERIMENT, JOB, PIPELINE_VERSION, NAMESPACE = 1, 2, 4, 5
-_RESOURCE_TYPES = {
-    "UNKNOWN_RESOURCE_TYPE": 0,
-    "EXPERIMENT": 1,
-    "JOB": 2,
-    "PIPELINE": 3,
-    "PIPELINE_VERSION": 4,
-    "NAMESPACE": 5,
-}
+_RESOURCE_TYPES = ENUMS["api.ResourceType"]
 
 
 @dataclass(frozen=True)

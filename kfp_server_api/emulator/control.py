@@ -38,7 +38,8 @@ from .protojson import (
 )
 from .render import runs as render_runs
 from .routes import CONTROL_PREFIX, Route
-from .runs import EXPERIMENT, OWNER, Reference, RunService
+from .run_creation import EXPERIMENT, OWNER, Reference
+from .runs import RunService
 from .store import RUN_FIELDS
 from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 

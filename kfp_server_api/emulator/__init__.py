@@ -149,9 +149,10 @@ Layout, and how to add a service
 --------------------------------
 ``emulator.py`` (the ``Emulator`` object and ``SERVICES``), ``server.py`` (HTTP connections),
 ``routes.py`` (``Route``, the dispatcher), ``context.py`` (state every service shares, the run
-lifecycle tick), ``runs.py`` (the run service: records in, records out; ``run_creation.py`` its create_run), ``render/`` (every
-answer's JSON, one module per resource), ``listing.py`` (paging, sort, filters, reference keys
-for every resource, described by a ``Listable``), ``store/`` (all SQL, one module per table;
+lifecycle tick), ``runs.py`` (the run service: records in, records out) and
+``run_creation.py`` (its create_run), ``render/`` (every answer's JSON, one module per
+resource), ``listing.py`` (paging, sort, filters, reference keys for every resource, described
+by a ``Listable``), ``store/`` (all SQL, one module per table;
 ``store/listing.py`` lists any ``Table``), ``control.py`` (what the cluster does, for Python
 and ``/emulator/v1/``), plus ``protojson.py``, ``errors.py``, ``workflow.py``, ``clock.py``,
 ``lifecycle.py``.

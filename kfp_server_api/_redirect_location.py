@@ -54,8 +54,8 @@ def resolve_location(url: str, location: str) -> tuple[str | None, str]:
             "the Location holds a backslash, a space, a control or a non-ASCII character, "
             "which URL parsers read differently"
         )
-    target = urljoin(url, location).partition("#")[0]
     try:
+        target = urljoin(url, location).partition("#")[0]
         connected = parse_url(target)
         checked = urlsplit(target)
         checked_port = checked.port

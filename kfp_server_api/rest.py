@@ -294,6 +294,17 @@ def _pool_manager(
     return manager
 
 
+def _encoded_query(query_params: QueryParams) -> str:
+    try:
+        return urlencode(query_params)
+    except UnicodeEncodeError:
+        # A lone surrogate (from os.fsdecode of undecodable bytes, say) has no UTF-8 form.
+        raise ApiValueError(
+            "A query parameter is not valid Unicode text (it holds a lone surrogate, which has "
+            "no UTF-8 form) and cannot be sent"
+        ) from None
+
+
 def _encode_body(headers: dict[str, str], body: Any, post_params: Any) -> Any:
     """The request body for the declared Content-Type (may replace the multipart header)."""
     content_type = headers["Content-Type"]
@@ -440,7 +451,7 @@ class RESTClientObject:
             send_headers.setdefault("Content-Type", "application/json")
         check_header_values(send_headers)
         if query_params:
-            url += ("&" if "?" in url else "?") + urlencode(query_params)
+            url += ("&" if "?" in url else "?") + _encoded_query(query_params)
         # The body is read below, against the deadline; redirects are followed below, or not.
         options: dict[str, Any] = {
             "headers": send_headers,
@@ -494,6 +505,9 @@ class RESTClientObject:
             secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
             raise _total_time_limit_error(method, current, total or 0.0, secrets) from None
         except BodyTooLarge as too_large:
+            # The rest of the body stays unread: the connection cannot serve another request.
+            raw.close()
+            raw.release_conn()
             secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
             shown = url_for_display(current, keep_query=False)
             raise _logged(

@@ -12,7 +12,7 @@
   failure, TLS failure (an untrusted, expired or mismatched certificate is named as such),
   timeout, connection closed before the headers or in the middle of the body, a malformed
   chunked body, an answer that is not HTTP, a body whose content encoding (gzip, deflate) is
-  corrupt. No urllib3, socket, ssl or zlib exception escapes;
+  corrupt, a body above the size limit. No urllib3, socket, ssl or zlib exception escapes;
 - :class:`~kfp_server_api.exceptions.ApiDecodeError` (the 2xx status) when the body's gzip or
   deflate stream is cut short although the HTTP message was complete.
 
@@ -33,16 +33,20 @@ Decisions:
   seconds; 60 s is also the idle limit of common ingress proxies (nginx's proxy_read_timeout),
   beyond which the answer would be cut anyway. The 300 s total stops a body that keeps
   trickling in (each read within 60 s) from holding a call for ever, and leaves room for a large
-  listing or artifact over a slow link. The total is enforced while the body is read: each read
-  of the socket waits at most until the deadline, and a call past it raises ``ApiTimeoutError``
-  naming the limit. A body that has already arrived whole (the usual case) is read without any
-  extra cost. urllib3 bounds the wait for the headers by the time left of the total when they
-  are awaited. With ``_preload_content=False`` the caller reads the body, and only the read
-  timeout applies to those reads.
+  listing or artifact over a slow link. The total is enforced on every read of the socket, the
+  status line and headers included (see :mod:`kfp_server_api._deadline`): each read waits at
+  most until the deadline, and a call past it raises ``ApiTimeoutError`` naming the limit, so
+  neither a trickled head nor a trickled body outlasts it. A response that has already arrived
+  whole (the usual case) is read without any extra cost. With ``_preload_content=False`` the
+  caller reads the body, and only the read timeout applies to those reads.
 - Redirects: the client follows a redirect (301, 302, 307, 308, and 303 for GET and HEAD) only
   when the new URL keeps the request's path and query (compared as sent, percent-escapes in
   either case): only the scheme, host or port may change, as when a gateway moves a client from
-  http to https. The request is sent again as it was (same method, same body). Credential
+  http to https. The request is sent again as it was (same method, same body). Where the new
+  URL leads is read with urllib3's parser, the one that makes the connection, and a
+  ``Location`` that Python's ``urlsplit`` could read differently (a backslash, user info, a
+  space, a control or non-ASCII character) is never followed (see
+  :mod:`kfp_server_api._redirect_location`). Credential
   headers (``Authorization``, ``Cookie``, ``Proxy-Authorization`` and any other header whose
   name marks a credential) are dropped when the new URL is on another host or port; only an
   upgrade from http to https on the same host and default ports keeps them. At most
@@ -63,9 +67,17 @@ Decisions:
   is corrupt (``ApiConnectionError``, not transient) or cut short (``ApiDecodeError``) is
   reported as such rather than as an empty or invalid JSON body. Other encodings are left to
   urllib3.
+- Size: a body longer than ``Configuration.max_response_bytes`` (256 MiB by default), as sent
+  or once decoded from gzip or deflate, raises ``ApiConnectionError`` (not transient) before it
+  fills memory: a Content-Length above the limit is refused unread, other bodies are read in
+  pieces and stop at the limit, and the decoder stops as soon as it passes it.
 - TLS is verified by default against certifi's bundle (``ssl_ca_cert`` replaces it).
-- Headers are never logged: they carry the api key. A credential the server echoes back (in an
-  error response, or in a response body logged at DEBUG) is replaced by ``***``.
+- Headers are never logged: they carry the api key. Every credential sent (credential headers,
+  cookies, the URL's user info, the proxy's credentials) is replaced by ``***`` wherever a
+  server could echo it back: an error response, a response body logged at DEBUG, and the reason
+  of a transport failure (a token sent back as the status line or as a chunk size); the
+  lower-level error is then not chained (see :mod:`kfp_server_api._redaction`). A header value
+  with a control character is refused with ``ApiValueError`` before anything is sent.
 """
 
 from __future__ import annotations
@@ -785,6 +797,10 @@ def _read(raw: Any, limit: int | None, *, decode_content: bool) -> bytes:
     while True:
         piece = raw.read(_BODY_PIECE, decode_content=decode_content)
         if not piece:
+            missing = getattr(raw, "length_remaining", None)
+            if isinstance(missing, int) and missing > 0:
+                # urllib3 1.26 ends a read in pieces quietly where the body stops short.
+                raise urllib3_errors.IncompleteRead(size, missing)
             return b"".join(pieces)
         size += len(piece)
         if limit is not None and size > limit:

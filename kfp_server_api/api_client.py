@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
+from kfp_server_api._redaction import scrubbed
 from kfp_server_api.configuration import Configuration
 from kfp_server_api.endpoint import is_retry_safe
 from kfp_server_api.exceptions import (
@@ -453,7 +454,11 @@ class ApiClient:
         try:
             data = self.deserialize(response, response_type) if response_type else None
         except ApiDecodeError as error:
-            error.redact_credentials(credentials_in_headers(headers))
+            secrets = credentials_in_headers(headers)
+            error.redact_credentials(secrets)
+            if error.__cause__ is not None and scrubbed(error.__cause__, secrets) is None:
+                error.__cause__ = None  # it quotes an echoed credential: keep it out of tracebacks
+                error.__suppress_context__ = True
             raise
         if _return_http_data_only:
             return data

@@ -806,3 +806,17 @@ def test_client_gets_a_typed_error_for_a_body_above_the_limit(figures: Figures) 
     assert caught.value.status == 413
     assert caught.value.code == 8
     figures.add("security_checks")
+
+
+def test_a_token_echoed_into_a_field_of_the_wrong_type_is_never_shown(
+    server: LoopbackServer, figures: Figures
+) -> None:
+    server.enqueue(Reply.json({"run": {"created_at": TOKEN}}))  # not a date: a decode error
+    configuration = _secret_configuration(server)
+    with ApiClient(configuration) as client, pytest.raises(ApiException) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert server.last.header("Authorization") == f"Bearer {TOKEN}"
+    texts = [*_texts_of(caught.value), pickle.dumps(caught.value).decode("latin-1")]
+    for text in texts:
+        assert TOKEN not in text
+    figures.add("security_checks")

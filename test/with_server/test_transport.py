@@ -1544,3 +1544,32 @@ def test_a_body_within_the_limit_decodes_and_a_longer_one_is_refused(
 
 def test_the_default_size_limit() -> None:
     assert Configuration().max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 256 * MIB
+
+
+@pytest.mark.parametrize(
+    ("header_name", "header_value", "words"),
+    [
+        ("X-Tenant", "t\u00e9am-\u20ac", "header 'X-Tenant' contains a character outside Latin-1"),
+        ("X-Ten\nant", "a", "'X-Ten\\nant' is not a valid header name"),
+        ("X-Tenant:", "a", "'X-Tenant:' is not a valid header name"),
+    ],
+    ids=["value beyond Latin-1", "line break in the name", "colon in the name"],
+)
+def test_a_header_http_cannot_carry_is_refused_before_sending(
+    server: LoopbackServer,
+    configuration: Configuration,
+    header_name: str,
+    header_value: str,
+    words: str,
+) -> None:
+    with (
+        ApiClient(configuration, header_name, header_value) as client,
+        pytest.raises(ApiValueError) as caught,
+    ):
+        RunServiceApi(client).get_run("r-1")
+    assert words in str(caught.value)
+    assert server.requests == []
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration, "X-Tenant", "\u00e9quipe") as client:  # Latin-1 is fine
+        RunServiceApi(client).archive_run("r-1")
+    assert server.last.header("X-Tenant") is not None

@@ -1366,15 +1366,22 @@ TRICKLED_HEADS: dict[str, tuple[Step, ...]] = {
 }
 
 
-@pytest.mark.parametrize("limit", ["call", "urllib3.Timeout"])
+@pytest.mark.parametrize("limit", ["call", "configuration", "urllib3.Timeout"])
 @pytest.mark.parametrize("head_shape", list(TRICKLED_HEADS))
 def test_the_total_time_limit_bounds_a_head_that_trickles(
     faulty: Callable[..., FaultyServer], head_shape: str, limit: str
 ) -> None:
     server = faulty(*TRICKLED_HEADS[head_shape])
-    timeout: Any = 0.3 if limit == "call" else urllib3.Timeout(connect=5, read=5, total=0.3)
-    with ApiClient(one_attempt(server.url)) as client, pytest.raises(ApiTimeoutError) as caught:
-        RunServiceApi(client).get_run("r-1", _request_timeout=timeout)
+    configuration = one_attempt(server.url)
+    options: dict[str, Any] = {}
+    if limit == "call":
+        options["_request_timeout"] = 0.3
+    elif limit == "configuration":  # the default limit works the same way
+        configuration.request_timeout = 0.3
+    else:
+        options["_request_timeout"] = urllib3.Timeout(connect=5, read=5, total=0.3)
+    with ApiClient(configuration) as client, pytest.raises(ApiTimeoutError) as caught:
+        RunServiceApi(client).get_run("r-1", **options)
 
     assert caught.value.reason is not None
     assert caught.value.reason.startswith("Total time limit of 0.3 s passed: GET ")

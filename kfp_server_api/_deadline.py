@@ -68,6 +68,9 @@ class _SocketReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def fileno(self) -> int:
+        return int(self._sock.fileno())
+
     def readinto(self, buffer: Any) -> int:
         sock = self._sock
         deadline = _CURRENT.get()

@@ -21,7 +21,7 @@ from kfp_server_api.exceptions import credentials_in_headers
 if TYPE_CHECKING:
     from kfp_server_api.configuration import Configuration
 
-__all__ = ["credentials_of_request", "proxy_credentials", "scrubbed"]
+__all__ = ["credentials_of_request", "error_chain", "proxy_credentials", "scrubbed"]
 
 
 def _userinfo_secrets(url: str | None) -> list[str]:
@@ -54,18 +54,20 @@ def credentials_of_request(
     return _longest_first(secrets)
 
 
-def _chain(error: BaseException) -> Iterator[BaseException]:
+def error_chain(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and every exception it wraps (reason, args, cause, context), outermost first."""
     seen: set[int] = set()
     pending = [error]
     while pending:
-        current = pending.pop()
+        current = pending.pop(0)
         if id(current) in seen:
             continue
         seen.add(id(current))
         yield current
-        linked = [current.__cause__, current.__context__, *current.args]
-        linked += [getattr(current, name, None) for name in ("reason", "original_error")]
-        pending += [item for item in linked if isinstance(item, BaseException)]
+        wrapped = [getattr(current, "reason", None), getattr(current, "original_error", None)]
+        wrapped += [arg for arg in current.args if isinstance(arg, BaseException)]
+        wrapped += [current.__cause__, current.__context__]
+        pending += [item for item in wrapped if isinstance(item, BaseException)]
 
 
 def scrubbed(error: BaseException, secrets: tuple[str, ...]) -> BaseException | None:
@@ -73,7 +75,7 @@ def scrubbed(error: BaseException, secrets: tuple[str, ...]) -> BaseException | 
     nothing)."""
     if not secrets:
         return error
-    for item in _chain(error):
+    for item in error_chain(error):
         try:
             texts = (str(item), repr(item))
         except Exception:  # an error that cannot even describe itself: chain nothing

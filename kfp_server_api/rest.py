@@ -89,7 +89,7 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple, Optional, Protocol, Union
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -106,7 +106,12 @@ from kfp_server_api._content_encoding import (
     decompressed,
 )
 from kfp_server_api._header_values import check_header_values
-from kfp_server_api._redaction import credentials_of_request, proxy_credentials, scrubbed
+from kfp_server_api._redaction import (
+    credentials_of_request,
+    error_chain,
+    proxy_credentials,
+    scrubbed,
+)
 from kfp_server_api._redirect_location import (
     escapes_in_upper_case,
     keeps_credentials,
@@ -843,22 +848,6 @@ def _total_time_limit_error(
 # Translation of transport failures
 
 
-def _error_chain(error: BaseException) -> Iterator[BaseException]:
-    """``error`` and every exception it wraps (reason, args, cause, context), outermost first."""
-    seen: set[int] = set()
-    pending = [error]
-    while pending:
-        current = pending.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        wrapped = [getattr(current, "reason", None), getattr(current, "original_error", None)]
-        wrapped += [arg for arg in current.args if isinstance(arg, BaseException)]
-        wrapped += [current.__cause__, current.__context__]
-        pending += [item for item in wrapped if isinstance(item, BaseException)]
-
-
 def _root_error(error: BaseException) -> BaseException:
     # MaxRetryError only says "retries ran out"; the error it carries says what went wrong.
     reason = getattr(error, "reason", None)
@@ -939,7 +928,7 @@ class _Failure(NamedTuple):
     """One kind of transport failure: how to recognise it and what the client makes of it."""
 
     matches: Callable[[BaseException], bool]
-    "Test on one error of the chain (see ``_error_chain``)."
+    "Test on one error of the chain (see ``_redaction.error_chain``)."
     exception_class: type[ApiConnectionError]
     description: str
     "Start of the reason; the failing call and the culprit's own text follow."
@@ -1081,7 +1070,7 @@ def _connection_error(
 ) -> ApiConnectionError:
     """The ApiConnectionError (or ApiTimeoutError) describing a transport failure."""
     target = f"{method} {url_for_display(url, keep_query=False)}"
-    chain = list(_error_chain(error))
+    chain = list(error_chain(error))
     for failure in _FAILURES:
         culprit = next((item for item in chain if failure.matches(item)), None)
         if culprit is not None:

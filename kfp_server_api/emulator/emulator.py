@@ -13,14 +13,16 @@ from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, 
 from .context import DEFAULT_NAMESPACE, ServiceContext
 from .control import Control, PipelineIds, RunSeed
 from .lifecycle import Lifecycle
+from .pipelines import PipelineService
 from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
 from .store import Store
+from .uploads import UploadService
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService,)
+SERVICES: tuple[type[Service], ...] = (RunService, UploadService, PipelineService)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 

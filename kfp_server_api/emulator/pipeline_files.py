@@ -172,7 +172,8 @@ class _BoundedReader(io.RawIOBase):
 
 def _from_tarball(content: bytes) -> bytes:
     stream = _BoundedReader(gzip.GzipFile(fileobj=io.BytesIO(content)), MAX_TAR_BYTES)
-    first: tuple[str, bytes | None] | None = None
+    # The first entry, its bytes (None: not a regular file) and whether it is too large.
+    first: tuple[str, bytes | None, bool] | None = None
     try:
         with tarfile.open(fileobj=stream, mode="r|") as archive:
             for member in archive:
@@ -180,15 +181,17 @@ def _from_tarball(content: bytes) -> bytes:
                 if not wanted and first is not None:
                     continue
                 data = None
-                if member.isfile():
-                    if member.size > MAX_FILE_BYTES:
-                        raise _too_large(_TAR)
+                oversized = member.isfile() and member.size > MAX_FILE_BYTES
+                if member.isfile() and not oversized:
                     extracted = archive.extractfile(member)
                     data = b"" if extracted is None else _read_bounded(extracted, _TAR)
-                if wanted and data is not None:
+                if wanted and (data is not None or oversized):
+                    if oversized:
+                        raise _too_large(_TAR)
+                    assert data is not None
                     return data
                 if first is None:
-                    first = (member.name, data)
+                    first = (member.name, data, oversized)
     except _TooLarge:
         raise errors.invalid_input(
             f"{_TAR} The tarball is larger than {MAX_TAR_BYTES} bytes when decompressed."
@@ -199,8 +202,10 @@ def _from_tarball(content: bytes) -> bytes:
         ) from None
     if first is None:
         raise errors.invalid_input_with_details(f"{_TAR} Not a valid tarball file.", "EOF")
-    name, data = first
+    name, data, oversized = first
     _check_name(name, _TAR, "tarball")
+    if oversized:
+        raise _too_large(_TAR)
     if data is None:
         raise errors.invalid_input_with_details(
             "Error reading pipeline YAML from the tarball file.", f"{name} is not a regular file"

@@ -13,7 +13,11 @@ from kfp_server_api.emulator import Emulator
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
 
 EXPECTED_LINES = (
-    "==> Creating a run from an inline Argo workflow",
+    "==> Uploading the pipeline",
+    "    parameters: learning_rate=0.1",
+    "==> Uploading a second version of it",
+    "==> Creating a run of that version",
+    "    experiment: Default",
     "    status: Succeeded",
     "    accuracy: OK",
     "    loss: DUPLICATE_REPORTING",
@@ -22,6 +26,7 @@ EXPECTED_LINES = (
     "    storage state: STORAGESTATE_ARCHIVED",
     "    storage state: STORAGESTATE_AVAILABLE",
     "    deleted: get_run now answers 404",
+    "    deleted pipeline ",
     "==> Done",
 )
 

@@ -18,6 +18,10 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
 - the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
   ten has no such metric.
 
+Then the same comparison for pipelines (``pipeline_listing``): stores of ``small`` and ``large``
+pipelines, one of which has ``small`` or ``large`` versions besides its first, asked for the
+pages of ``PIPELINE_ROWS``.
+
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
 
@@ -112,20 +116,26 @@ def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[s
 
 
 def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
-    response = pool.request("GET", f"{url}/apis/v1beta1/runs?{urlencode(query)}")
+    """The page at ``url`` (a list endpoint, or a server's URL for list_runs)."""
+    if "/apis/" not in url:
+        url = f"{url}/apis/v1beta1/runs"
+    response = pool.request("GET", f"{url}?{urlencode(query)}")
     if response.status != 200:
-        raise AssertionError(f"list_runs answered {response.status}: {response.data[:200]!r}")
+        raise AssertionError(f"{url} answered {response.status}: {response.data[:200]!r}")
     document: dict[str, Any] = json.loads(response.data)
     return document
 
 
-def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
+def _middle_token(
+    pool: urllib3.PoolManager, url: str, count: int, base: dict[str, Any] | None = None
+) -> str:
     """The page token whose page starts at the middle of the default listing."""
-    skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
+    base = {key: value for key, value in (base or {}).items() if key != "page_size"}
+    skipped, query = 0, {**base, "page_size": _WALK_PAGE_SIZE}
     # Each step returns the token of the page that starts after the runs skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
         token = _get(pool, url, query)["next_page_token"]
-        query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
+        query = {**base, "page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
@@ -163,7 +173,8 @@ def _queries(
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs."""
+    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs,
+    then of pipeline and version pages (``pipeline_listing``)."""
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
@@ -176,31 +187,117 @@ def listing(
         few_queries = _queries(pool, few_url, few_experiment, small, page_size)
         many_queries = _queries(pool, many_url, many_experiment, large, page_size)
         for label, few_query in few_queries.items():
-            many_query = many_queries[label]
-            for url, query in ((few_url, few_query), (many_url, many_query)):
-                if len(_get(pool, url, query).get("runs", [])) != page_size:
-                    raise AssertionError(f"{label}: the page does not hold {page_size} runs")
-            progress(f"{target.label}: emulator {label}")
-            subject, baseline = measure.alternate(
-                sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
-                sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
-                repeat,
-                warmup=0,  # the calibrating call in sampler warmed both up
-            )
             results.append(
-                Measurement(
-                    name=f"emulator {label}",
-                    subject=f"list_runs page of {page_size} from {large:,} runs",
-                    baseline=f"from {small:,} runs",
-                    unit="s",
-                    subject_samples=subject,
-                    baseline_samples=baseline,
-                    params={
-                        "small": small,
-                        "large": large,
-                        "page_size": page_size,
-                        "clock": "wall",
-                    },
+                _compare(
+                    pool,
+                    label,
+                    (f"{many_url}/apis/v1beta1/runs", many_queries[label]),
+                    (f"{few_url}/apis/v1beta1/runs", few_query),
+                    "runs",
+                    (small, large, page_size, repeat),
                 )
+            )
+    return results + pipeline_listing(target, small, large, page_size, repeat)
+
+
+def _compare(
+    pool: urllib3.PoolManager,
+    label: str,
+    many: tuple[str, dict[str, Any]],
+    few: tuple[str, dict[str, Any]],
+    items: str,
+    sizes: tuple[int, int, int, int],
+) -> Measurement:
+    """One row: the same page asked of the large and the small store, alternately."""
+    small, large, page_size, repeat = sizes
+    for url, query in (many, few):
+        if len(_get(pool, url, query).get(items, [])) != page_size:
+            raise AssertionError(f"{label}: the page does not hold {page_size} {items}")
+    progress(f"emulator {label}")
+    subject, baseline = measure.alternate(
+        sampler(lambda: _get(pool, *many)),
+        sampler(lambda: _get(pool, *few)),
+        repeat,
+        warmup=0,  # the calibrating call in sampler warmed both up
+    )
+    noun = "versions" if items == "versions" else items
+    return Measurement(
+        name=f"emulator {label}",
+        subject=f"{_LIST_CALLS[items]} page of {page_size} from {large:,} {noun}",
+        baseline=f"from {small:,} {noun}",
+        unit="s",
+        subject_samples=subject,
+        baseline_samples=baseline,
+        params={"small": small, "large": large, "page_size": page_size, "clock": "wall"},
+    )
+
+
+_LIST_CALLS = {
+    "runs": "list_runs",
+    "pipelines": "list_pipelines",
+    "versions": "list_pipeline_versions",
+}
+
+# Pipeline rows: label -> (what is listed, the query). "middle" pages start at the middle of
+# the default order, reached with next_page_token (keyset paging must not scan what it skips).
+PIPELINE_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
+    "pipelines first page": ("pipelines", {}),
+    "pipelines middle page": ("pipelines", {"middle": True}),
+    "pipelines by name desc": ("pipelines", {"sort_by": "name desc"}),
+    "versions first page": ("versions", {}),
+    "versions middle page": ("versions", {"middle": True}),
+    "versions newest first": ("versions", {"sort_by": "created_at desc"}),
+    "versions by name": ("versions", {"sort_by": "name"}),
+}
+
+
+def _start_pipelines(stack: ExitStack, target: Target, count: int) -> tuple[str, str]:
+    """An emulator holding ``count`` pipelines, one of which has ``count`` more versions;
+    its URL and that pipeline's id."""
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    seeds = [emulator_module.PipelineSeed(f"pipeline {index:06d}") for index in range(count)]
+    seeds[count // 2] = emulator_module.PipelineSeed(
+        f"pipeline {count // 2:06d}", versions=[f"version {index:06d}" for index in range(count)]
+    )
+    ids = server.seed_pipelines(seeds)
+    return str(server.url), str(ids[count // 2])
+
+
+def _pipeline_query(
+    pool: urllib3.PoolManager,
+    url: str,
+    owner: str,
+    row: tuple[str, dict[str, Any]],
+    count: int,
+    page_size: int,
+) -> tuple[str, dict[str, Any]]:
+    items, query = row
+    path = f"{url}/apis/v1beta1/{'pipelines' if items == 'pipelines' else 'pipeline_versions'}"
+    query = {"page_size": page_size, **query}
+    if items == "versions":
+        query.update({"resource_key.type": "PIPELINE", "resource_key.id": owner})
+    if query.pop("middle", False):
+        query["page_token"] = _middle_token(pool, path, count, query)
+    return path, query
+
+
+def pipeline_listing(
+    target: Target, small: int, large: int, page_size: int, repeat: int
+) -> list[Measurement]:
+    """Time of one list_pipelines or list_pipeline_versions page from ``large`` stored
+    pipelines (and versions of one pipeline), against ``small``."""
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} pipelines")
+    results = []
+    with ExitStack() as stack:
+        few_url, few_owner = _start_pipelines(stack, target, small)
+        many_url, many_owner = _start_pipelines(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+        for label, row in PIPELINE_ROWS.items():
+            many = _pipeline_query(pool, many_url, many_owner, row, large, page_size)
+            few = _pipeline_query(pool, few_url, few_owner, row, small, page_size)
+            results.append(
+                _compare(pool, label, many, few, row[0], (small, large, page_size, repeat))
             )
     return results

@@ -29,6 +29,13 @@ EMULATOR_ROWS = (
     "sparse substring page",
     "experiment page",
     "metric page",
+    "pipelines first page",
+    "pipelines middle page",
+    "pipelines by name desc",
+    "versions first page",
+    "versions middle page",
+    "versions newest first",
+    "versions by name",
 )
 
 

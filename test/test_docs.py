@@ -1,12 +1,13 @@
 """The reference pages are up to date, and every Python example of README.md and docs/ runs.
 
-Each ```python block is one test case, named after its file and line. It runs against an
-emulator started once for this module: the example host is replaced by the emulator's address
-and each placeholder (``"run_id_example"``...) by a value seeded for that block alone (a fresh
-run with an artifact, a pipeline with two versions, a pipeline file to upload); package URLs
-(``https://example.com/...``) point at a loopback server that serves a pipeline file. Blocks that mention the example token run against an emulator
-that requires it, so the Bearer set-up of the examples is exercised too. A block fails if it
-raises or if it prints the marker the examples print when a call raised ``ApiException``. A
+Each ```python block is one test case, named after its file and line. It runs against a fresh
+emulator (examples create resources with fixed names): the example host is replaced by the
+emulator's address and each placeholder (``"run_id_example"``...) by a value seeded for that
+block (a run with an artifact, a pipeline with two versions, a pipeline file to upload);
+package URLs (``https://example.com/...``) point at a loopback server that serves a pipeline
+file. Blocks that mention the example token run against an emulator that requires it, so the
+Bearer set-up of the examples is exercised too. A block fails if it raises or if it prints the
+marker the examples print when a call raised ``ApiException``. A
 block calling a route the emulator does not serve at all is skipped, with the route as reason.
 """
 

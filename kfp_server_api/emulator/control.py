@@ -19,7 +19,7 @@ import json
 import math
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -45,7 +45,7 @@ from .store import RUN_FIELDS
 from .templates import Template, parse_template
 from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 
-__all__ = ["Control", "PipelineIds", "RunSeed"]
+__all__ = ["Control", "PipelineIds", "PipelineSeed", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,17 @@ class RunSeed:
     parameters: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     node_id: str = "main"
+
+
+@dataclass(frozen=True)
+class PipelineSeed:
+    """A pipeline to store with ``seed_pipelines``: its name and the names of the versions to
+    add after its first one (all with ``workflow_manifest``, a small workflow when None)."""
+
+    name: str
+    versions: Sequence[str] = ()
+    description: str = ""
+    workflow_manifest: str | None = None
 
 
 class PipelineIds(NamedTuple):
@@ -165,6 +176,29 @@ class Control:
                 )
             except ApiError as exc:
                 raise ValueError(exc.message) from None
+
+    def seed_pipelines(self, seeds: Iterable[PipelineSeed]) -> list[str]:
+        """Store many pipelines (and versions) in one transaction; returns the pipelines' ids.
+
+        Each distinct manifest is read once; names must be unique as for any pipeline."""
+        templates: dict[str | None, Template] = {}
+        ids = []
+        with self.store.transaction():
+            for seed in seeds:
+                template = templates.get(seed.workflow_manifest)
+                if template is None:
+                    template = _workflow_template(seed.name, seed.workflow_manifest)
+                    templates[seed.workflow_manifest] = template
+                try:
+                    pipeline_id = self.creation.create_pipeline(
+                        seed.name, seed.description, template
+                    )
+                    for version in seed.versions:
+                        self.creation.create_version(pipeline_id, version, template)
+                except ApiError as exc:
+                    raise ValueError(exc.message) from None
+                ids.append(pipeline_id)
+        return ids
 
     def set_run_status(
         self, run_id: str, status: str, *, finished_at: Timestamp | None = None

@@ -142,7 +142,8 @@ class PipelineTable(ManifestTable):
     def pipeline_named(self, name: str, namespace: str) -> sqlite3.Row | None:
         """The pipeline with this name in this namespace, or None."""
         return self._one(
-            "SELECT * FROM pipelines WHERE name = ? AND namespace = ?", (name, namespace)
+            "SELECT * FROM pipelines INDEXED BY pipelines_by_name WHERE name = ? AND namespace = ?",
+            (name, namespace),
         )
 
     def delete_pipeline(self, uuid: str) -> None:
@@ -187,8 +188,9 @@ class PipelineTable(ManifestTable):
     def version_named(self, pipeline_id: str, name: str) -> sqlite3.Row | None:
         """The version of this pipeline with this name, or None."""
         return self._one(
-            "SELECT * FROM pipeline_versions WHERE pipeline_id = ? AND name = ?",
-            (pipeline_id, name),
+            "SELECT * FROM pipeline_versions INDEXED BY pipeline_versions_by_name "
+            "WHERE name = ? AND pipeline_id = ?",
+            (name, pipeline_id),
         )
 
     def delete_pipeline_version(self, uuid: str) -> None:

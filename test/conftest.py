@@ -67,6 +67,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
 
+
 # Proxy and TLS settings from the developer's shell would silently reroute loopback traffic or
 # change certificate checks, so every test starts without them.
 _ENVIRONMENT_LEAKS = (

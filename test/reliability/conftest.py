@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import types
 from collections.abc import Iterator
@@ -57,14 +56,6 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
     clock = types.SimpleNamespace(time=time.time, sleep=recorded.sleep)
     monkeypatch.setattr(urllib3.util.retry, "time", clock)
     return recorded
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ import pytest
 import trustme
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from loopback import LoopbackServer, RecordedRequest, Reply
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
 
 from kfp_server_api import (
     ApiClient,

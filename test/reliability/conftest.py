@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import time
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import urllib3
 
 from kfp_server_api.emulator import Emulator, Lifecycle
 
-from .figures import Figures
+from .figures import Figures, write_page
 from .process_resources import AVAILABLE, Census, take_census
 from .retry_waits import Waits
 
 _FIGURES = Figures()
+_LOADED = time.monotonic()  # collection of this directory starts: close to when its tests do
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the figures the tests counted (the README's Reliability table)."""
+    """Print the figures the tests counted; write them into a page if asked (figures.py)."""
     table = _FIGURES.table()
     if table:
         terminalreporter.write_sep("=", "reliability figures")
         terminalreporter.write_line(table)
+        page = os.environ.get("RELIABILITY_FIGURES")
+        if page:
+            write_page(Path(page), table, time.monotonic() - _LOADED)
+            terminalreporter.write_line(f"written into {page}")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ standard output. Progress goes to standard error.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import math
 import subprocess
@@ -37,8 +36,8 @@ RUN_ID = "2e596e20-f192-499c-8494-fbb9d563739a"
 """Run id requested by the call benchmark (the static server answers any path)."""
 
 _MIN_SAMPLE_SECONDS = 0.05
-# The call benchmark's server is the static server of the test suite.
-_STATIC_SERVER = Path(__file__).resolve().parent.parent / "test" / "servers" / "static.py"
+# The call benchmark's server is the static server of the test suite, in test/servers/.
+_TEST_DIR = Path(__file__).resolve().parent.parent / "test"
 
 
 @dataclass
@@ -58,13 +57,10 @@ class Target:
 
 
 def static_server() -> ModuleType:
-    """test/servers/static.py, loaded by path (test/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("static_server", _STATIC_SERVER)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {_STATIC_SERVER}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The static server of the test suite (test/servers/static.py)."""
+    if str(_TEST_DIR) not in sys.path:
+        sys.path.append(str(_TEST_DIR))
+    return importlib.import_module("servers.static")
 
 
 def progress(message: str) -> None:

@@ -8,6 +8,9 @@
   and requests; ``static.serve`` runs it in a child process for the call benchmark.
 - ``tunnel_proxy.TunnelProxy``: an HTTP proxy that opens CONNECT tunnels.
 
+Each is a ``background.BackgroundServer``: ``start()``, ``stop()`` (which joins every thread it
+started) and a context manager.
+
 The emulator (``kfp_server_api.emulator``) is the server of everything that needs KFP's
 behaviour rather than a script. ``closed_port`` (a port nothing listens on) is a fixture of
 test/conftest.py.

@@ -13,9 +13,9 @@ its own cost is as small and as constant as possible. Two ways to run it:
           assert server.closed.wait(timeout=10)
 
 - In a child process, so that it does not compete with a measured client for the GIL
-  (the call benchmark): ``with serve(body) as url: ...``. Run as a script,
-  ``python static.py BODY_FILE`` prints the port it listens on and serves until its standard
-  input closes.
+  (the call benchmark): ``with serve(body) as url: ...``. Run from test/ as
+  ``python -m servers.static BODY_FILE``, it prints the port it listens on and serves until its
+  standard input closes.
 
 It imports only the standard library, so the benchmarks can run it under any interpreter.
 """
@@ -23,6 +23,7 @@ It imports only the standard library, so the benchmarks can run it under any int
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -30,12 +31,15 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Callable
+
+from .background import BackgroundServer
 
 __all__ = ["StaticServer", "response_bytes", "serve"]
 
 _MAX_HEADER_BYTES = 65536
+# test/, the folder holding the servers package, for the child process of `serve`.
+_TEST_DIR = Path(__file__).resolve().parent.parent
 
 
 def response_bytes(body: bytes, content_type: str = "application/json") -> bytes:
@@ -93,7 +97,7 @@ def _accept_forever(listener: socket.socket, response: bytes) -> None:
         threading.Thread(target=_serve_connection, args=(connection, response), daemon=True).start()
 
 
-class StaticServer:
+class StaticServer(BackgroundServer):
     """The static server in background threads of this process, counting what it serves.
 
     Attributes:
@@ -139,17 +143,6 @@ class StaticServer:
             thread.join()
         self._listener.close()
 
-    def __enter__(self) -> StaticServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     def _spawn(self, target: Callable[..., None], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True)
         with self._lock:
@@ -182,10 +175,12 @@ def serve(body: bytes) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
         body_file = Path(folder, "body")
         body_file.write_bytes(body)
+        search_path = [str(_TEST_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
         process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), str(body_file)],
+            [sys.executable, "-m", "servers.static", str(body_file)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(search_path)},
         )
         try:
             assert process.stdout is not None

@@ -16,10 +16,12 @@ import threading
 from contextlib import closing
 from typing import Any, Callable
 
+from .background import BackgroundServer
+
 __all__ = ["TunnelProxy"]
 
 
-class TunnelProxy:
+class TunnelProxy(BackgroundServer):
     """An HTTP proxy on loopback that opens CONNECT tunnels and records each CONNECT head."""
 
     def __init__(self) -> None:
@@ -35,11 +37,13 @@ class TunnelProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
 
-    def __enter__(self) -> TunnelProxy:
+    def start(self) -> TunnelProxy:
+        """Accept connections in a background thread."""
         self._spawn(self._accept)
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def stop(self) -> None:
+        """Close every socket and join every thread."""
         self._stopping.set()
         with self._lock:
             for sock in self._sockets:

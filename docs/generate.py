@@ -873,7 +873,8 @@ def emulator_page() -> str:
             "# The emulator",
             "",
             "Generated from the docstring of `kfp_server_api.emulator` by "
-            "`python docs/generate.py`.",
+            "`python docs/generate.py`. Every command-line option is listed by "
+            "`python -m kfp_server_api.emulator --help`.",
             "",
             inline(doc.summary),
             "",

@@ -37,7 +37,10 @@ def _tier_of(item: pytest.Item) -> str | None:
     own = [mark.name for mark in item.iter_markers() if mark.name in TIER_NAMES]
     if own:
         return own[0]
-    relative = item.path.resolve().relative_to(TEST_DIR).as_posix()
+    path = item.path.resolve()
+    if not path.is_relative_to(TEST_DIR):  # e.g. doctests of the package
+        return None
+    relative = path.relative_to(TEST_DIR).as_posix()
     return next((tier for prefix, tier in TIERS if relative.startswith(prefix)), None)
 
 

@@ -64,7 +64,10 @@ GUIDES: tuple[tuple[str, str], ...] = (
     ("testing.md", "Running the tests: tiers, tox environments, CI, the test servers"),
     ("performance.md", "The performance budget and the latest measured figures"),
     ("reliability.md", "What the reliability suite checks, and its figures"),
+    ("security.md", "What the client promises against hostile servers, proxies and data"),
 )
+#: Pages of docs/ written by hand, not generated (their examples still run in the tests).
+HAND_WRITTEN_PAGES = frozenset(name for name, _ in GUIDES)
 
 #: Server address used by every example; tests point it at an emulator.
 EXAMPLE_HOST = "http://localhost:8888"
@@ -847,7 +850,7 @@ def index_page(
 
 # --- the emulator page -----------------------------------------------------------------------
 
-_EMULATOR_DIFFERENCES = "Known differences from a real KFP API server"
+_RST_HEADING = re.compile(r"^(\S[^\n]*)\n-{3,}\n", re.MULTILINE)
 
 
 def _subheadings(markdown: str) -> str:
@@ -858,34 +861,34 @@ def _subheadings(markdown: str) -> str:
         alone = (i == 0 or not lines[i - 1].strip()) and (
             i + 1 == len(lines) or not lines[i + 1].strip()
         )
-        plain = line.strip() and not line.startswith((" ", "-", "`", "|"))
+        plain = (
+            line.strip()
+            and not line.startswith((" ", "-", "`", "|", "#"))
+            and not line[0].isdigit()
+        )
         out.append(f"### {line}" if alone and plain and not line.endswith((".", ":")) else line)
     return "\n".join(out)
 
 
 def emulator_page() -> str:
-    """docs/emulator.md: the docstring of ``kfp_server_api.emulator``."""
+    """docs/emulator.md: the docstring of ``kfp_server_api.emulator``, section by section."""
     doc = parse_docstring(kfp_server_api.emulator)
-    usage, _, _ = doc.body.partition(f"{_EMULATOR_DIFFERENCES}\n")
-    differences = rst_section(doc.body, _EMULATOR_DIFFERENCES)
-    return "\n".join(
-        [
-            "# The emulator",
-            "",
-            "Generated from the docstring of `kfp_server_api.emulator` by "
-            "`python docs/generate.py`. Every command-line option is listed by "
-            "`python -m kfp_server_api.emulator --help`.",
-            "",
-            inline(doc.summary),
-            "",
-            rst_to_markdown(usage.strip()),
-            "",
-            f"## {_EMULATOR_DIFFERENCES}",
-            "",
-            _subheadings(rst_to_markdown(differences)),
-            "",
-        ]
-    )
+    # re.split with one group: the text before the first section, then (title, text) pairs.
+    usage, *sections = _RST_HEADING.split(doc.body)
+    out = [
+        "# The emulator",
+        "",
+        "Generated from the docstring of `kfp_server_api.emulator` by "
+        "`python docs/generate.py`. Every command-line option is listed by "
+        "`python -m kfp_server_api.emulator --help`.",
+        "",
+        inline(doc.summary),
+        "",
+        rst_to_markdown(usage.strip()),
+    ]
+    for title, text in zip(sections[::2], sections[1::2]):
+        out += ["", f"## {title}", "", _subheadings(rst_to_markdown(text.strip()))]
+    return "\n".join(out) + "\n"
 
 
 # --- all pages, writing and checking --------------------------------------------------------
@@ -919,9 +922,9 @@ def _normalise(text: str) -> str:
 
 
 def _existing_pages(directory: Path) -> Iterator[str]:
-    """The generated pages present in `directory` (every page but the guides)."""
-    guides = {name for name, _ in GUIDES}
-    return (path.name for path in sorted(directory.glob("*.md")) if path.name not in guides)
+    """The generated pages present (hand-written pages are neither checked nor deleted)."""
+    paths = sorted(directory.glob("*.md"))
+    return (path.name for path in paths if path.name not in HAND_WRITTEN_PAGES)
 
 
 def check(directory: Path = DOCS_DIR) -> list[str]:

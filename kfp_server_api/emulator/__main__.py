@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do not serve the control routes under /emulator/v1/ (served by default)",
     )
     parser.add_argument(
+        "--no-ui",
+        action="store_true",
+        help="do not serve the read-only web page at / (served by default; the page itself "
+        "needs no token, the API it reads does)",
+    )
+    parser.add_argument(
         "--log-level",
         default="WARNING",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -96,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tls_key=args.tls_key,
             max_body_bytes=args.max_body_bytes,
             http_control=not args.no_control,
+            ui=not args.no_ui,
         ).start()
     except (OSError, ValueError, sqlite3.Error, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -17,6 +17,7 @@ from .protojson import format_timestamp, parse_timestamp
 from .server import CONTROL_PREFIX, DEFAULT_MAX_BODY_BYTES, ControlHandler, HttpServer
 from .service import DEFAULT_NAMESPACE, RunSeed, RunService
 from .store import Store
+from .ui import serve as serve_page
 from .workflow import argo_artifact_archive
 
 __all__ = ["Emulator", "PipelineIds"]
@@ -37,7 +38,9 @@ class Emulator:
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
     ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
     With ``http_control`` (the default), the same controls are also served over HTTP under
-    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route.
+    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route. With
+    ``ui`` (the default), a read-only web page at ``/`` shows the runs, experiments, pipelines
+    and jobs.
 
     Args:
         host: Address to bind; loopback by default.
@@ -53,6 +56,7 @@ class Emulator:
         max_body_bytes: Largest request body accepted; larger ones get 413.
         namespace: Kubernetes namespace runs are reported in.
         http_control: Serve the control routes under ``/emulator/v1/``.
+        ui: Serve the web page at ``/`` (see ``ui``).
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class Emulator:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         namespace: str = DEFAULT_NAMESPACE,
         http_control: bool = True,
+        ui: bool = True,
     ) -> None:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key must be given together")
@@ -81,6 +86,7 @@ class Emulator:
         self.token = token
         self.max_body_bytes = max_body_bytes
         self.http_control = http_control
+        self.ui = ui
         self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
@@ -117,6 +123,7 @@ class Emulator:
             tls_context=self._tls_context,
             max_body_bytes=self.max_body_bytes,
             control=self._http_routes() if self.http_control else (),
+            page=serve_page if self.ui else None,
         )
         self._server = server
         self._thread = threading.Thread(

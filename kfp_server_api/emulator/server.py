@@ -43,7 +43,13 @@ from .errors import ApiError, Code
 from .protojson import DecodeError, load_json
 from .service import RunService
 
-__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "ControlHandler", "HttpServer"]
+__all__ = [
+    "CONTROL_PREFIX",
+    "DEFAULT_MAX_BODY_BYTES",
+    "ControlHandler",
+    "HttpServer",
+    "PageHandler",
+]
 
 logger = logging.getLogger("kfp_server_api.emulator")
 
@@ -133,6 +139,10 @@ ROUTES = tuple(
 
 ControlHandler = Callable[[Mapping[str, str], dict[str, Any]], Mapping[str, Any]]
 """A control route's handler: (path parameters, the request's JSON object) -> JSON object."""
+
+PageHandler = Callable[[str, str], "tuple[int, str, bytes, tuple[tuple[str, str], ...]] | None"]
+"""The web page's handler (``ui.serve``): (method, target) -> (status, content type, body,
+headers), or None for a path that is not the page's."""
 
 
 @dataclass
@@ -371,6 +381,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except _BodyTooLarge:
             self.unread_body = True
             return _error(self.server.too_large(None), close=True)
+        # The page's static shell holds no data: it is served without the token (see ui).
+        page = self.server.page(self.command, self.path) if self.server.page else None
+        if page is not None:
+            return Response(page[0], page[2], page[1], headers=page[3])
         if not self._authorized():
             return _error(self.server.unauthenticated())
         try:
@@ -458,6 +472,7 @@ class HttpServer(socketserver.TCPServer):
         tls_context: ssl.SSLContext | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         control: Sequence[tuple[str, str, ControlHandler]] = (),
+        page: PageHandler | None = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -465,6 +480,7 @@ class HttpServer(socketserver.TCPServer):
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes
+        self.page = page
         self._connections: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
         self._guard = threading.Lock()

@@ -48,7 +48,7 @@ def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool 
         ("GET", f"{RUNS}/x/y", 404, b"Not Found\n"),
         ("GET", f"{RUNS}/x:archive", 404, None),  # get_run("x:archive"): a KFP 404
         ("GET", f"{RUNS}/:archive", 404, b"Not Found\n"),
-        ("GET", "/", 404, b"404 page not found\n"),
+        ("GET", "/index.html", 404, b"404 page not found\n"),  # "/" is the web page
         ("GET", "/pipeline/", 404, b"404 page not found\n"),
         ("PUT", RUNS, 405, b"Method Not Allowed\n"),
         ("DELETE", RUNS, 405, b"Method Not Allowed\n"),

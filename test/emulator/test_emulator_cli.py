@@ -114,6 +114,16 @@ def test_cli_token(processes: list[Process]) -> None:
     assert process.terminate()[0] == 0
 
 
+def test_cli_serves_the_web_page_unless_told_not_to(processes: list[Process]) -> None:
+    for arguments, status in (((), 200), (("--no-ui",), 404)):
+        process = start(processes, *arguments)
+        client = Client(process.url)
+        assert client.get("/").status == status
+        assert client.get(RUNS).status == 200
+        client.close()
+        assert process.terminate()[0] == 0
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -217,5 +227,6 @@ def test_cli_help_mentions_every_option() -> None:
         timeout=STARTUP_SECONDS,
         check=True,
     )
-    for option in ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle"):
+    options = ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle")
+    for option in (*options, "--no-ui"):
         assert option in result.stdout

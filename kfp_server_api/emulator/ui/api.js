@@ -12,6 +12,7 @@ const TOKEN_KEY = "kfp-emulator-token";
 export class ApiError extends Error {
   constructor(status, message, code) {
     super(message);
+    this.name = "ApiError";
     this.status = status;
     this.code = code;
   }
@@ -21,6 +22,7 @@ export class ApiError extends Error {
 export class Unavailable extends Error {
   constructor(path) {
     super(`This emulator does not serve ${path} yet.`);
+    this.name = "Unavailable";
     this.path = path;
   }
 }

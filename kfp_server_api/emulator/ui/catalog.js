@@ -32,7 +32,9 @@ function detailView(path, breadcrumb, render, list) {
         if (!isApiProblem(error)) throw error;
         signature = null;
         fill(head, problem(error));
-        if (list) list.element.hidden = true;
+        // An unknown item has nothing to list; a service not served yet still has its runs.
+        if (list) list.element.hidden = !(error instanceof Unavailable);
+        if (list && !list.element.hidden) await list.refresh();
         return;
       }
       if (list) {

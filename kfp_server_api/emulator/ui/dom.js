@@ -1,11 +1,11 @@
-// Building the page with DOM APIs only. Text always goes in through text nodes, never through
-// innerHTML, so a run named "<script>" is shown as those characters. Links point only at this
-// page's own routes ("#/...") with every id percent-encoded.
+// Building the page with DOM APIs only. Text always goes in through text nodes and is never
+// parsed as HTML, so a run named "<script>" is shown as those characters. Links point only at this
+// page's own routes ("#/...", every id percent-encoded) or at blob: URLs of downloaded bytes.
 
 /**
  * An element: `h("td", {class: "name"}, "text", childNode, [more, children])`.
  * Strings become text nodes; null, undefined and false are skipped; arrays are flattened.
- * Props: class, title, href (a route from `route()`), on: {event: handler}, data: {key: value},
+ * Props: class, title, href (a `route()` or a blob: URL), on: {event: handler}, data: {key: value},
  * and plain attributes (type, value, colspan, ...).
  */
 export function h(tag, props, ...children) {
@@ -134,7 +134,7 @@ const STATUS_CLASSES = {
   Terminating: "terminating",
   Skipped: "skipped",
   Omitted: "skipped",
-  Enabled: "running",
+  Enabled: "enabled",
   Disabled: "skipped",
 };
 

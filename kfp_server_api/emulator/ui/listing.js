@@ -84,7 +84,8 @@ export class PagedList {
     );
     const first = page.items.length ? this.index * this.size + 1 : 0;
     const last = this.index * this.size + page.items.length;
-    const range = page.total ? `${first}–${last} of ${page.total}` : `${first}–${last}`;
+    let range = page.total ? `${first}-${last} of ${page.total}` : `${first}-${last}`;
+    if (!page.items.length) range = this.index ? "no more rows" : "no rows";
     this.pager.replaceChildren(
       select(
         "Rows per page",

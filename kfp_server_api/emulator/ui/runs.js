@@ -217,7 +217,7 @@ function nodesSection(run, runtime, downloads) {
   }
   const rows = nodeTree((workflow.status || {}).nodes);
   const columns = [
-    { title: "Node", class: "name", cell: ({ node, depth }) => h("span", { class: `node depth-${Math.min(depth, 6)}`, title: node.id }, node.displayName || node.name || node.id) },
+    { title: "Node", class: "name", cell: ({ node, depth }) => h("span", { class: `node-name depth-${Math.min(depth, 6)}`, title: node.id }, node.displayName || node.name || node.id) },
     { title: "Type", class: "type", cell: ({ node }) => node.type || "–" },
     { title: "Status", class: "status-cell", cell: ({ node }) => statusBadge(node.phase) },
     { title: "Started", class: "time", cell: ({ node }) => time(node.startedAt) },

@@ -180,6 +180,15 @@ def test_paging_follows_the_api(chromium: Any, emulator: Emulator) -> None:
     shows(chromium, "table.runs td.name", [run["name"] for run in second["runs"]], "page 2 again")
     choose(chromium.find_element(CSS, ".pager select"), "50")
     shows(chromium, ".pager .range", ["1-45 of 45"], "one page of 50")
+    # Every request was for one page of the chosen size: nothing loads all the runs.
+    script = "return performance.getEntriesByType('resource').map((entry) => entry.name)"
+    requested = [urllib.parse.urlsplit(url) for url in chromium.execute_script(script)]
+    sizes = {
+        urllib.parse.parse_qs(url.query).get("page_size", ["none"])[0]
+        for url in requested
+        if url.path == f"{API}/runs"
+    }
+    assert sizes == {"20", "50"}
 
 
 def test_filter_by_status_and_sort_by_name(chromium: Any, emulator: Emulator, demo: Demo) -> None:

@@ -30,6 +30,8 @@ const ARCHIVED = "STORAGESTATE_ARCHIVED";
 const MAX_METRICS_IN_LIST = 3;
 
 const unfinished = (run) => !FINAL.has(run.status) && timeOf(run.finished_at) === null;
+// A duration that grows while the run is under way; a pending run has not started yet.
+const underWay = (run) => unfinished(run) && (run.status === "Running" || run.status === "Terminating");
 
 /** The resource a run references with `type` (EXPERIMENT, JOB, ...), or undefined. */
 export function referenceOf(item, type) {
@@ -58,9 +60,9 @@ function storageCell(item) {
 /** The columns of a run table; `scheduled` adds the time a job scheduled the run for. */
 export function runColumns({ scheduled = false } = {}) {
   return [
-    { title: "Name", class: "name", sort: "name", cell: (run) => h("a", { href: route(["runs", run.id]), title: run.description || null }, run.name || run.id) },
+    { title: "Name", class: "name", sort: "name", cell: (run) => h("a", { href: route(["runs", run.id]), title: [run.name, run.description].filter(Boolean).join("\n") }, run.name || run.id) },
     { title: "Status", class: "status-cell", sort: "status", cell: (run) => statusBadge(run.status) },
-    { title: "Duration", class: "duration", cell: (run) => duration(run.created_at, run.finished_at, { running: unfinished(run) }) },
+    { title: "Duration", class: "duration", cell: (run) => duration(run.created_at, run.finished_at, { running: underWay(run) }) },
     { title: "Experiment", class: "experiment", cell: experimentCell },
     scheduled ? { title: "Scheduled", class: "time", sort: "scheduled_at", cell: (run) => time(run.scheduled_at) } : null,
     { title: "Created", class: "time", sort: "created_at", cell: (run) => time(run.created_at) },
@@ -276,7 +278,7 @@ function renderRun(detail, memory, downloads) {
     ["Created", time(run.created_at)],
     ["Scheduled", timeOf(run.scheduled_at) === null ? null : time(run.scheduled_at)],
     ["Finished", time(run.finished_at)],
-    ["Duration", duration(run.created_at, run.finished_at, { running: unfinished(run) })],
+    ["Duration", duration(run.created_at, run.finished_at, { running: underWay(run) })],
     ["Storage", storageCell(run)],
     ["Service account", run.service_account],
     ["Pipeline", spec.pipeline_id ? link(["pipelines", spec.pipeline_id], spec.pipeline_name || spec.pipeline_id) : spec.pipeline_name],

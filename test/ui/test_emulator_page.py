@@ -242,6 +242,30 @@ def test_page_refreshes_by_itself(chromium: Any, emulator: Emulator) -> None:
     assert chromium.execute_script("return window.__samePage") is True
 
 
+def test_refresh_redraws_only_what_changed(chromium: Any, emulator: Emulator, demo: Demo) -> None:
+    open_page(chromium, emulator, f"runs?experiment={demo.other_experiment_id}")
+    shows(
+        chromium,
+        "table.runs td.name",
+        ["resnet50-finetune-3", "resnet50-finetune-2", "resnet50-finetune-1"],
+        "runs",
+    )
+    kept = [
+        chromium.find_element(CSS, selector)
+        for selector in ("table.runs", ".pager select", ".experiment-filter select")
+    ]
+    for _ in range(2):  # two more refreshes: the time of the last one changes each time
+        shown = chromium.find_element(CSS, "#updated").text
+        wait_for(
+            chromium,
+            lambda b, shown=shown: b.find_element(CSS, "#updated").text != shown,
+            "a refresh",
+        )
+    assert [chromium.execute_script("return arguments[0].isConnected", e) for e in kept] == [
+        True
+    ] * 3
+
+
 def test_runs_of_a_job(chromium: Any, emulator: Emulator, demo: Demo) -> None:
     open_page(chromium, emulator, f"jobs/{demo.job_id}")
     shows(chromium, "table.runs td.name", ["nightly-retrain-1"], "the run the job fired")

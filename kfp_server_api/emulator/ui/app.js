@@ -4,7 +4,7 @@
 
 import { forgetToken, hasToken, waitingForToken } from "./api.js";
 import { experimentsView, jobView, jobsView, pipelineView, pipelinesView } from "./catalog.js";
-import { formatTime } from "./dom.js";
+import { formatTime, tickElapsed } from "./dom.js";
 import { runView, runsView } from "./runs.js";
 
 const REFRESH_MS = 2000;
@@ -56,6 +56,7 @@ function refresh() {
   const promise = view
     .refresh()
     .then(() => {
+      tickElapsed();
       banner.hidden = true;
       updated.textContent = `updated ${formatTime(Date.now()).slice(11)}`;
     })

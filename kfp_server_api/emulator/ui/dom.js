@@ -95,13 +95,21 @@ export function formatDuration(ms) {
   return `${s}s`;
 }
 
-/** From start to finish, or to now (marked as still going) when not finished. */
+const elapsed = (start) => `${formatDuration(Date.now() - start)} …`;
+
+/** From start to finish; while `running`, the time so far, kept current by `tickElapsed`. */
 export function duration(startText, finishText, { running = false } = {}) {
   const start = timeOf(startText);
   const finish = timeOf(finishText);
   if (start === null) return "–";
   if (finish !== null) return formatDuration(finish - start);
-  return running ? `${formatDuration(Date.now() - start)} …` : "–";
+  if (!running) return "–";
+  return h("span", { class: "elapsed", data: { since: String(start) } }, elapsed(start));
+}
+
+/** Bring every running duration on the page up to now (without redrawing anything else). */
+export function tickElapsed() {
+  for (const span of document.querySelectorAll(".elapsed")) span.textContent = elapsed(Number(span.dataset.since));
 }
 
 /** A metric value as the KFP UI shows it: PERCENTAGE as a percent, RAW to 3 decimals. */

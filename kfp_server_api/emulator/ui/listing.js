@@ -15,8 +15,10 @@ export class PagedList {
    * @param {Array} options.columns the table's columns (see dom.table)
    * @param {string} options.className the table's class
    * @param {{field, desc}} [options.sort] the initial order; null for the API's default
-   * @param {(items) => boolean} [options.live] whether rows show times that move by themselves
+   * @param {() => boolean} [options.live] whether rows show times relative to now, so that
+   *   they are redrawn on every refresh even when the data has not changed
    * @param {(sort) => void} [options.onSort] told when the user picks another order
+   * @param {string} [options.empty] what an empty table says
    */
   constructor({ load, columns, className, sort = null, pageSize = 20, live, onSort, empty }) {
     this.load = load;
@@ -33,7 +35,23 @@ export class PagedList {
     this.signature = null;
     this.loads = 0;
     this.body = h("div", { class: "list-body" });
-    this.pager = h("div", { class: "pager" });
+    // The pager is built once and updated in place, so that a refresh never closes its menu.
+    this.range = h("span", { class: "range" });
+    this.previous = h("button", { type: "button", class: "previous", on: { click: () => this.go(-1) } }, "‹ Previous");
+    this.next = h("button", { type: "button", class: "next", on: { click: () => this.go(1) } }, "Next ›");
+    const sizes = PAGE_SIZES.map((size) => [String(size), String(size)]);
+    const resize = (value) => {
+      this.size = Number(value);
+      this.restart();
+    };
+    this.pager = h(
+      "div",
+      { class: "pager", hidden: true },
+      select("Rows per page", sizes, String(this.size), resize, "page-size"),
+      this.range,
+      this.previous,
+      this.next,
+    );
     this.element = h("div", { class: "paged-list" }, this.body, this.pager);
   }
 
@@ -42,30 +60,26 @@ export class PagedList {
     return this.sort.desc ? `${this.sort.field} desc` : this.sort.field;
   }
 
-  /** Load the current page again and show it (unchanged data is not re-rendered). */
+  /** Load the current page again and show it (unchanged data is not redrawn). */
   async refresh() {
     // A click (sort, page) can start a load while a periodic one is running: the newest wins.
     this.loads += 1;
     const load = this.loads;
     let page;
     try {
-      page = await this.load({
-        page_size: this.size,
-        page_token: this.tokens[this.index],
-        sort_by: this.sortBy,
-      });
+      page = await this.load({ page_size: this.size, page_token: this.tokens[this.index], sort_by: this.sortBy });
     } catch (error) {
       if (!(error instanceof ApiError || error instanceof Unavailable)) throw error;
       if (load !== this.loads) return;
       this.signature = null;
       this.page = null;
       this.body.replaceChildren(problem(error));
-      this.pager.replaceChildren();
+      this.pager.hidden = true;
       return;
     }
     if (load !== this.loads) return;
     const signature = JSON.stringify([page, this.index, this.size, this.sortBy]);
-    if (signature === this.signature && !this.live(page.items)) return;
+    if (signature === this.signature && !this.live()) return;
     this.signature = signature;
     this.page = page;
     this.render();
@@ -79,32 +93,15 @@ export class PagedList {
       if (this.onSort) this.onSort(this.sort);
       this.restart();
     };
-    this.body.replaceChildren(
-      table(this.className, this.columns, page.items, { sort: this.sort, onSort, empty: this.empty }),
-    );
-    const first = page.items.length ? this.index * this.size + 1 : 0;
+    this.body.replaceChildren(table(this.className, this.columns, page.items, { sort: this.sort, onSort, empty: this.empty }));
+    const first = this.index * this.size + 1;
     const last = this.index * this.size + page.items.length;
     let range = page.total ? `${first}-${last} of ${page.total}` : `${first}-${last}`;
     if (!page.items.length) range = this.index ? "no more rows" : "no rows";
-    this.pager.replaceChildren(
-      select(
-        "Rows per page",
-        PAGE_SIZES.map((size) => [String(size), String(size)]),
-        String(this.size),
-        (value) => {
-          this.size = Number(value);
-          this.restart();
-        },
-        "page-size",
-      ),
-      h("span", { class: "range" }, range),
-      h(
-        "button",
-        { type: "button", class: "previous", disabled: this.index === 0, on: { click: () => this.go(-1) } },
-        "‹ Previous",
-      ),
-      h("button", { type: "button", class: "next", disabled: !page.next, on: { click: () => this.go(1) } }, "Next ›"),
-    );
+    this.range.textContent = range;
+    this.previous.disabled = this.index === 0;
+    this.next.disabled = !page.next;
+    this.pager.hidden = false;
   }
 
   go(step) {

@@ -89,7 +89,6 @@ export function runList({ key = null, status = "", storage = "all", sort, onSort
     columns: runColumns({ scheduled }),
     className: "runs",
     sort: sort || { field: "created_at", desc: true },
-    live: (runs) => runs.some(unfinished),
     onSort,
     empty: "No runs match.",
   });
@@ -124,6 +123,7 @@ export function runsView(query) {
   });
   const experimentSelect = h("span", { class: "experiment-filter" });
   let experiments = null;
+  let shownOptions = null;
   const renderExperiments = () => {
     const options = [["", "All experiments"]];
     for (const experiment of experiments || []) options.push([experiment.id, experiment.name || experiment.id]);
@@ -131,6 +131,9 @@ export function runsView(query) {
       const named = list.page && list.page.items.map((run) => referenceOf(run, "EXPERIMENT")).find((r) => r && r.key.id === state.experiment);
       options.push([state.experiment, (named && named.name) || state.experiment]);
     }
+    const text = JSON.stringify(options);
+    if (text === shownOptions) return; // redrawing would close the menu if it is open
+    shownOptions = text;
     fill(experimentSelect, select("Experiment", options, state.experiment, (experiment) => go({ experiment })));
   };
   const toolbar = h(
@@ -342,7 +345,7 @@ export function runView(runId) {
         return;
       }
       const text = JSON.stringify(detail);
-      if (text === signature && !unfinished(detail.run || {})) return;
+      if (text === signature) return;
       signature = text;
       fill(element, renderRun(detail, memory, downloads));
     },

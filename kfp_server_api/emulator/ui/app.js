@@ -5,7 +5,8 @@
 import { forgetToken, hasToken, waitingForToken } from "./api.js";
 import { experimentsView, jobView, jobsView, pipelineView, pipelinesView } from "./catalog.js";
 import { formatTime, tickElapsed } from "./dom.js";
-import { runView, runsView } from "./runs.js";
+import { runView } from "./run.js";
+import { runsView } from "./runs.js";
 
 const REFRESH_MS = 2000;
 
@@ -72,7 +73,9 @@ function refresh() {
 function renderLive() {
   liveButton.textContent = paused ? "Paused" : "Live";
   liveButton.classList.toggle("paused", paused);
-  liveButton.title = paused ? "Resume refreshing every 2 s" : "Refreshing every 2 s; click to pause";
+  liveButton.title = paused
+    ? "Resume refreshing every 2 s"
+    : "Refreshing every 2 s; click to pause";
 }
 
 liveButton.addEventListener("click", () => {

@@ -2,13 +2,27 @@
 // they fired). A service the emulator does not serve yet shows as unavailable.
 
 import { ApiError, Unavailable, getJson, getPage, pathOf } from "./api.js";
-import { details, fill, formatTime, h, keyValues, link, prettyJson, problem, section, statusBadge, time, timeOf } from "./dom.js";
+import {
+  details,
+  fill,
+  formatTime,
+  h,
+  keyValues,
+  link,
+  prettyJson,
+  problem,
+  section,
+  statusBadge,
+  time,
+  timeOf,
+} from "./dom.js";
 import { PagedList } from "./listing.js";
 import { referenceOf, runList } from "./runs.js";
 import { describeTrigger, nextFireTime } from "./schedule.js";
 
 const description = (item) => item.description || h("span", { class: "muted" }, "–");
-const parameterText = (parameters) => (parameters || []).map((p) => `${p.name}=${p.value || ""}`).join(", ") || "–";
+const parameterText = (parameters) =>
+  (parameters || []).map((p) => `${p.name}=${p.value || ""}`).join(", ") || "–";
 const isApiProblem = (error) => error instanceof ApiError || error instanceof Unavailable;
 
 function listView(title, list, ...extra) {
@@ -60,13 +74,21 @@ export function experimentsView() {
     className: "experiments",
     sort: { field: "created_at", desc: true },
     columns: [
-      { title: "Name", class: "name", sort: "name", cell: (e) => link(["runs"], e.name || e.id, { experiment: e.id }) },
+      {
+        title: "Name",
+        class: "name",
+        sort: "name",
+        cell: (e) => link(["runs"], e.name || e.id, { experiment: e.id }),
+      },
       { title: "Description", class: "description", cell: description },
       { title: "Created", class: "time", sort: "created_at", cell: (e) => time(e.created_at) },
       {
         title: "State",
         class: "storage",
-        cell: (e) => (e.storage_state === "STORAGESTATE_ARCHIVED" ? h("span", { class: "tag tag-archived" }, "Archived") : h("span", { class: "muted" }, "Active")),
+        cell: (e) =>
+          e.storage_state === "STORAGESTATE_ARCHIVED"
+            ? h("span", { class: "tag tag-archived" }, "Archived")
+            : h("span", { class: "muted" }, "Active"),
       },
     ],
     empty: "No experiments.",
@@ -83,9 +105,18 @@ export function pipelinesView() {
     className: "pipelines",
     sort: { field: "created_at", desc: true },
     columns: [
-      { title: "Name", class: "name", sort: "name", cell: (p) => link(["pipelines", p.id], p.name || p.id) },
+      {
+        title: "Name",
+        class: "name",
+        sort: "name",
+        cell: (p) => link(["pipelines", p.id], p.name || p.id),
+      },
       { title: "Description", class: "description", cell: description },
-      { title: "Default version", class: "version", cell: (p) => (p.default_version ? p.default_version.name || p.default_version.id : "–") },
+      {
+        title: "Default version",
+        class: "version",
+        cell: (p) => (p.default_version ? p.default_version.name || p.default_version.id : "–"),
+      },
       { title: "Parameters", class: "parameters", cell: (p) => parameterText(p.parameters) },
       { title: "Created", class: "time", sort: "created_at", cell: (p) => time(p.created_at) },
     ],
@@ -118,7 +149,12 @@ export function pipelineView(pipelineId) {
   const cache = {};
   let defaultVersion = "";
   const versions = new PagedList({
-    load: (query) => getPage("/pipeline_versions", "versions", { ...query, "resource_key.type": "PIPELINE", "resource_key.id": pipelineId }),
+    load: (query) =>
+      getPage("/pipeline_versions", "versions", {
+        ...query,
+        "resource_key.type": "PIPELINE",
+        "resource_key.id": pipelineId,
+      }),
     className: "versions",
     sort: { field: "created_at", desc: true },
     columns: [
@@ -126,7 +162,10 @@ export function pipelineView(pipelineId) {
         title: "Version",
         class: "name",
         sort: "name",
-        cell: (v) => [v.name || v.id, v.id === defaultVersion ? h("span", { class: "tag tag-default" }, "default") : null],
+        cell: (v) => [
+          v.name || v.id,
+          v.id === defaultVersion ? h("span", { class: "tag tag-default" }, "default") : null,
+        ],
       },
       { title: "ID", class: "id", cell: (v) => h("code", {}, v.id) },
       { title: "Description", class: "description", cell: description },
@@ -147,7 +186,10 @@ export function pipelineView(pipelineId) {
           ["Pipeline ID", h("code", {}, pipeline.id)],
           ["Description", pipeline.description],
           ["Created", time(pipeline.created_at)],
-          ["Default version", pipeline.default_version ? pipeline.default_version.name || defaultVersion : null],
+          [
+            "Default version",
+            pipeline.default_version ? pipeline.default_version.name || defaultVersion : null,
+          ],
           ["Parameters", parameterText(pipeline.parameters)],
           ["URL", (pipeline.url || {}).pipeline_url],
           ["Error", pipeline.error],
@@ -157,7 +199,12 @@ export function pipelineView(pipelineId) {
     ];
     return { nodes, signature: null, live: false };
   };
-  return detailView(pathOf("pipelines", pipelineId), h("nav", { class: "breadcrumb" }, link(["pipelines"], "Pipelines")), render, versions);
+  return detailView(
+    pathOf("pipelines", pipelineId),
+    h("nav", { class: "breadcrumb" }, link(["pipelines"], "Pipelines")),
+    render,
+    versions,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +212,12 @@ export function pipelineView(pipelineId) {
 
 /** When the job's newest run was scheduled (or created), in ms, or null if it has none. */
 async function lastRunOf(jobId) {
-  const query = { page_size: 1, sort_by: "created_at desc", "resource_reference_key.type": "JOB", "resource_reference_key.id": jobId };
+  const query = {
+    page_size: 1,
+    sort_by: "created_at desc",
+    "resource_reference_key.type": "JOB",
+    "resource_reference_key.id": jobId,
+  };
   const page = await getPage("/runs", "runs", query);
   const run = page.items[0];
   return run ? timeOf(run.scheduled_at) || timeOf(run.created_at) : null;
@@ -186,7 +238,11 @@ function nextFireCell(job, lastRun) {
   const next = nextFireTime(job, lastRun, now);
   if (next.at === null) return h("span", { class: "muted" }, `none (${next.why})`);
   const utc = new Date(next.at).toISOString().replace(".000Z", "Z");
-  return h("span", { class: "next-fire", title: `${utc} (computed by this page from the trigger)` }, `${relative(next.at, now)} · ${formatTime(next.at)}`);
+  return h(
+    "span",
+    { class: "next-fire", title: `${utc} (computed by this page from the trigger)` },
+    `${relative(next.at, now)} · ${formatTime(next.at)}`,
+  );
 }
 
 const jobStatus = (job) => statusBadge(job.enabled ? "Enabled" : "Disabled");
@@ -195,19 +251,31 @@ export function jobsView() {
   const list = new PagedList({
     load: async (query) => {
       const page = await getPage("/jobs", "jobs", query);
-      const lastRuns = await Promise.all(page.items.map((job) => lastRunOf(job.id).catch(() => null)));
+      const lastRuns = await Promise.all(
+        page.items.map((job) => lastRunOf(job.id).catch(() => null)),
+      );
       return { ...page, items: page.items.map((job, i) => ({ job, lastRun: lastRuns[i] })) };
     },
     className: "jobs",
     sort: { field: "created_at", desc: true },
     live: () => true,
     columns: [
-      { title: "Name", class: "name", sort: "name", cell: ({ job }) => link(["jobs", job.id], job.name || job.id) },
+      {
+        title: "Name",
+        class: "name",
+        sort: "name",
+        cell: ({ job }) => link(["jobs", job.id], job.name || job.id),
+      },
       { title: "Status", class: "status-cell", cell: ({ job }) => jobStatus(job) },
       { title: "Trigger", class: "trigger", cell: ({ job }) => describeTrigger(job.trigger) },
       { title: "Next run", class: "next", cell: ({ job, lastRun }) => nextFireCell(job, lastRun) },
       { title: "Max concurrency", class: "number", cell: ({ job }) => job.max_concurrency || "1" },
-      { title: "Created", class: "time", sort: "created_at", cell: ({ job }) => time(job.created_at) },
+      {
+        title: "Created",
+        class: "time",
+        sort: "created_at",
+        cell: ({ job }) => time(job.created_at),
+      },
     ],
     empty: "No jobs.",
   });
@@ -226,7 +294,12 @@ export function jobView(jobId) {
     const experiment = referenceOf(job, "EXPERIMENT");
     const version = referenceOf(job, "PIPELINE_VERSION");
     const nodes = [
-      h("h1", { class: "run-title" }, jobStatus(job), h("span", { class: "run-name" }, job.name || job.id)),
+      h(
+        "h1",
+        { class: "run-title" },
+        jobStatus(job),
+        h("span", { class: "run-name" }, job.name || job.id),
+      ),
       job.error ? h("p", { class: "notice notice-error" }, job.error) : null,
       section(
         "Overview",
@@ -240,9 +313,21 @@ export function jobView(jobId) {
           ["Next run", nextFireCell(job, lastRun)],
           ["Catch up missed runs", job.no_catchup ? "no" : "yes"],
           ["Max concurrency", job.max_concurrency || "1"],
-          ["Pipeline", spec.pipeline_id ? link(["pipelines", spec.pipeline_id], spec.pipeline_name || spec.pipeline_id) : spec.pipeline_name],
+          [
+            "Pipeline",
+            spec.pipeline_id
+              ? link(["pipelines", spec.pipeline_id], spec.pipeline_name || spec.pipeline_id)
+              : spec.pipeline_name,
+          ],
           ["Pipeline version", version ? version.name || version.key.id : null],
-          ["Experiment", experiment ? link(["runs"], experiment.name || experiment.key.id, { experiment: experiment.key.id }) : null],
+          [
+            "Experiment",
+            experiment
+              ? link(["runs"], experiment.name || experiment.key.id, {
+                  experiment: experiment.key.id,
+                })
+              : null,
+          ],
           ["Service account", job.service_account],
           ["Parameters", parameterText(spec.parameters)],
           ["Created", time(job.created_at)],
@@ -252,5 +337,10 @@ export function jobView(jobId) {
     ];
     return { nodes, signature: lastRun, live: Boolean(job.enabled) };
   };
-  return detailView(pathOf("jobs", jobId), h("nav", { class: "breadcrumb" }, link(["jobs"], "Jobs")), render, runs);
+  return detailView(
+    pathOf("jobs", jobId),
+    h("nav", { class: "breadcrumb" }, link(["jobs"], "Jobs")),
+    render,
+    runs,
+  );
 }

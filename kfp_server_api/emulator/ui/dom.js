@@ -13,7 +13,8 @@ export function h(tag, props, ...children) {
   for (const [name, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (name === "on") {
-      for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
+      for (const [event, handler] of Object.entries(value))
+        element.addEventListener(event, handler);
     } else if (name === "data") {
       Object.assign(element.dataset, value);
     } else if (name === "class") {
@@ -109,7 +110,8 @@ export function duration(startText, finishText, { running = false } = {}) {
 
 /** Bring every running duration on the page up to now (without redrawing anything else). */
 export function tickElapsed() {
-  for (const span of document.querySelectorAll(".elapsed")) span.textContent = elapsed(Number(span.dataset.since));
+  for (const span of document.querySelectorAll(".elapsed"))
+    span.textContent = elapsed(Number(span.dataset.since));
 }
 
 /** A metric value as the KFP UI shows it: PERCENTAGE as a percent, RAW to 3 decimals. */
@@ -181,21 +183,44 @@ export function problem(error) {
  * A table. `columns`: [{title, cell(row) -> node or text, class, sort: "field"}]; a column with
  * `sort` gets a clickable header; `sort` ({field, desc}) marks the current order.
  */
-export function table(className, columns, rows, { sort, onSort, empty = "Nothing here yet." } = {}) {
+export function table(
+  className,
+  columns,
+  rows,
+  { sort, onSort, empty = "Nothing here yet." } = {},
+) {
   const head = columns.map((column) => {
     if (!column.sort || !onSort) return h("th", { class: column.class }, column.title);
     const current = sort && sort.field === column.sort;
     const arrow = current ? (sort.desc ? " ▼" : " ▲") : "";
     return h(
       "th",
-      { class: `sortable ${column.class || ""}`, "aria-sort": current ? (sort.desc ? "descending" : "ascending") : null },
-      h("button", { type: "button", on: { click: () => onSort(column.sort) } }, column.title + arrow),
+      {
+        class: `sortable ${column.class || ""}`,
+        "aria-sort": current ? (sort.desc ? "descending" : "ascending") : null,
+      },
+      h(
+        "button",
+        { type: "button", on: { click: () => onSort(column.sort) } },
+        column.title + arrow,
+      ),
     );
   });
   const body = rows.length
-    ? rows.map((row) => h("tr", {}, columns.map((column) => h("td", { class: column.class }, column.cell(row)))))
+    ? rows.map((row) =>
+        h(
+          "tr",
+          {},
+          columns.map((column) => h("td", { class: column.class }, column.cell(row))),
+        ),
+      )
     : [h("tr", { class: "empty" }, h("td", { colspan: columns.length }, empty))];
-  return h("table", { class: `grid ${className}` }, h("thead", {}, h("tr", {}, head)), h("tbody", {}, body));
+  return h(
+    "table",
+    { class: `grid ${className}` },
+    h("thead", {}, h("tr", {}, head)),
+    h("tbody", {}, body),
+  );
 }
 
 /** A collapsible block whose open state survives re-rendering (kept by `key` in `memory`). */

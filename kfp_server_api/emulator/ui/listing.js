@@ -37,8 +37,16 @@ export class PagedList {
     this.body = h("div", { class: "list-body" });
     // The pager is built once and updated in place, so that a refresh never closes its menu.
     this.range = h("span", { class: "range" });
-    this.previous = h("button", { type: "button", class: "previous", on: { click: () => this.go(-1) } }, "‹ Previous");
-    this.next = h("button", { type: "button", class: "next", on: { click: () => this.go(1) } }, "Next ›");
+    this.previous = h(
+      "button",
+      { type: "button", class: "previous", on: { click: () => this.go(-1) } },
+      "‹ Previous",
+    );
+    this.next = h(
+      "button",
+      { type: "button", class: "next", on: { click: () => this.go(1) } },
+      "Next ›",
+    );
     const sizes = PAGE_SIZES.map((size) => [String(size), String(size)]);
     const resize = (value) => {
       this.size = Number(value);
@@ -67,7 +75,11 @@ export class PagedList {
     const load = this.loads;
     let page;
     try {
-      page = await this.load({ page_size: this.size, page_token: this.tokens[this.index], sort_by: this.sortBy });
+      page = await this.load({
+        page_size: this.size,
+        page_token: this.tokens[this.index],
+        sort_by: this.sortBy,
+      });
     } catch (error) {
       if (!(error instanceof ApiError || error instanceof Unavailable)) throw error;
       if (load !== this.loads) return;
@@ -88,12 +100,19 @@ export class PagedList {
   render() {
     const page = this.page;
     const onSort = (field) => {
-      const desc = this.sort && this.sort.field === field ? !this.sort.desc : field === "created_at";
+      const desc =
+        this.sort && this.sort.field === field ? !this.sort.desc : field === "created_at";
       this.sort = { field, desc };
       if (this.onSort) this.onSort(this.sort);
       this.restart();
     };
-    this.body.replaceChildren(table(this.className, this.columns, page.items, { sort: this.sort, onSort, empty: this.empty }));
+    this.body.replaceChildren(
+      table(this.className, this.columns, page.items, {
+        sort: this.sort,
+        onSort,
+        empty: this.empty,
+      }),
+    );
     const first = this.index * this.size + 1;
     const last = this.index * this.size + page.items.length;
     let range = page.total ? `${first}-${last} of ${page.total}` : `${first}-${last}`;
@@ -121,6 +140,8 @@ export class PagedList {
   }
 
   refreshNow() {
-    this.refresh().catch((error) => document.dispatchEvent(new CustomEvent("refresh-failed", { detail: error })));
+    this.refresh().catch((error) =>
+      document.dispatchEvent(new CustomEvent("refresh-failed", { detail: error })),
+    );
   }
 }

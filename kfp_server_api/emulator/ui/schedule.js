@@ -12,7 +12,11 @@ const FIELDS = [
   { min: 0, max: 59 },
   { min: 0, max: 23 },
   { min: 1, max: 31 },
-  { min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+  {
+    min: 1,
+    max: 12,
+    names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+  },
   { min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
 ];
 
@@ -26,7 +30,7 @@ const DESCRIPTORS = {
   "@hourly": "0 0 * * * *",
 };
 
-const DURATION_UNITS = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+const DURATION_UNITS = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 
 function parseValue(text, field) {
   const lower = text.toLowerCase();
@@ -51,7 +55,12 @@ function parseField(text, field) {
       const bounds = range.split("-");
       if (bounds.length > 2) throw new Error(`too many hyphens: ${part}`);
       start = parseValue(bounds[0], field);
-      end = bounds.length === 2 ? parseValue(bounds[1], field) : stepText === undefined ? start : field.max;
+      end =
+        bounds.length === 2
+          ? parseValue(bounds[1], field)
+          : stepText === undefined
+            ? start
+            : field.max;
     }
     const step = stepText === undefined ? 1 : parseValue(stepText, { min: 0 });
     if (start < field.min || end > field.max || start > end || step < 1) {
@@ -89,7 +98,9 @@ export function parseCron(expression) {
   const parts = text.split(/\s+/);
   if (parts.length === 5) parts.push("*");
   if (parts.length !== 6) throw new Error(`expected 5 or 6 fields, found ${parts.length}`);
-  const [second, minute, hour, dom, month, dow] = parts.map((part, i) => parseField(part, FIELDS[i]));
+  const [second, minute, hour, dom, month, dow] = parts.map((part, i) =>
+    parseField(part, FIELDS[i]),
+  );
   const dayMatches = (d) => {
     const inMonth = dom.allowed.has(d.getUTCDate());
     const inWeek = dow.allowed.has(d.getUTCDay());
@@ -137,7 +148,12 @@ export function describeTrigger(trigger) {
 }
 
 function formatInterval(seconds) {
-  const units = [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]];
+  const units = [
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+    ["s", 1],
+  ];
   const parts = [];
   let rest = seconds;
   for (const [unit, size] of units) {
@@ -192,7 +208,11 @@ function latestTick(cron, after, limit) {
     const from = Math.max(after, limit - width);
     let tick = cron.next(from);
     if (tick !== null && tick <= limit) {
-      for (let later = cron.next(tick); later !== null && later <= limit; later = cron.next(later)) {
+      for (
+        let later = cron.next(tick);
+        later !== null && later <= limit;
+        later = cron.next(later)
+      ) {
         tick = later;
       }
       return tick;

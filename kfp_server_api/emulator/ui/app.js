@@ -27,9 +27,18 @@ let current = null;
 let loading = null;
 let paused = false;
 
+// A hand-typed route may hold a stray "%": keep such a segment as it is.
+function decode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch (_) {
+    return segment;
+  }
+}
+
 function parseHash() {
   const [path, search] = (location.hash.replace(/^#\/?/, "") || "runs").split("?");
-  const [section, id] = path.split("/").map(decodeURIComponent);
+  const [section, id] = path.split("/").map(decode);
   return { section, id, query: new URLSearchParams(search || "") };
 }
 

@@ -446,6 +446,24 @@ def test_token_is_asked_once_and_kept_for_the_tab(chromium: Any) -> None:
         assert chromium.find_elements(CSS, "dialog#token-dialog[open]") == []
 
 
+def test_an_unreachable_emulator_is_reported_and_the_page_recovers(chromium: Any) -> None:
+    emulator = Emulator(lifecycle=Lifecycle.manual())
+    with emulator:
+        emulator.seed_runs([RunSeed("survivor")])
+        open_page(chromium, emulator)
+        shows(chromium, "table.runs td.name", ["survivor"], "the run")
+        port = int(emulator.url.rpartition(":")[2])
+        emulator.stop()
+        banner = chromium.find_element(CSS, "#banner")
+        wait_for(
+            chromium, lambda b: banner.text.startswith("Cannot reach the emulator"), "a banner"
+        )
+        assert texts(chromium, "table.runs td.name") == ["survivor"]  # what was shown stays
+        emulator.port = port  # serve again where the page looks
+        emulator.start()
+        wait_for(chromium, lambda b: not banner.is_displayed(), "the banner gone")
+
+
 def test_browsing_changes_nothing_and_breaks_no_rule(
     chromium: Any, emulator: Emulator, demo: Demo
 ) -> None:

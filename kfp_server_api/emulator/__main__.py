@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import Emulator
+from .emulator import Emulator
 from .lifecycle import Lifecycle
 from .server import DEFAULT_MAX_BODY_BYTES
 from .store import StoreError

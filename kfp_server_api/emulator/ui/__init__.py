@@ -27,9 +27,10 @@ from __future__ import annotations
 import functools
 import importlib.resources
 from collections.abc import Mapping
-from typing import NamedTuple
 
-__all__ = ["ASSET_PREFIX", "Asset", "serve"]
+from ..routes import TEXT_TYPE, Response
+
+__all__ = ["ASSET_PREFIX", "serve"]
 
 ASSET_PREFIX = "/emulator/ui/"
 """Where the page's scripts, styles and icon are served; the page itself is at ``/``."""
@@ -56,15 +57,6 @@ _SECURITY_HEADERS = (
 )
 
 
-class Asset(NamedTuple):
-    """An answer of the page's routes: status, content type, body and extra headers."""
-
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-
-
 @functools.cache
 def _files() -> Mapping[str, tuple[str, bytes]]:
     """URL path -> (content type, bytes) of every asset, read once on first use."""
@@ -77,7 +69,7 @@ def _files() -> Mapping[str, tuple[str, bytes]]:
     return files
 
 
-def serve(method: str, target: str) -> Asset | None:
+def serve(method: str, target: str) -> Response | None:
     """The answer to a request for the page or one of its assets, or None for other paths.
 
     ``target`` is the request target as received (a query is ignored). Only GET and HEAD are
@@ -90,7 +82,6 @@ def serve(method: str, target: str) -> Asset | None:
     if found is None:
         return None
     if method not in ("GET", "HEAD"):
-        body = b"Method Not Allowed\n"
-        return Asset(405, "text/plain; charset=utf-8", body, (("Allow", "GET, HEAD"),))
+        return Response(405, b"Method Not Allowed\n", TEXT_TYPE, headers=(("Allow", "GET, HEAD"),))
     content_type, body = found
-    return Asset(200, content_type, body, _SECURITY_HEADERS)
+    return Response(200, body, content_type, headers=_SECURITY_HEADERS)

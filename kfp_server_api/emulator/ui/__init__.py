@@ -25,7 +25,6 @@ package (the assets are a few tens of kilobytes, read over loopback).
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from collections.abc import Mapping
 
 from ..routes import TEXT_TYPE, Response
@@ -60,6 +59,8 @@ _SECURITY_HEADERS = (
 @functools.cache
 def _files() -> Mapping[str, tuple[str, bytes]]:
     """URL path -> (content type, bytes) of every asset, read once on first use."""
+    import importlib.resources  # ~10 ms to import: only when the page is first asked for
+
     files: dict[str, tuple[str, bytes]] = {}
     for entry in importlib.resources.files(__name__).iterdir():
         suffix = "." + entry.name.rpartition(".")[2]

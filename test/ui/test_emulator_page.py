@@ -118,6 +118,19 @@ def test_names_with_html_stay_text(chromium: Any, emulator: Emulator, demo: Demo
     assert alert_text(chromium) is None
 
 
+def test_the_policy_blocks_inline_script_even_if_some_got_in(
+    chromium: Any, emulator: Emulator
+) -> None:
+    open_page(chromium, emulator)
+    wait_for(chromium, lambda b: texts(b, "table.runs td.name"), "the runs")
+    chromium.execute_script(
+        "const s = document.createElement('script');"
+        "s.textContent = 'window.__inline = 1';"
+        "document.body.appendChild(s);"
+    )
+    assert chromium.execute_script("return window.__inline") is None
+
+
 def test_run_page(chromium: Any, emulator: Emulator, demo: Demo) -> None:
     open_page(chromium, emulator, f"runs/{demo.detailed_run_id}")
     shows(chromium, ".run-name", ["xgboost-lr0.05-depth4"], "the run's name")

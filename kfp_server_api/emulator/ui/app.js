@@ -46,8 +46,11 @@ function show() {
   const { section, id, query } = parseHash();
   const make = ROUTES[section] || ROUTES.runs;
   current = make(id, query);
+  const shown = ROUTES[section] ? section : "runs";
   for (const item of document.querySelectorAll("nav.sections a")) {
-    item.classList.toggle("active", item.dataset.section === (ROUTES[section] ? section : "runs"));
+    const active = item.dataset.section === shown;
+    item.classList.toggle("active", active);
+    if (active) document.title = `${item.textContent}${id ? ` · ${id}` : ""} · KFP emulator`;
   }
   root.replaceChildren(current.element);
   refresh();

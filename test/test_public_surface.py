@@ -471,7 +471,13 @@ def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
 @pytest.mark.parametrize(("cls", "name"), METHODS)
 def test_service_method(cls: type[ServiceApi], name: str) -> None:
     positional, method, path, query, response_type = SERVICES[cls][name]
-    arguments = f"self, {positional}, **kwargs" if positional else "self, **kwargs"
+    # The 1.8.5 positional parameters, then each query parameter as a keyword-only parameter
+    # (its 1.8.5 keyword: the wire name with "_" for "."), then the call options.
+    keywords = [f"{wire_name.replace('.', '_')}=None" for wire_name in query]
+    arguments = ", ".join(
+        ["self", *([positional] if positional else []), *(["*", *keywords] if keywords else [])]
+    )
+    arguments += ", **kwargs"
     assert shape(getattr(cls, name)) == f"({arguments})"
     assert shape(getattr(cls, f"{name}_with_http_info")) == f"({arguments})"
 

@@ -125,6 +125,18 @@ def _shown_url(url: str, query: list[tuple[str, Any]], auth_start: int) -> str:
     return f"{shown}{'&' if '?' in shown else '?'}{urlencode(pairs)}"
 
 
+def _record_request(
+    error: ApiException,
+    method: str,
+    url: str,
+    query: list[tuple[str, Any]],
+    auth_start: int,
+    headers: Mapping[str, Any],
+) -> None:
+    """Tell ``error`` which request failed, without the credentials sent."""
+    error.set_request(method, _shown_url(url, query, auth_start), credentials_in_headers(headers))
+
+
 def _outcome(error: ApiException) -> str:
     """What a failed attempt ended with, for the log: its status, or the transport error."""
     if isinstance(error, ApiConnectionError):
@@ -404,14 +416,18 @@ class ApiClient:
                 _request_timeout=_request_timeout,
             )
         except ApiException as error:
-            response = self._send_again(
-                error,
-                (method, resource_path, url, query, auth_start, headers, form, body),
-                auth_settings,
-                _preload_content,
-                _request_timeout,
-                started,
-            )
+            try:
+                response = self._send_again(
+                    error,
+                    (method, resource_path, url, query, auth_start, headers, form, body),
+                    auth_settings,
+                    _preload_content,
+                    _request_timeout,
+                    started,
+                )
+            except ApiException as failure:
+                _record_request(failure, method, url, query, auth_start, headers)
+                raise
         else:
             if debug:
                 _log_call(method, url, query, auth_start, response.status, 1, started)
@@ -424,6 +440,7 @@ class ApiClient:
             data = self.deserialize(response, response_type) if response_type else None
         except ApiDecodeError as error:
             error.redact_credentials(credentials_in_headers(headers))
+            _record_request(error, method, url, query, auth_start, headers)
             raise
         if _return_http_data_only:
             return data

@@ -24,7 +24,9 @@ For each call it:
 Every call is logged at DEBUG on the ``kfp_server_api`` logger, once it is over: method, URL
 (without user info), status (or the error), duration and number of attempts; each retry is
 logged too. Nothing is formatted, and the clock is not read, unless DEBUG is enabled. Headers
-are never logged, and the credentials sent are redacted from the errors raised.
+are never logged, and the credentials sent are redacted from the errors raised. Every
+``ApiException`` raised names the request that failed (``method``, and ``url`` without
+credentials; see :meth:`ApiException.set_request`).
 """
 
 from __future__ import annotations
@@ -416,18 +418,14 @@ class ApiClient:
                 _request_timeout=_request_timeout,
             )
         except ApiException as error:
-            try:
-                response = self._send_again(
-                    error,
-                    (method, resource_path, url, query, auth_start, headers, form, body),
-                    auth_settings,
-                    _preload_content,
-                    _request_timeout,
-                    started,
-                )
-            except ApiException as failure:
-                _record_request(failure, method, url, query, auth_start, headers)
-                raise
+            response = self._send_again(
+                error,
+                (method, resource_path, url, query, auth_start, headers, form, body),
+                auth_settings,
+                _preload_content,
+                _request_timeout,
+                started,
+            )
         else:
             if debug:
                 _log_call(method, url, query, auth_start, response.status, 1, started)
@@ -528,6 +526,7 @@ class ApiClient:
             error.reason += f" (after {attempts} attempts)"
         if _CALL_LOG.isEnabledFor(_DEBUG):
             _log_call(method, url, query, auth_start, _outcome(error), attempts, started)
+        _record_request(error, method, url, query, auth_start, headers)
         raise error
 
     def request(

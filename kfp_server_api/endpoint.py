@@ -366,12 +366,7 @@ def call_endpoint(
     Returns:
         What ``ApiClient.call_api`` returns for these options.
     """
-    accepted = endpoint.accepted_keywords
-    for keyword in options:
-        if keyword not in accepted:
-            raise ApiTypeError(
-                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
-            )
+    _check_keywords(endpoint, options)
     path_params: dict[str, Any] = {}
     query: list[tuple[str, Any]] = []
     files: dict[str, Any] = {}
@@ -418,6 +413,15 @@ def call_endpoint(
         _preload_content=options.get("_preload_content", True),
         _request_timeout=options.get("_request_timeout"),
     )
+
+
+def _check_keywords(endpoint: Endpoint, options: Mapping[str, Any]) -> None:
+    accepted = endpoint.accepted_keywords
+    for keyword in options:
+        if keyword not in accepted:
+            raise ApiTypeError(
+                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
+            )
 
 
 def register_endpoints(endpoints: Iterable[Endpoint]) -> None:

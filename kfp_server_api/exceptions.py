@@ -28,9 +28,9 @@ place that picks the class for a status (from ``STATUS_EXCEPTIONS``).
 As in requests (whose ``ConnectTimeout`` is both a ``ConnectionError`` and a ``Timeout``), the
 transport errors have a second, built-in base, so code that handles network failures in general
 catches them too: ``ApiConnectionError`` is a ``ConnectionError`` and ``ApiTimeoutError`` a
-``TimeoutError`` (so also a ``socket.timeout``), both ``OSError`` subclasses. So an
-``except OSError`` around a call now catches them as well; ``except ApiException`` still comes
-first in their method resolution order, so ``str()``, ``status`` and ``reason`` are the
+``TimeoutError`` (which ``socket.timeout`` is too, from Python 3.10 on), both ``OSError``
+subclasses. So an ``except OSError`` around a call now catches them as well. ``ApiException``
+comes first in their method resolution order, so ``str()``, ``status`` and ``reason`` are the
 client's, and ``errno`` and ``strerror`` are ``None``. They pickle and copy like the others.
 
 The client records on every :class:`ApiException` it raises the request that failed: ``method``
@@ -142,7 +142,7 @@ def credentials_in_headers(headers: Mapping[str, Any] | None) -> tuple[str, ...]
 
 # Lower-case query parameter names, and words in them, that mark a credential. ("page_token" is
 # a position in a listing, not a credential, so "token" counts only as the whole name.)
-_CREDENTIAL_QUERY_NAMES: Final = frozenset({"token", "key", "sig", "signature", "code", "auth"})
+_CREDENTIAL_QUERY_NAMES: Final = frozenset({"token", "key", "sig", "code", "auth"})
 _CREDENTIAL_QUERY_WORDS: Final = (
     "access_token",
     "id_token",

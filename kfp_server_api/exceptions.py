@@ -324,7 +324,7 @@ class ApiException(OpenApiException):
             return
         try:
             parsed = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
             return
         if not isinstance(parsed, dict):
             return

@@ -416,7 +416,10 @@ def _convert_int(value: Any) -> Any:
 
 def _convert_float(value: Any) -> Any:
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the range of a float
+            raise DecodeError("a number within the range of a float", "a larger integer") from None
     if isinstance(value, str):
         try:
             return float(value)  # accepts "NaN", "Infinity", "-Infinity" as the server sends them

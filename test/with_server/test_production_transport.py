@@ -210,7 +210,7 @@ def test_read_timeout_ends_after_timeout_times_attempts(
         run_api.get_run("r-1", _request_timeout=0.2)
 
     assert caught.value.reason is not None
-    assert caught.value.reason.startswith("Read timed out: ")
+    assert caught.value.reason.startswith("Total time limit of 0.2 s passed: ")
     assert caught.value.reason.endswith("(after 4 attempts)")
     assert len(server.requests) == 4  # four limited waits for an answer, and no more
     assert len(waits) == 3
@@ -521,7 +521,7 @@ def test_configuration_request_timeout_applies_to_calls_without_one(
         RunServiceApi(client).create_run(new_run())
 
     assert caught.value.reason is not None
-    assert caught.value.reason.startswith("Read timed out: ")
+    assert caught.value.reason.startswith("Total time limit of 0.2 s passed: ")
     assert (len(server.requests), waits) == (1, [])
 
 

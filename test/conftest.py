@@ -36,10 +36,13 @@ TIERS: tuple[tuple[str, str], ...] = (
     ("examples/", "scripts"),
     ("test_benchmarks_smoke.py", "scripts"),
     ("compat/", "compat"),
+    ("test_typing.py", "typing"),
+    ("ui/", "ui"),
 )
 TIER_NAMES = frozenset(tier for _, tier in TIERS)
-#: The tiers a plain ``python -m pytest`` leaves out; tox runs them once, in `full` and `kfp1`.
-SLOW_TIERS = ("emulator", "reliability", "scripts", "compat")
+#: The tiers a plain ``python -m pytest`` leaves out; tox runs them once, in `full`, `kfp1`,
+#: `type` and `ui`.
+SLOW_TIERS = ("emulator", "reliability", "scripts", "compat", "typing", "ui")
 
 
 def _tier_of(item: pytest.Item) -> str | None:

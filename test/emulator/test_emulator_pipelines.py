@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from emulator_http import RUNS, Client, kfp_error, workflow
-from loopback import LoopbackServer, RecordedRequest, Reply
 from pipeline_data import (
     ARGUMENTS,
     ARGUMENTS_YAML,
@@ -24,6 +23,7 @@ from pipeline_data import (
     tar_gz_of,
     upload,
 )
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
 
 from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock
 

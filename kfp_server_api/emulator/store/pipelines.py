@@ -76,6 +76,7 @@ PIPELINES = Table(
     fields=PIPELINE_FIELDS,
     count_sql="SELECT count(*) FROM pipelines",
     reference_columns={"NAMESPACE": "namespace"},
+    partition="namespace",
 )
 """How pipelines list: always within one namespace ('' unless a NAMESPACE key is given)."""
 
@@ -90,6 +91,7 @@ VERSIONS = Table(
     fields=VERSION_FIELDS,
     count_sql="SELECT count(*) FROM pipeline_versions",
     reference_columns={"PIPELINE": "pipeline_id"},
+    partition="pipeline_id",
 )
 """How versions list: always those of one pipeline."""
 
@@ -99,12 +101,9 @@ DERIVED = {
     "pipelines_by_default_version": (
         "CREATE INDEX pipelines_by_default_version ON pipelines (default_version_id)"
     ),
-    "pipeline_versions_by_pipeline_time": (
-        "CREATE INDEX pipeline_versions_by_pipeline_time "
-        "ON pipeline_versions (pipeline_id, created_at)"
-    ),
 }
-"""The listing indexes, and the lookups of a version's pipelines and a pipeline's latest."""
+"""The listing indexes (each led by the namespace, or the pipeline), and the lookup of the
+pipelines a version is the default of."""
 
 
 class PipelineTable(ManifestTable):
@@ -142,8 +141,8 @@ class PipelineTable(ManifestTable):
     def pipeline_named(self, name: str, namespace: str) -> sqlite3.Row | None:
         """The pipeline with this name in this namespace, or None."""
         return self._one(
-            "SELECT * FROM pipelines INDEXED BY pipelines_by_name WHERE name = ? AND namespace = ?",
-            (name, namespace),
+            "SELECT * FROM pipelines INDEXED BY pipelines_by_name WHERE namespace = ? AND name = ?",
+            (namespace, name),
         )
 
     def delete_pipeline(self, uuid: str) -> None:
@@ -189,8 +188,8 @@ class PipelineTable(ManifestTable):
         """The version of this pipeline with this name, or None."""
         return self._one(
             "SELECT * FROM pipeline_versions INDEXED BY pipeline_versions_by_name "
-            "WHERE name = ? AND pipeline_id = ?",
-            (name, pipeline_id),
+            "WHERE pipeline_id = ? AND name = ?",
+            (pipeline_id, name),
         )
 
     def delete_pipeline_version(self, uuid: str) -> None:
@@ -205,8 +204,8 @@ class PipelineTable(ManifestTable):
         self._execute("DELETE FROM pipeline_versions WHERE uuid = ?", (uuid,))
         for pipeline_id in owners:
             newest = self._one(
-                "SELECT uuid FROM pipeline_versions WHERE pipeline_id = ? "
-                "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                "SELECT uuid FROM pipeline_versions INDEXED BY pipeline_versions_by_created_at "
+                "WHERE pipeline_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (pipeline_id,),
             )
             self.set_default_version(pipeline_id, "" if newest is None else str(newest[0]))

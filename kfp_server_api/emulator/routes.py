@@ -238,21 +238,32 @@ class Dispatcher:
 
     def route_for(self, method: str, target: str) -> Route | None:
         """The route that would answer ``method target`` directly, if any."""
-        raw_path = target.partition("?")[0].partition("#")[0]
-        if not raw_path.startswith("/") or not _valid_escapes(raw_path):
+        path = target.partition("?")[0].partition("#")[0]
+        if not path.startswith("/") or not _valid_escapes(path):
             return None
-        path = urllib.parse.unquote(raw_path, errors="replace")
+        path = urllib.parse.unquote(path, errors="replace")
         if _clean_path(path) != path:
             return None
+        return self._find(method, path, (*self.api_routes, *self.control_routes))[0]
+
+    def _find(
+        self, method: str, path: str, routes: Sequence[Route]
+    ) -> tuple[Route | None, list[str], bool]:
+        """The route of ``routes`` matching ``method path``, its path parameters, and (when
+        none matches) whether the path is routed for other methods."""
         components = path[1:].split("/")
         verb = ""
         colon = components[-1].rfind(":")
         if colon > 0:
             components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
-        for route in (*self.api_routes, *self.control_routes):
-            if route.method in (method, "*") and route.match(components, verb) is not None:
-                return route
-        return None
+        elif colon == 0:
+            return None, [], False
+        for route in routes:
+            if route.method in (method, "*"):
+                parameters = route.match(components, verb)
+                if parameters is not None:
+                    return route, parameters, False
+        return None, [], any(route.match(components, verb) is not None for route in routes)
 
     def dispatch(self, method: str, target: str, body: bytes, content_type: str = "") -> Response:
         """The response to ``method target`` with ``body``; raises ApiError for KFP errors."""
@@ -275,19 +286,10 @@ class Dispatcher:
             routes = self.control_routes
         else:
             return text_response(404, "404 page not found\n")
-        components = path[1:].split("/")
-        verb = ""
-        colon = components[-1].rfind(":")
-        if colon == 0:
-            return text_response(404, "Not Found\n")
-        if colon > 0:
-            components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
-        for route in routes:
-            if route.method in (method, "*"):
-                parameters = route.match(components, verb)
-                if parameters is not None:
-                    return route.call(parameters, query, body, content_type)
-        if any(route.match(components, verb) is not None for route in routes):
+        route, parameters, other_methods = self._find(method, path, routes)
+        if route is not None:
+            return route.call(parameters, query, body, content_type)
+        if other_methods:
             return text_response(405, "Method Not Allowed\n")
         return text_response(404, "Not Found\n")
 

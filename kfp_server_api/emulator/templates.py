@@ -128,7 +128,7 @@ class Template:
 
 def parse_template(content: bytes) -> Template:
     """What a pipeline file holds. Raises ApiError (400) as the server's template layer does."""
-    document = _read_document(content) if content else None
+    document, unreadable = _read_document(content) if content else (None, "the file is empty")
     if isinstance(document, dict) and _is_argo(document):
         return _argo_template(document)
     spec = _v2_spec(content)
@@ -141,18 +141,25 @@ def parse_template(content: bytes) -> Template:
                 "pipeline spec is invalid",
             )
         return Template(None, spec, ())
-    raise errors.invalid_input_with_details("unknown template format", "pipeline spec is invalid")
+    error = errors.invalid_input_with_details("unknown template format", "pipeline spec is invalid")
+    if unreadable is None:
+        unreadable = (
+            "neither an Argo Workflow (argoproj.io/*, kind Workflow) nor a v2 pipeline spec"
+        )
+    error.reason = unreadable
+    raise error
 
 
-def _read_document(content: bytes) -> Any:
+def _read_document(content: bytes) -> tuple[Any, str | None]:
+    """The document in ``content`` (JSON, else YAML), or None and why it cannot be read."""
     try:
-        return json.loads(content, parse_constant=_no_constant)
+        return json.loads(content, parse_constant=_no_constant), None
     except (ValueError, RecursionError):
         pass
     try:
-        return load_yaml(content)
-    except YamlError:
-        return None
+        return load_yaml(content), None
+    except YamlError as exc:
+        return None, str(exc)
 
 
 def _no_constant(name: str) -> Any:

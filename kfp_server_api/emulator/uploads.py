@@ -41,10 +41,10 @@ _TOO_LARGE = (
 )
 
 
-def _failure(status: int, message: str) -> ApiError:
+def _failure(status: int, message: str, reason: str | None = None) -> ApiError:
     """An upload error: the status the handler chose, and its message."""
     code = Code.INVALID_ARGUMENT if status == 400 else Code.INTERNAL
-    return ApiError(code, message, message, http_status=status)
+    return ApiError(code, message, message, http_status=status, reason=reason)
 
 
 def error_response(error: ApiError) -> Response:
@@ -149,7 +149,7 @@ class UploadService:
                 return self.pipelines.pipeline_record(pipeline_id)
         except ApiError as exc:
             error = exc.wrap("Create pipeline failed").wrap("Error creating pipeline")
-            raise _failure(500, error.message) from None
+            raise _failure(500, error.message, error.reason) from None
 
     def upload_pipeline_version(
         self, raw_query: str, content_type: str, body: bytes
@@ -185,4 +185,4 @@ class UploadService:
             error = exc.wrap("Create pipeline version failed").wrap(
                 "Error creating pipeline version"
             )
-            raise _failure(500, error.message) from None
+            raise _failure(500, error.message, error.reason) from None

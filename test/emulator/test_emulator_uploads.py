@@ -460,10 +460,13 @@ def test_hostile_uploads_get_their_error_and_store_nothing(
     reply = upload(client, content, file_name)
 
     assert reply.status == status, reply.text
+    assert reply.headers["Content-Type"] == "text/plain; charset=utf-8"
     if message is None:
         assert reply.json["error_message"].startswith(_DECOMPRESS), reply.text
     else:
-        assert_upload_error(reply, status, message)
+        assert reply.json["error_message"] == message
+        # The details start with the message; the emulator adds why, when it knows more.
+        assert reply.json["error_details"].startswith(message)
     assert client.get(PIPELINES).json == {}
     assert created(upload(client, ARGUMENTS_YAML, name="still works"))["name"] == "still works"
 
@@ -505,3 +508,27 @@ def test_a_chunked_body_over_the_limit_is_refused(emulator: Emulator) -> None:
 
     assert answer.startswith(b"HTTP/1.1 400 Bad Request")
     assert b"Error read pipeline version file.: Error read pipeline file.:" in answer
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (_alias_bomb(), "yaml: line 10: document contains excessive aliasing"),
+        (
+            b"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nx: caf\xe9\n",
+            "yaml: invalid UTF-8 byte",
+        ),
+        (b"a:\n\tb: 1\n", "yaml: line 2: found a tab character where an indentation space is"),
+        (COMPONENT_YAML, "neither an Argo Workflow (argoproj.io/*, kind Workflow) nor a v2"),
+    ],
+    ids=["alias-bomb", "not-utf8", "tab", "component"],
+)
+def test_unknown_template_format_details_say_why(
+    client: Client, content: bytes, reason: str
+) -> None:
+    reply = upload(client, content, "p.yaml")
+
+    assert reply.status == 500
+    message, _, why = reply.json["error_details"].partition("\n")
+    assert message == UNKNOWN_FORMAT
+    assert why.startswith(reason)

@@ -104,5 +104,7 @@ def template(text: str) -> str:
 
 
 def upload_error(error: ApiError) -> str:
-    """The upload handler's error body: ``{"error_message", "error_details"}``."""
-    return compact_json({"error_message": error.message, "error_details": error.message})
+    """The upload handler's error body: ``{"error_message", "error_details"}``; the details
+    add the error's reason, if it has one, on a line of its own."""
+    details = error.message if error.reason is None else f"{error.message}\n{error.reason}"
+    return compact_json({"error_message": error.message, "error_details": details})

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import errors, render
-from .protojson import format_double
+from .protojson import MAX_DEPTH, format_double, nesting_depth
 from .store import Store
 from .workflow import ARGO_API_VERSION, unmarshal_workflow
 from .yaml_subset import YamlError, load_yaml
@@ -128,6 +128,13 @@ class Template:
 
 def parse_template(content: bytes) -> Template:
     """What a pipeline file holds. Raises ApiError (400) as the server's template layer does."""
+    if nesting_depth(content.decode("utf-8", "replace")) > MAX_DEPTH:
+        # Refused before parsing: re-encoding such a document would exhaust the stack.
+        error = errors.invalid_input_with_details(
+            "unknown template format", "pipeline spec is invalid"
+        )
+        error.reason = f"the file nests deeper than {MAX_DEPTH} levels"
+        raise error
     document, unreadable = _read_document(content) if content else (None, "the file is empty")
     if isinstance(document, dict) and _is_argo(document):
         return _argo_template(document)

@@ -523,8 +523,15 @@ def test_a_chunked_body_over_the_limit_is_refused(emulator: Emulator) -> None:
         ),
         (b"a:\n\tb: 1\n", "yaml: line 2: found a tab character where an indentation space is"),
         (COMPONENT_YAML, "neither an Argo Workflow (argoproj.io/*, kind Workflow) nor a v2"),
+        (
+            b'{"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "spec": '
+            + b"[" * 900
+            + b"]" * 900
+            + b"}",
+            "the file nests deeper than 200 levels",
+        ),
     ],
-    ids=["alias-bomb", "not-utf8", "tab", "component"],
+    ids=["alias-bomb", "not-utf8", "tab", "component", "deep-json"],
 )
 def test_unknown_template_format_details_say_why(
     client: Client, content: bytes, reason: str

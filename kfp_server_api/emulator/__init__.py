@@ -63,6 +63,11 @@ not:
 - ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
   seconds), for benchmarks and large listings.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
+- ``reset(clock=None)``: back to the empty state (the Default experiment only, with a new id)
+  in milliseconds, whatever is stored. The clock keeps its time unless ``clock`` replaces it.
+- ``snapshot()`` and ``restore(snapshot)``: a ``Snapshot`` is an in-memory copy of the whole
+  state (not the clock), restorable any number of times, into a file-backed emulator too;
+  seed a large store once and start each test from it (100,000 runs restore in about 0.2 s).
 
 Control over HTTP: the same controls are served under ``/emulator/v1/`` (where KFP has no
 routes), for the command line and clients in other languages. JSON objects in and out, errors
@@ -71,8 +76,8 @@ in the KFP error format (400 for bad JSON or fields, 404 for an unknown run or p
 turns it off. All are POST: ``runs/{run_id}/status`` (``status``, ``finished_at`` as RFC 3339
 or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` in base64, or
 ``files`` as {name: base64}), ``experiments``, ``pipelines``, ``pipelines/{pipeline_id}/versions``,
-``jobs`` (the keyword arguments of the methods above as fields) and ``clock:advance``
-(``seconds``)::
+``jobs`` (the keyword arguments of the methods above as fields), ``clock:advance``
+(``seconds``) and ``reset`` (no fields; answers ``default_experiment_id``)::
 
     curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
          -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
@@ -205,6 +210,7 @@ from .control import PipelineIds, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
+from .store import Snapshot
 from .workflow import argo_artifact_archive
 
 __all__ = [
@@ -218,6 +224,7 @@ __all__ = [
     "ManualClock",
     "PipelineIds",
     "RunSeed",
+    "Snapshot",
     "Step",
     "SystemClock",
     "argo_artifact_archive",

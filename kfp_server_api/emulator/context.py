@@ -46,9 +46,14 @@ class ServiceContext:
         self.clock = clock
         self.lifecycle = lifecycle
         self.namespace = namespace
-        with store.transaction():
+        self.reload()
+
+    def reload(self) -> None:
+        """Read again what is kept from the store (after it was reset or restored): the
+        Default experiment, created if missing, and when the next lifecycle step is due."""
+        with self.store.transaction():
             self.default_experiment_id = self._ensure_default_experiment()
-            self._next_due = store.next_due()
+            self._next_due = self.store.next_due()
 
     def now(self) -> int:
         """The clock's time in whole seconds, as the server stores times."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+# The emulator fixtures, whether or not the package is installed (installed, its entry point
+# has the module's name, so pytest registers it once); pytester runs the plugin's own tests.
+pytest_plugins = ["kfp_server_api.pytest_plugin", "pytester"]
+
 # Proxy and TLS settings from the developer's shell would silently reroute loopback traffic or
 # change certificate checks, so every test starts without them.
 _ENVIRONMENT_LEAKS = (

@@ -259,25 +259,34 @@ class StoreBase:
             )
         with self.lock:
             self._check_idle("restore")
-            resized = snapshot.page_size != self._page_size()
-            if resized and self.path == ":memory:":
+            if snapshot.page_size != self._page_size() and self.path == ":memory:":
                 raise ValueError(
                     f"the snapshot's pages are {snapshot.page_size} bytes, this in-memory "
                     f"store's {self._page_size()}: restore it into a file-backed emulator"
                 )
+            empty = self._empty()
             try:
-                if resized:
-                    # SQLite copies pages of another size only into a rollback-journal file.
-                    self._connection.execute("PRAGMA journal_mode=DELETE")
-                try:
-                    snapshot._copy_to(self._connection)
-                finally:
-                    if resized:
-                        self._connection.execute("PRAGMA journal_mode=WAL")
+                # Copying over a full database keeps each page it overwrites for a rollback;
+                # emptying it first costs a few milliseconds and makes the copy several times
+                # faster.
+                if snapshot is not empty:
+                    self._copy(empty)
+                self._copy(snapshot)
             finally:
                 # Whatever was copied, no cached fact about the old content is true any more.
                 self._setup()
                 self._changed()
+
+    def _copy(self, snapshot: Snapshot) -> None:
+        resized = snapshot.page_size != self._page_size()
+        if resized:
+            # SQLite copies pages of another size only into a rollback-journal file.
+            self._connection.execute("PRAGMA journal_mode=DELETE")
+        try:
+            snapshot._copy_to(self._connection)
+        finally:
+            if resized:
+                self._connection.execute("PRAGMA journal_mode=WAL")
 
     def reset(self) -> None:
         """Make the database what a new store's is: every table empty."""

@@ -44,15 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from kfp_server_api import (
-        ApiClient,
-        ExperimentServiceApi,
-        HealthzServiceApi,
-        JobServiceApi,
-        PipelineServiceApi,
-        PipelineUploadServiceApi,
-        RunServiceApi,
-    )
+    from kfp_server_api import ApiClient
     from kfp_server_api.emulator import Emulator
 
 __all__ = [
@@ -176,8 +168,7 @@ def kfp_emulator(kfp_emulator_session: Emulator, request: pytest.FixtureRequest)
         # The token is the HTTP server's; a new one needs a restart, which costs milliseconds.
         emulator.stop()
         emulator.token = settings["token"]
-        emulator.start()
-    return emulator
+    return emulator.start()  # serving again if an earlier test stopped it
 
 
 @pytest.fixture
@@ -193,49 +184,22 @@ def kfp_api_client(kfp_emulator: Emulator) -> Iterator[ApiClient]:
         yield client
 
 
-@pytest.fixture
-def kfp_run_api(kfp_api_client: ApiClient) -> RunServiceApi:
-    """``RunServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import RunServiceApi
+def _service_api(fixture: str, class_name: str) -> Any:
+    """The fixture ``fixture``: the service API class ``class_name`` over ``kfp_api_client``."""
 
-    return RunServiceApi(kfp_api_client)
+    @pytest.fixture(name=fixture)
+    def service_api(kfp_api_client: ApiClient) -> Any:
+        import kfp_server_api
 
+        return getattr(kfp_server_api, class_name)(kfp_api_client)
 
-@pytest.fixture
-def kfp_experiment_api(kfp_api_client: ApiClient) -> ExperimentServiceApi:
-    """``ExperimentServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import ExperimentServiceApi
-
-    return ExperimentServiceApi(kfp_api_client)
+    service_api.__doc__ = f"``{class_name}`` of ``kfp_emulator``."
+    return service_api
 
 
-@pytest.fixture
-def kfp_pipeline_api(kfp_api_client: ApiClient) -> PipelineServiceApi:
-    """``PipelineServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import PipelineServiceApi
-
-    return PipelineServiceApi(kfp_api_client)
-
-
-@pytest.fixture
-def kfp_pipeline_upload_api(kfp_api_client: ApiClient) -> PipelineUploadServiceApi:
-    """``PipelineUploadServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import PipelineUploadServiceApi
-
-    return PipelineUploadServiceApi(kfp_api_client)
-
-
-@pytest.fixture
-def kfp_job_api(kfp_api_client: ApiClient) -> JobServiceApi:
-    """``JobServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import JobServiceApi
-
-    return JobServiceApi(kfp_api_client)
-
-
-@pytest.fixture
-def kfp_healthz_api(kfp_api_client: ApiClient) -> HealthzServiceApi:
-    """``HealthzServiceApi`` of ``kfp_emulator``."""
-    from kfp_server_api import HealthzServiceApi
-
-    return HealthzServiceApi(kfp_api_client)
+kfp_run_api = _service_api("kfp_run_api", "RunServiceApi")
+kfp_experiment_api = _service_api("kfp_experiment_api", "ExperimentServiceApi")
+kfp_pipeline_api = _service_api("kfp_pipeline_api", "PipelineServiceApi")
+kfp_pipeline_upload_api = _service_api("kfp_pipeline_upload_api", "PipelineUploadServiceApi")
+kfp_job_api = _service_api("kfp_job_api", "JobServiceApi")
+kfp_healthz_api = _service_api("kfp_healthz_api", "HealthzServiceApi")

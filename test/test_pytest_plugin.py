@@ -34,9 +34,13 @@ def test_each_test_starts_from_the_empty_state(pytester: pytest.Pytester) -> Non
         def test_empty(kfp_emulator, kfp_run_api):
             assert kfp_emulator.run_count() == 0
             assert not kfp_run_api.list_runs().runs
+            kfp_emulator.stop()
+
+        def test_serving_again(kfp_emulator, kfp_run_api):
+            assert not kfp_run_api.list_runs().runs
         """
     )
-    run_plugin(pytester).assert_outcomes(passed=2)
+    run_plugin(pytester).assert_outcomes(passed=3)
 
 
 def test_defaults_and_the_marker(pytester: pytest.Pytester) -> None:
@@ -65,9 +69,21 @@ def test_defaults_and_the_marker(pytester: pytest.Pytester) -> None:
 
         def test_clock_is_new_again(kfp_emulator):
             assert isinstance(kfp_emulator.clock, SystemClock)
+
+        def test_service_apis(
+            kfp_api_client, kfp_run_api, kfp_experiment_api, kfp_pipeline_api,
+            kfp_pipeline_upload_api, kfp_job_api, kfp_healthz_api,
+        ):
+            apis = (kfp_run_api, kfp_experiment_api, kfp_pipeline_api,
+                    kfp_pipeline_upload_api, kfp_job_api, kfp_healthz_api)
+            assert [type(api).__name__ for api in apis] == [
+                "RunServiceApi", "ExperimentServiceApi", "PipelineServiceApi",
+                "PipelineUploadServiceApi", "JobServiceApi", "HealthzServiceApi",
+            ]
+            assert all(api.api_client is kfp_api_client for api in apis)
         """
     )
-    run_plugin(pytester).assert_outcomes(passed=4)
+    run_plugin(pytester).assert_outcomes(passed=5)
 
 
 def test_ini_options(pytester: pytest.Pytester) -> None:

@@ -127,6 +127,20 @@ def test_ini_options(pytester: pytest.Pytester) -> None:
     run_plugin(pytester).assert_outcomes(passed=3)
 
 
+def test_ini_options_from_the_command_line(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from kfp_server_api.emulator import Lifecycle, ManualClock
+
+        def test_options(kfp_emulator):
+            assert kfp_emulator.lifecycle == Lifecycle.manual()
+            assert isinstance(kfp_emulator.clock, ManualClock)
+        """
+    )
+    options = ("-o", "kfp_emulator_lifecycle=manual", "-o", "kfp_emulator_manual_clock=true")
+    run_plugin(pytester, *options).assert_outcomes(passed=1)
+
+
 @pytest.mark.parametrize(
     ("marker", "message"),
     [

@@ -21,7 +21,8 @@ Three ways to use it::
     #        [--no-control] [--no-ui]
     #    and open http://127.0.0.1:8888/ in a browser to see what your code did
 
-    # 3. As the server of this project's own tests.
+    # 3. As the server of this project's own tests, and of yours: the package's pytest
+    #    plugin (kfp_server_api.pytest_plugin) gives each test a reset emulator and clients.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
 tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",

@@ -31,7 +31,8 @@ class Emulator:
     ``with Emulator() as server:`` starts it on a free loopback port in a background thread;
     ``server.url`` is its address. The control methods (``set_run_status``,
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
-    ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
+    ``seed_runs``, ``reset``, ``snapshot``, ``restore``, ...) act on its state directly and work
+    whether or not it is serving.
     With ``http_control`` (the default), the same controls are also served over HTTP under
     ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route. With
     ``ui`` (the default), a read-only web page at ``/`` shows the runs, experiments, pipelines

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from emulator_http import RUNS, Client, create_run, workflow
+from emulator_http import RUNS, Client, create_run, run_body, workflow
 
 from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock, RunSeed, Snapshot
 
@@ -228,3 +229,34 @@ def test_failed_write_leaves_no_stale_manifest(emulator: Emulator) -> None:
     (run_id,) = emulator.seed_runs([RunSeed(name="y", workflow_manifest=manifest)])
     stored = json.loads(emulator.get_run(run_id)["pipeline_runtime"]["workflow_manifest"])
     assert stored["spec"]["entrypoint"] == "other"
+
+
+def test_reset_and_restore_while_clients_call(emulator: Emulator) -> None:
+    emulator.seed_runs(RunSeed(name=f"run {i}") for i in range(100))
+    snapshot = emulator.snapshot()
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def call() -> None:
+        client = Client(emulator.url)
+        try:
+            while not done.is_set():
+                statuses.append(client.post(RUNS, run_body()).status)
+                statuses.append(client.get(RUNS, page_size="5").status)
+        finally:
+            client.close()
+
+    callers = [threading.Thread(target=call) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    try:
+        for _ in range(20):
+            emulator.reset()
+            emulator.restore(snapshot)
+    finally:
+        done.set()
+        for caller in callers:
+            caller.join()
+    assert statuses
+    assert set(statuses) == {200}
+    assert emulator.run_count() >= 100

@@ -134,10 +134,13 @@ def kfp_emulator_session(pytestconfig: pytest.Config) -> Iterator[Emulator]:
 
     token = _token(pytestconfig.getini(_TOKEN_INI), f"ini option {_TOKEN_INI}")
     lifecycle = pytestconfig.getini(_LIFECYCLE_INI) or DEFAULT_LIFECYCLE
+    problem: str | None = None
     try:
         emulator = Emulator(token=token, lifecycle=lifecycle)
     except ValueError as exc:
-        pytest.fail(f"{_LIFECYCLE_INI}: {exc}", pytrace=False)
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(f"{_LIFECYCLE_INI}: {problem}", pytrace=False)
     with emulator:
         yield emulator
 
@@ -150,6 +153,7 @@ def kfp_emulator(kfp_emulator_session: Emulator, request: pytest.FixtureRequest)
     settings = _settings(request)
     emulator = kfp_emulator_session
     manual = settings["manual_clock"]
+    problem: str | None = None
     try:
         if manual is True:
             clock: ManualClock | SystemClock = ManualClock()
@@ -162,7 +166,9 @@ def kfp_emulator(kfp_emulator_session: Emulator, request: pytest.FixtureRequest)
             raise TypeError(f"lifecycle must be a Lifecycle or its text, not {lifecycle!r}")
         emulator.lifecycle = lifecycle
     except (TypeError, ValueError) as exc:
-        pytest.fail(f"{MARKER}: {exc}", pytrace=False)
+        problem = str(exc)
+    if problem is not None:  # failed outside the handler, so no chained traceback is shown
+        pytest.fail(f"{MARKER}: {problem}", pytrace=False)
     emulator.reset(clock=clock)
     if emulator.token != settings["token"]:
         # The token is the HTTP server's; a new one needs a restart, which costs milliseconds.

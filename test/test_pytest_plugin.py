@@ -141,36 +141,38 @@ def test_ini_options_from_the_command_line(pytester: pytest.Pytester) -> None:
     run_plugin(pytester, *options).assert_outcomes(passed=1)
 
 
-@pytest.mark.parametrize(
-    ("marker", "message"),
-    [
-        ('lifecycle="sometimes"', "kfp_emulator: expected STATUS:SECONDS, got 'sometimes'"),
-        ("lifecycle=3", "kfp_emulator: lifecycle must be a Lifecycle or its text, not 3"),
-        ('clock="manual"', "kfp_emulator marker: unknown keyword 'clock'; expected one of"),
-        ('"instant"', "kfp_emulator marker takes keywords only"),
-        ('token=""', "kfp_emulator marker: token must not be empty"),
-        ("token=5", "kfp_emulator marker: token must be a string"),
-        ('manual_clock="noon"', "kfp_emulator: could not convert string to float: 'noon'"),
-    ],
+BAD_MARKERS = (
+    ('lifecycle="sometimes"', "kfp_emulator: expected STATUS:SECONDS, got 'sometimes'"),
+    ("lifecycle=3", "kfp_emulator: lifecycle must be a Lifecycle or its text, not 3"),
+    (
+        'clock="manual"',
+        "kfp_emulator marker: unknown keyword 'clock'; "
+        "expected one of lifecycle, manual_clock, token",
+    ),
+    ('"instant"', "kfp_emulator marker takes keywords only (lifecycle, manual_clock, token)"),
+    ('token=""', "kfp_emulator marker: token must not be empty"),
+    ("token=5", "kfp_emulator marker: token must be a string"),
+    ('manual_clock="noon"', "kfp_emulator: could not convert string to float: 'noon'"),
 )
-def test_bad_marker_fails_the_test_with_a_message(
-    pytester: pytest.Pytester, marker: str, message: str
-) -> None:
-    pytester.makepyfile(
-        f"""
-        import pytest
+"""Markers (the keywords in ``@pytest.mark.kfp_emulator(...)``) and the error each one gives."""
 
-        @pytest.mark.kfp_emulator({marker})
-        def test_it(kfp_emulator):
-            pass
 
-        def test_next_one_is_fine(kfp_emulator, kfp_run_api):
-            assert not kfp_run_api.list_runs().runs
-        """
+def test_bad_marker_fails_its_test_with_a_message(pytester: pytest.Pytester) -> None:
+    tests = "".join(
+        f"@pytest.mark.kfp_emulator({marker})\ndef test_bad_{number}(kfp_emulator):\n    pass\n\n"
+        for number, (marker, _) in enumerate(BAD_MARKERS)
     )
-    result = run_plugin(pytester)
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines([f"*{message}*"])
+    pytester.makepyfile(
+        "import pytest\n\n"
+        + tests
+        + "def test_next_one_is_fine(kfp_emulator, kfp_run_api):\n"
+        + "    assert not kfp_run_api.list_runs().runs\n"
+    )
+    result = run_plugin(pytester, "-rE")
+    result.assert_outcomes(passed=1, errors=len(BAD_MARKERS))
+    for number, (_, message) in enumerate(BAD_MARKERS):
+        result.stdout.fnmatch_lines([f"*ERROR at setup of test_bad_{number}*", message])
+    result.stdout.no_fnmatch_line("*During handling of the above exception*")
 
 
 def test_bad_ini_lifecycle_fails_with_a_message(pytester: pytest.Pytester) -> None:

@@ -24,12 +24,16 @@ Other statuses raise :class:`ApiException` itself. :meth:`ApiException.from_resp
 place that picks the class for a status (from ``STATUS_EXCEPTIONS``).
 
 The Kubeflow Pipelines API server answers errors with a JSON body
-``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}``. When the body has that
-shape its fields are exposed as ``error``, ``code``, ``message`` and ``details``. The upload
-endpoints answer ``{"error_message": ..., "error_details": ...}`` instead: ``message`` is then the
+``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}`` (KFP 1.8 to 2.5; from
+2.14 on without ``error``, which is then taken from ``message``). When the body has that shape its
+fields are exposed as ``error``, ``code``, ``message`` and ``details``, and ``user_message`` is the
+short text for a person from the first detail. The upload endpoints answer
+``{"error_message": ..., "error_details": ...}`` instead: ``message`` is then the
 ``error_message``, ``error`` the ``error_details``, ``details`` a list holding the whole object
-(shaped like an entry of the usual ``details``) and ``code`` is ``None``. For any other body
-``error``, ``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception.
+(shaped like an entry of the usual ``details``) and ``code`` is ``None``; a 4xx ``text/plain``
+body of one short line is the ``message`` and the ``error``. For any other body ``error``,
+``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception. Every
+generation of body is described in ``kfp_server_api._error_bodies``.
 
 Credentials never appear in the text of an exception: ``str()`` shows the value of a response
 header whose name marks a credential (``Authorization``, ``Cookie``, ``Set-Cookie``, any name
@@ -41,9 +45,10 @@ either.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Union
+
+from kfp_server_api._error_bodies import parse_error_body
 
 __all__ = [
     "STATUS_EXCEPTIONS",
@@ -222,6 +227,7 @@ class ApiException(OpenApiException):
             one (``code`` is the gRPC code, not the HTTP status; the upload endpoints' body is
             read as the module documentation says); otherwise ``error``, ``code`` and
             ``details`` are ``None`` and ``message`` is the full text.
+        user_message: the short text for a person (see :attr:`user_message`).
     """
 
     def __init__(
@@ -248,35 +254,14 @@ class ApiException(OpenApiException):
         self.code: int | None = None
         self.details: list[Any] | None = None
         self._server_message: str | None = None
+        self._user_message: str | None = None
         self._parse_server_error()
 
     def _parse_server_error(self) -> None:
-        body = self.body
-        if not body or not body.lstrip().startswith("{"):
+        parsed = parse_error_body(self.body, self.status, self.headers)
+        if parsed is None:
             return
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return
-        if not isinstance(parsed, dict):
-            return
-        if not ({"error", "message"} & parsed.keys()):
-            if "error_message" in parsed:
-                self._parse_upload_error(parsed)
-            return
-        error, message = parsed.get("error"), parsed.get("message")
-        code, details = parsed.get("code"), parsed.get("details")
-        self.error = error if isinstance(error, str) else None
-        self._server_message = message if isinstance(message, str) else self.error
-        self.code = code if isinstance(code, int) and not isinstance(code, bool) else None
-        self.details = details if isinstance(details, list) else None
-
-    def _parse_upload_error(self, parsed: dict[str, Any]) -> None:
-        # The upload endpoints' own shape: the message for the user, and the internal details.
-        message, details = parsed.get("error_message"), parsed.get("error_details")
-        self._server_message = message if isinstance(message, str) else None
-        self.error = details if isinstance(details, str) else self._server_message
-        self.details = [parsed]
+        self.error, self.code, self._server_message, self.details, self._user_message = parsed
 
     @property
     def message(self) -> str:
@@ -284,6 +269,18 @@ class ApiException(OpenApiException):
         if self._server_message is not None:
             return self._server_message
         return str(self)
+
+    @property
+    def user_message(self) -> str:
+        """The short text of the error meant for a person, whichever server generation sent it.
+
+        The ``error_message`` of the first ``api.Error`` detail (KFP 1.8), the ``message`` of
+        the first ``google.rpc.Status`` detail (KFP 2.x), the upload handler's
+        ``error_message``; else :attr:`message`.
+        """
+        if self._user_message is not None:
+            return self._user_message
+        return self.message
 
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"

@@ -104,15 +104,21 @@ class _Field:
     the `FieldInfo`.
     """
 
-    __slots__ = ("description", "info", "json_key", "pattern", "type_name")
+    __slots__ = ("decode", "description", "info", "json_key", "pattern", "type_name")
 
     def __init__(
-        self, type_name: str, description: str, json_key: str | None, pattern: str | None
+        self,
+        type_name: str,
+        description: str,
+        json_key: str | None,
+        pattern: str | None,
+        decode: Decoder | None = None,
     ) -> None:
         self.type_name = type_name
         self.description = description
         self.json_key = json_key
         self.pattern = re.compile(pattern) if pattern is not None else None
+        self.decode = decode
         self.info = FieldInfo("", json_key or "", type_name, description)
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -150,16 +156,19 @@ def field(
     *,
     json_key: str | None = None,
     pattern: str | None = None,
+    decode: Decoder | None = None,
 ) -> Any:
     """Declare a model field.
 
     `type_name` is the 1.8.5 type string ('str', 'int', 'float', 'bool', 'datetime', 'object',
     a model or enum class name, 'list[X]', 'dict(str, X)'); `description` is a one-line meaning;
     `json_key` defaults to the attribute name; `pattern`, if given, is a regular expression that
-    values must match when client-side validation is on.
+    values must match when client-side validation is on; `decode`, if given, turns the field's
+    JSON value (never null) into its Python value instead of the decoder of `type_name`, for a
+    field that some servers fill with more than `type_name` describes.
     """
     kind = _Field if pattern is None else _CheckedField
-    return kind(type_name, description, json_key, pattern)
+    return kind(type_name, description, json_key, pattern, decode)
 
 
 def _validates(instance: object) -> bool:
@@ -765,7 +774,10 @@ def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
     # Registered before the fields are resolved, so a type that contains itself terminates.
     _BUILDING[type_name] = decode
     for index, spec in enumerate(cls._specs.values()):
-        fast, convert = _kind_of(spec.type_name)
+        if spec.decode is not None:
+            fast, convert = _NoFastPath, spec.decode
+        else:
+            fast, convert = _kind_of(spec.type_name)
         if spec.pattern is not None:
             fast, convert = _NoFastPath, _checked(spec, convert)
         namespace[f"fast_{index}"] = fast

@@ -45,6 +45,9 @@ error status (``NotFoundException`` for 404, ...), ``ApiException`` with the 3xx
 redirect the client does not follow (it follows only those that keep the path and query; see
 :mod:`kfp_server_api.rest`), ``ApiConnectionError`` / ``ApiTimeoutError`` (status 0) when no
 complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the expected JSON.
+KFP 2.14 and later servers answer a route they do not serve with a JSON 404 (gRPC code 5) and a
+known path with the wrong verb with 501 ``ServiceException`` (gRPC code 12), where earlier
+servers sent plain-text 404 and 405; none of these is retried.
 
 ``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
 can do no harm (reads, and operations whose repetition ends in the same state). The client's
@@ -55,7 +58,7 @@ its endpoints by route, and :func:`is_retry_safe` looks a request's verb and pat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
 
 from kfp_server_api._frozen import Frozen
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
@@ -72,6 +75,7 @@ __all__ = [
     "ServiceApi",
     "body_param",
     "call_endpoint",
+    "check_keywords",
     "file_param",
     "path_param",
     "query_param",
@@ -268,12 +272,7 @@ def call_endpoint(
     Returns:
         What ``ApiClient.call_api`` returns for these options.
     """
-    accepted = endpoint.accepted_keywords
-    for keyword in options:
-        if keyword not in accepted:
-            raise ApiTypeError(
-                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
-            )
+    check_keywords(endpoint, options)
     path_params: dict[str, Any] = {}
     query: list[tuple[str, Any]] = []
     files: dict[str, Any] = {}
@@ -317,6 +316,16 @@ def call_endpoint(
         _preload_content=options.get("_preload_content", True),
         _request_timeout=options.get("_request_timeout"),
     )
+
+
+def check_keywords(endpoint: Endpoint, options: Iterable[str]) -> None:
+    """Raise ApiTypeError for a keyword argument that a call of ``endpoint`` does not take."""
+    accepted = endpoint.accepted_keywords
+    for keyword in options:
+        if keyword not in accepted:
+            raise ApiTypeError(
+                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
+            )
 
 
 def register_endpoints(endpoints: Iterable[Endpoint]) -> None:
@@ -366,3 +375,17 @@ class ServiceApi:
 
     def _call(self, name: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
         return call_endpoint(self.api_client, self.endpoints[name], arguments, options)
+
+    def _call_in_steps(
+        self, name: str, steps: Callable[[dict[str, Any]], Any], options: Mapping[str, Any]
+    ) -> Any:
+        """Run ``steps``, a function of the call options that makes several calls, as one call.
+
+        The keywords are checked against the endpoint ``name`` first; with ``async_req`` the
+        steps run in the client's thread pool and an ``ApplyResult`` is returned.
+        """
+        check_keywords(self.endpoints[name], options)
+        remaining = dict(options)
+        if remaining.pop("async_req", False):
+            return self.api_client.pool.apply_async(steps, (remaining,))
+        return steps(remaining)

@@ -12,6 +12,7 @@ text in ``.message``::
         ├── UnauthorizedException          401
         ├── ForbiddenException             403
         ├── NotFoundException              404
+        │   └── ServerVersionError             404 of a route the server's release lacks
         ├── ConflictException              409
         ├── UnprocessableEntityException   422
         ├── ServiceException               500-599
@@ -64,6 +65,7 @@ __all__ = [
     "ForbiddenException",
     "NotFoundException",
     "OpenApiException",
+    "ServerVersionError",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
@@ -417,3 +419,33 @@ class ApiConnectionError(ApiException):
 
 class ApiTimeoutError(ApiConnectionError):
     """Connecting to the server, or waiting for its response, took longer than allowed."""
+
+
+class ServerVersionError(NotFoundException):
+    """HTTP 404 for a call that the server's release does not offer yet.
+
+    Raised instead of the plain :class:`NotFoundException` when the server's health check
+    reports a release older than the one that added the route (for example
+    ``get_pipeline_by_name``, added in KFP 2.0.0, against a KFP 1.8 server). ``status``,
+    ``body`` and ``headers`` are those of the 404; ``reason`` and ``message`` say what is needed.
+
+    Attributes:
+        call: the method that was called.
+        needed_version: the first server release that offers it, e.g. ``"2.0.0"``.
+        server_version: the release the server reported (its healthz ``tag_name``).
+    """
+
+    def __init__(
+        self, not_found: ApiException, call: str, needed_version: str, server_version: str
+    ) -> None:
+        super().__init__(status=not_found.status)
+        self.body = not_found.body
+        self.headers = not_found.headers
+        self.call = call
+        self.needed_version = needed_version
+        self.server_version = server_version
+        self.reason = (
+            f"{call} needs a KFP API server {needed_version} or later; "
+            f"this server is {server_version}"
+        )
+        self._server_message = self.reason

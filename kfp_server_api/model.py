@@ -72,6 +72,7 @@ __all__ = [
     "Model",
     "decoder_for",
     "encode",
+    "encode_known",
     "field",
     "resolve_model",
 ]
@@ -272,6 +273,15 @@ class Model(_DeclaredFields):
     def model_fields(cls) -> tuple[FieldInfo, ...]:
         """The fields of this model, in constructor order."""
         return cls._fields
+
+    def unknown_fields(self) -> dict[str, Any]:
+        """The JSON keys of the decoded object that no field declares, with their values.
+
+        A newer server (KFP 2.x) sends keys that 1.8.5 did not know; they are kept, and sent
+        back by `encode`, unless the client's ``Configuration.discard_unknown_keys`` is set.
+        Returns a copy: changing it changes nothing.
+        """
+        return dict(self.__dict__.get(_UNKNOWN_KEYS) or {})
 
     def to_dict(self) -> dict[str, Any]:
         """Field values by attribute name (None included), nested models as dicts."""
@@ -889,3 +899,23 @@ def encode(obj: Any) -> Any:
         if isinstance(obj, base):
             return base_encoder(obj)
     raise TypeError(f"cannot encode a {kind.__name__} as JSON")
+
+
+def encode_known(obj: Any) -> Any:
+    """Like `encode`, but models are written without the unknown keys they kept from decoding.
+
+    For servers that reject a request whose body has a key they do not know (KFP 2.14 on): an
+    object decoded from a newer server, or from another API generation, can be sent back.
+    """
+    if isinstance(obj, Model):
+        values = obj.__dict__
+        return {
+            key: encode_known(values[attr])
+            for attr, key in obj._wire_names
+            if values.get(attr) is not None
+        }
+    if isinstance(obj, (list, tuple)):
+        return [encode_known(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: encode_known(value) for key, value in obj.items()}
+    return encode(obj)

@@ -419,6 +419,25 @@ PIPELINE_UPLOAD_SERVICE: dict[str, Method] = {
 HEALTHZ_SERVICE: dict[str, Method] = {
     "get_healthz": ("", "GET", "/apis/v1beta1/healthz", (), "ApiGetHealthzResponse"),
 }
+#: Methods added on purpose (routes of KFP 2.x servers' v1beta1 API that 1.8.5 lacks).
+ADDED_METHODS: dict[type[ServiceApi], dict[str, Method]] = {
+    PipelineServiceApi: {
+        "get_pipeline_by_name": (
+            "name",
+            "GET",
+            "/apis/v1beta1/namespaces/{namespace}/pipelines/{name}",
+            (),
+            "ApiPipeline",
+        ),
+    },
+}
+#: Trailing optional parameters added on purpose: the signature shape they give.
+ADDED_PARAMETERS = {
+    "delete_pipeline": "(self, id, *, cascade=False, **kwargs)",
+    "get_pipeline_by_name": "(self, name, *, namespace='-', **kwargs)",
+}
+#: Query parameters added on purpose, after the 1.8.5 ones.
+ADDED_QUERY = {"upload_pipeline": ("namespace",), "upload_pipeline_version": ("namespace",)}
 SERVICES: dict[type[ServiceApi], dict[str, Method]] = {
     ExperimentServiceApi: EXPERIMENT_SERVICE,
     HealthzServiceApi: HEALTHZ_SERVICE,
@@ -441,9 +460,10 @@ NOT_RETRY_SAFE = {
 }
 #: Calls that send a file as multipart/form-data (the others send JSON).
 MULTIPART = {"upload_pipeline", "upload_pipeline_version"}
+ALL_METHODS = {cls: {**table, **ADDED_METHODS.get(cls, {})} for cls, table in SERVICES.items()}
 METHODS = [
     pytest.param(cls, name, id=f"{cls.__name__}.{name}")
-    for cls, table in SERVICES.items()
+    for cls, table in ALL_METHODS.items()
     for name in table
 ]
 
@@ -462,7 +482,7 @@ def test_service_constructor(cls: type[ServiceApi]) -> None:
 
 @pytest.mark.parametrize("cls", SERVICES, ids=lambda cls: cls.__name__)
 def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
-    table = SERVICES[cls]
+    table = ALL_METHODS[cls]
     public = {name for name in vars(cls) if not name.startswith("_")} - {"endpoints"}
     assert public == set(table) | {f"{name}_with_http_info" for name in table}
     assert set(cls.endpoints) == set(table)
@@ -470,10 +490,12 @@ def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
 
 @pytest.mark.parametrize(("cls", "name"), METHODS)
 def test_service_method(cls: type[ServiceApi], name: str) -> None:
-    positional, method, path, query, response_type = SERVICES[cls][name]
+    positional, method, path, query, response_type = ALL_METHODS[cls][name]
     arguments = f"self, {positional}, **kwargs" if positional else "self, **kwargs"
-    assert shape(getattr(cls, name)) == f"({arguments})"
-    assert shape(getattr(cls, f"{name}_with_http_info")) == f"({arguments})"
+    expected = ADDED_PARAMETERS.get(name, f"({arguments})")
+    assert shape(getattr(cls, name)) == expected
+    assert shape(getattr(cls, f"{name}_with_http_info")) == expected
+    query = (*query, *ADDED_QUERY.get(name, ()))
 
     endpoint = cls.endpoints[name]
     assert (endpoint.method, endpoint.path, endpoint.response_type) == (method, path, response_type)

@@ -37,6 +37,12 @@ _UPLOADFILE = file_param(
     "Path of the pipeline package to send (compiled YAML, or a .zip/.tar.gz of it).",
 )
 _DESCRIPTION = query_param("description", "str", "Description to store with it.")
+_NAMESPACE = query_param(
+    "namespace",
+    "str",
+    "Namespace to create it in (multi-user servers).",
+    notes="Server default: shared (no namespace).",
+)
 
 #: The PipelineUploadService endpoints, by method name.
 PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
@@ -55,6 +61,7 @@ PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
                     notes="Server default: the file name.",
                 ),
                 _DESCRIPTION,
+                _NAMESPACE,
             ),
             response_type="ApiPipeline",
             summary="Upload a pipeline package file as a new pipeline.",
@@ -75,6 +82,7 @@ PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
                 ),
                 query_param("pipelineid", "str", "ID of the pipeline to add the version to."),
                 _DESCRIPTION,
+                _NAMESPACE,
             ),
             response_type="ApiPipelineVersion",
             summary="Upload a pipeline package file as a new version of a pipeline.",
@@ -111,6 +119,9 @@ class PipelineUploadServiceApi(ServiceApi):
             name (str): name of the new pipeline; the server uses the file name when it is
                 omitted.
             description (str): description of the pipeline.
+            namespace (str): namespace to create the pipeline in, on a multi-user server;
+                without it the pipeline is shared (or, on a KFP 2.x server that requires a
+                namespace, the upload fails with a plain-text 400).
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:
@@ -118,9 +129,14 @@ class PipelineUploadServiceApi(ServiceApi):
 
         Raises:
             OSError: the file cannot be read (nothing is sent).
-            BadRequestException: the file is not a valid pipeline package, or is too large.
+            BadRequestException: the file is not a valid pipeline package, or is too large;
+                on KFP 2.x, a missing or invalid namespace (a plain-text body, which is the
+                exception's ``message``).
+            ConflictException: the name is taken (KFP 2.2 and later servers).
             ServiceException: the pipeline could not be stored; the KFP 1.x servers report a
-                name that is taken this way (HTTP 500).
+                name that is taken this way (HTTP 500). From KFP 2.15 on, ``message`` is a
+                generic "Failed to create a pipeline and a pipeline version" and the reason
+                is only in the server's log.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
@@ -152,6 +168,7 @@ class PipelineUploadServiceApi(ServiceApi):
             pipelineid (str): ID of the pipeline to add the version to (the server requires
                 it).
             description (str): description of the version.
+            namespace (str): namespace of the pipeline, on a multi-user server.
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:
@@ -160,9 +177,12 @@ class PipelineUploadServiceApi(ServiceApi):
         Raises:
             OSError: the file cannot be read (nothing is sent).
             BadRequestException: no pipeline ID, or the file is not a valid pipeline
-                package, or is too large.
-            ServiceException: the version could not be stored (a name that is taken, an
-                unknown pipeline...).
+                package, or is too large; on KFP 2.x, a missing or invalid namespace (a
+                plain-text body, which is the exception's ``message``).
+            ConflictException: the name is taken (KFP 2.2 and later servers).
+            ServiceException: the version could not be stored (a name that is taken on KFP
+                1.x, an unknown pipeline...). From KFP 2.15 on, ``message`` is generic and the
+                reason is only in the server's log.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True

@@ -784,10 +784,8 @@ def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
     # Registered before the fields are resolved, so a type that contains itself terminates.
     _BUILDING[type_name] = decode
     for index, spec in enumerate(cls._specs.values()):
-        if spec.decode is not None:
-            fast, convert = _NoFastPath, spec.decode
-        else:
-            fast, convert = _kind_of(spec.type_name)
+        kind = _kind_of(spec.type_name) if spec.decode is None else _Kind(_NoFastPath, spec.decode)
+        fast, convert = kind
         if spec.pattern is not None:
             fast, convert = _NoFastPath, _checked(spec, convert)
         namespace[f"fast_{index}"] = fast

@@ -27,7 +27,7 @@ built with ``ApiValue``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 if TYPE_CHECKING:
     from kfp_server_api.models.api_value import ApiValue
@@ -38,24 +38,32 @@ __all__ = ["ParameterValue", "decode_parameters", "plain_parameters", "plain_val
 #: the 1.8.5 clients) or a plain JSON value (KFP 2.x servers).
 ParameterValue = Union["ApiValue", bool, int, float, str, list[Any], dict[str, Any], None]
 
-# The JSON types the 1.8 server writes for each ApiValue key; "NaN" and the infinities come as
-# strings from its JSON encoder.
+# "NaN" and the infinities come as strings from the 1.8 server's JSON encoder.
 _NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
-def _is_api_value_entry(key: str, value: Any) -> bool:
-    if key == "string_value" or key == "int_value":
-        return isinstance(value, str)
-    if key == "double_value":
-        if isinstance(value, str):
-            return value in _NON_FINITE
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return False
+def _is_double(value: Any) -> bool:
+    if isinstance(value, str):
+        return value in _NON_FINITE
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+# The ApiValue keys, each with the check of the JSON type the 1.8 server writes for it.
+_API_VALUE_KEYS: dict[str, Callable[[Any], bool]] = {
+    "int_value": _is_text,  # int64, written as a decimal string
+    "double_value": _is_double,
+    "string_value": _is_text,
+}
 
 
 def _is_api_value(value: dict[str, Any]) -> bool:
     """Whether a JSON object is an ApiValue as KFP 1.8 writes it (``{}`` included)."""
-    return all(_is_api_value_entry(key, item) for key, item in value.items())
+    checks = _API_VALUE_KEYS
+    return all(key in checks and checks[key](item) for key, item in value.items())
 
 
 def decode_parameters(data: Any) -> Any:

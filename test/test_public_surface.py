@@ -434,7 +434,7 @@ ADDED_METHODS: dict[type[ServiceApi], dict[str, Method]] = {
 #: Trailing optional parameters added on purpose: the signature shape they give.
 ADDED_PARAMETERS = {
     "delete_pipeline": "(self, id, *, cascade=False, **kwargs)",
-    "get_pipeline_by_name": "(self, name, *, namespace='-', **kwargs)",
+    "get_pipeline_by_name": "(self, name, namespace='-', **kwargs)",
 }
 #: Query parameters added on purpose, after the 1.8.5 ones.
 ADDED_QUERY = {"upload_pipeline": ("namespace",), "upload_pipeline_version": ("namespace",)}

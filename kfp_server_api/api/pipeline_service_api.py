@@ -444,9 +444,7 @@ class PipelineServiceApi(ServiceApi):
             self._call("get_pipeline", {"id": id}, kwargs),
         )
 
-    def get_pipeline_by_name(
-        self, name: str, *, namespace: str = "-", **kwargs: Any
-    ) -> ApiPipeline:
+    def get_pipeline_by_name(self, name: str, namespace: str = "-", **kwargs: Any) -> ApiPipeline:
         """Get a pipeline by its name (KFP 2.0.0 and later servers).
 
         Args:
@@ -470,7 +468,7 @@ class PipelineServiceApi(ServiceApi):
         )
 
     def get_pipeline_by_name_with_http_info(
-        self, name: str, *, namespace: str = "-", **kwargs: Any
+        self, name: str, namespace: str = "-", **kwargs: Any
     ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
         """Like :meth:`get_pipeline_by_name`, returning ``(data, status, headers)``."""
         from kfp_server_api.exceptions import NotFoundException

@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Union
 
+from kfp_server_api.model import DecodeError, decoder_for
+
 if TYPE_CHECKING:
     from kfp_server_api.models.api_value import ApiValue
 
@@ -71,13 +73,11 @@ def decode_parameters(data: Any) -> Any:
 
     Raises ``DecodeError`` when `data` is not a JSON object.
     """
-    from kfp_server_api.model import DecodeError, decoder_for
-
     if not isinstance(data, dict):
         raise DecodeError.for_value("an object (dict(str, ApiValue))", data)
     api_value = decoder_for("ApiValue")
     return {
-        key: api_value(value) if isinstance(value, dict) and _is_api_value(value) else value
+        key: api_value(value) if value.__class__ is dict and _is_api_value(value) else value
         for key, value in data.items()
     }
 

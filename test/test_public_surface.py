@@ -149,9 +149,25 @@ MODULES = [
     "kfp_server_api.filters",
     "kfp_server_api.models",
     "kfp_server_api.pagination",
+    "kfp_server_api.parameter_values",
     "kfp_server_api.rest",
     "kfp_server_api.retry",
+    "kfp_server_api.server_version",
 ]
+
+#: Names added in modules for KFP 2.x servers, by module.
+ADDED_FOR_KFP2 = {
+    "kfp_server_api.exceptions": {"ServerVersionError"},
+    "kfp_server_api.filters": {"archived", "not_archived"},
+    "kfp_server_api.model": {"encode_known"},
+    "kfp_server_api.parameter_values": {
+        "ParameterValue",
+        "decode_parameters",
+        "plain_parameters",
+        "plain_value",
+    },
+    "kfp_server_api.server_version": {"explain_not_found", "version_tuple"},
+}
 
 
 def shape(function: Callable[..., Any]) -> str:
@@ -201,6 +217,23 @@ def test_submodules_are_attributes(name: str) -> None:
 @pytest.mark.parametrize("module", MODULES)
 def test_module_paths(module: str) -> None:
     importlib.import_module(module)
+
+
+@pytest.mark.parametrize("module", sorted(ADDED_FOR_KFP2))
+def test_names_added_for_kfp2_servers(module: str) -> None:
+    assert ADDED_FOR_KFP2[module] <= set(importlib.import_module(module).__all__)
+
+
+def test_members_added_for_kfp2_servers() -> None:
+    from kfp_server_api import ApiGetHealthzResponse, ApiRun
+
+    assert shape(ApiRun.unknown_fields) == "(self)"
+    assert isinstance(ApiGetHealthzResponse.tag_name, property)
+    assert isinstance(ApiGetHealthzResponse.commit_sha, property)
+    assert shape(exceptions.ServerVersionError) == (
+        "(not_found, call, needed_version, server_version)"
+    )
+    assert issubclass(exceptions.ServerVersionError, exceptions.NotFoundException)
 
 
 def test_same_objects_through_every_path() -> None:
@@ -655,6 +688,6 @@ def test_rest_client_keeps_a_pool_manager() -> None:
 
 def test_exception_attributes() -> None:
     error = exceptions.ApiException(status=404, reason="Not Found")
-    for attribute in ("status", "reason", "body", "headers", "message"):
+    for attribute in ("status", "reason", "body", "headers", "message", "user_message"):
         assert hasattr(error, attribute)
     assert isinstance(exceptions.OpenApiException().message, str)

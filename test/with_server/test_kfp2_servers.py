@@ -306,48 +306,26 @@ def test_not_found_of_every_gateway_generation(
     assert error.body == json.dumps(body, separators=(",", ":"))
 
 
+GATEWAY_V2_ERRORS = {
+    "401": (401, UnauthorizedException, 16, "Unauthenticated"),
+    "unknown request field": (400, BadRequestException, 3, kfp2.UNKNOWN_FIELD),
+    "unknown route": (404, NotFoundException, 5, "Not Found"),
+    "wrong method": (501, ServiceException, 12, "Method Not Allowed"),
+}
+
+
 @pytest.mark.parametrize(
-    ("reply", "cls", "code", "message"),
-    [
-        pytest.param(
-            Reply.json({"code": 16, "message": "Unauthenticated"}, 401),
-            UnauthorizedException,
-            16,
-            "Unauthenticated",
-            id="401",
-        ),
-        pytest.param(
-            Reply.json({"code": 3, "message": kfp2.UNKNOWN_FIELD}, 400),
-            BadRequestException,
-            3,
-            kfp2.UNKNOWN_FIELD,
-            id="unknown request field",
-        ),
-        pytest.param(
-            Reply.json({"code": 5, "message": "Not Found"}, 404),
-            NotFoundException,
-            5,
-            "Not Found",
-            id="unknown route",
-        ),
-        pytest.param(
-            Reply.json({"code": 12, "message": "Method Not Allowed"}, 501),
-            ServiceException,
-            12,
-            "Method Not Allowed",
-            id="wrong method",
-        ),
-    ],
+    ("status", "cls", "code", "message"), GATEWAY_V2_ERRORS.values(), ids=GATEWAY_V2_ERRORS
 )
 def test_gateway_v2_errors_without_details(
     server: LoopbackServer,
     run_api: RunServiceApi,
-    reply: Reply,
+    status: int,
     cls: type[ApiException],
     code: int,
     message: str,
 ) -> None:
-    server.enqueue(reply)
+    server.enqueue(Reply.json({"code": code, "message": message}, status))
 
     with pytest.raises(cls) as caught:
         run_api.get_run("r-1")

@@ -449,3 +449,13 @@ class ServerVersionError(NotFoundException):
             f"this server is {server_version}"
         )
         self._server_message = self.reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The constructor takes the original 404, which a copy does not need: rebuild the
+        # instance from its attributes.
+        return (_bare_instance, (type(self),), self.__dict__)
+
+
+def _bare_instance(cls: type[BaseException]) -> BaseException:
+    """An instance of ``cls`` made without calling its ``__init__`` (for unpickling)."""
+    return cls.__new__(cls)

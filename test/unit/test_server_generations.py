@@ -4,6 +4,7 @@ bodies, release numbers, archive filters and request bodies without kept unknown
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import pytest
@@ -140,6 +141,9 @@ def test_server_version_error_keeps_the_404() -> None:
     error = ServerVersionError(not_found, "call_x", "2.0.0", "1.8.5")
     assert (error.status, error.body, error.headers) == (404, "Not Found", {"a": "b"})
     assert error.message == "call_x needs a KFP API server 2.0.0 or later; this server is 1.8.5"
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is ServerVersionError
+    assert (str(copy), copy.message, copy.server_version) == (str(error), error.message, "1.8.5")
 
 
 # -- releases -----------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any
 
 import decode_plot
 import emulator_listing
+import emulator_startstop
 import hotspots
 import upstream
 import workloads
@@ -35,7 +36,7 @@ from measure import Measurement
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-BENCHMARKS = ("decode", "encode", "call", "import", "memory", "emulator")
+BENCHMARKS = ("decode", "encode", "call", "import", "memory", "emulator", "startstop")
 BUDGETS = {"decode": 3.0, "call": 1.2, "import": 1.3, "emulator": 3.0}
 """Largest allowed ratio per benchmark; the others are reported for information."""
 UPSTREAM_BENCHMARKS = ("decode", "encode", "call", "import", "memory")
@@ -58,6 +59,7 @@ FULL: Plan = {
     "emulator": [
         {"workload": "emulator", "small": 1000, "large": 100000, "page_size": 100, "repeat": 25}
     ],
+    "startstop": [{"workload": "startstop", "repeat": 51}],
 }
 QUICK: Plan = {
     "decode": [
@@ -69,6 +71,7 @@ QUICK: Plan = {
     "import": [{"workload": "import", "repeat": 3}],
     "memory": [{"workload": "memory", "count": 50, "repeat": 2}],
     "emulator": [{"workload": "emulator", "small": 40, "large": 400, "page_size": 10, "repeat": 3}],
+    "startstop": [{"workload": "startstop", "repeat": 3}],
 }
 PLOT_EXTRA = {
     # Extra decode sizes so the chart has four points (100, 1k, 3k, 10k).
@@ -361,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = build_plan(selected, arguments.quick, plot, arguments.repeat)
     target = workloads.Target(label="kfp_server_api", path_entries=[str(REPO)])
     workloads.WORKLOADS["emulator"] = emulator_listing.listing
+    workloads.WORKLOADS["startstop"] = emulator_startstop.start_stop
     facts = environment(target)
     print(
         f"kfp_server_api {facts['kfp_server_api']} - Python {facts['python']}, "

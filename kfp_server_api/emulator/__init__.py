@@ -15,17 +15,38 @@ Three ways to use it::
         ...                            # point any client at server.url
 
     # 2. From the command line (prints its URL, stops on Ctrl-C or SIGTERM)
-    #    python -m kfp_server_api.emulator --port 8888 [--db runs.db] [--token T]
+    #    python -m kfp_server_api.emulator --port 8888 [--db runs.db] [--token-file PATH]
     #        [--tls-cert cert.pem --tls-key key.pem] [--lifecycle timed|instant|manual|STEPS]
+    #        [--max-connections N] [--idle-timeout SECONDS]
 
     # 3. As the server of this project's own tests.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
-tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow")``
-has ``start()``, ``stop()``, ``close()``, ``url`` and is a context manager. It binds loopback
-unless told otherwise. With ``token``, every request must carry ``Authorization: Bearer
-<token>`` (401 otherwise). With ``tls_cert``/``tls_key`` it serves HTTPS. Request bodies above
-``max_body_bytes`` (4 MiB by default) get 413 without being read, and the connection is closed.
+tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",
+http_control=True, max_connections=DEFAULT_MAX_CONNECTIONS,
+idle_timeout=DEFAULT_IDLE_TIMEOUT_SECONDS)`` has ``start()``, ``stop()``, ``close()``, ``url``
+and is a context manager. Start plus stop takes a few milliseconds, so a fixture per test is
+cheap. It binds loopback unless told otherwise. With ``token``, every request must carry
+``Authorization: Bearer <token>`` (401 otherwise). With ``tls_cert``/``tls_key`` it serves
+HTTPS. Request bodies above ``max_body_bytes`` (4 MiB by default) get 413 without being read,
+and the connection is closed.
+
+Connections and framing: at most ``max_connections`` (512) are served at once. Beyond that,
+new connections wait in the listen queue, as with a real server's connection limit, and the
+connection idle longest between requests is closed to make room; clients reopen it. A
+connection that sends nothing for ``idle_timeout`` seconds (30) is closed. Running out of file
+descriptors is handled the same way, without busy-looping. A request whose body's end is
+ambiguous (RFC 9112: both ``Content-Length`` and ``Transfer-Encoding``, a chunk size that is
+not plain hex, a ``Content-Length`` that is not one ASCII number, a header line that is not
+``name: value``) gets ``400 Bad Request: <reason>`` in plain text, as Go's ``net/http`` answers
+it, and the connection is closed; a ``Transfer-Encoding`` other than ``chunked`` after another
+coding gets 501.
+
+On the command line the token comes from ``--token-file PATH`` or the environment variable
+``KFP_EMULATOR_TOKEN``; ``--token T`` works too, but shows the token to every user of the machine
+in the process list. A database file that the emulator creates is readable and writable by its
+owner only (mode 0600, whatever the umask), and so are SQLite's ``-wal`` and ``-shm`` files
+beside it; an existing file keeps its mode, with a warning if others can read it.
 
 The control API stands in for the cluster. It acts on the stored state directly, serving or
 not:
@@ -145,6 +166,7 @@ from __future__ import annotations
 import logging
 
 from .clock import Clock, ManualClock, SystemClock
+from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
 from .control import Emulator, PipelineIds
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
@@ -152,7 +174,9 @@ from .service import RunSeed
 from .workflow import argo_artifact_archive
 
 __all__ = [
+    "DEFAULT_IDLE_TIMEOUT_SECONDS",
     "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_CONNECTIONS",
     "FINAL_STATUSES",
     "Clock",
     "Emulator",

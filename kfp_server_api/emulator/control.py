@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from . import errors
 from .clock import Clock, SystemClock, Timestamp
+from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .lifecycle import Lifecycle
 from .protojson import format_timestamp, parse_timestamp
 from .server import CONTROL_PREFIX, DEFAULT_MAX_BODY_BYTES, ControlHandler, HttpServer
@@ -53,6 +54,8 @@ class Emulator:
         max_body_bytes: Largest request body accepted; larger ones get 413.
         namespace: Kubernetes namespace runs are reported in.
         http_control: Serve the control routes under ``/emulator/v1/``.
+        max_connections: Most connections served at once; more wait (see ``connections.py``).
+        idle_timeout: Seconds after which a connection that sends nothing is closed.
     """
 
     def __init__(
@@ -69,7 +72,10 @@ class Emulator:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         namespace: str = DEFAULT_NAMESPACE,
         http_control: bool = True,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
     ) -> None:
+        check_limits(max_connections, idle_timeout)
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key must be given together")
         if max_body_bytes < 0:
@@ -81,6 +87,7 @@ class Emulator:
         self.token = token
         self.max_body_bytes = max_body_bytes
         self.http_control = http_control
+        self.max_connections, self.idle_timeout = max_connections, idle_timeout
         self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
@@ -117,6 +124,8 @@ class Emulator:
             tls_context=self._tls_context,
             max_body_bytes=self.max_body_bytes,
             control=self._http_routes() if self.http_control else (),
+            max_connections=self.max_connections,
+            idle_timeout=self.idle_timeout,
         )
         self._server = server
         self._thread = threading.Thread(

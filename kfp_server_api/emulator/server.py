@@ -8,12 +8,14 @@
   ``301`` to the cleaned path, as Go's ``http.ServeMux`` does.
 - Request bodies are limited to ``max_body_bytes``. A larger ``Content-Length`` (or chunked
   body) is answered ``413`` in the KFP error format without reading the body into memory, and
-  the connection is closed.
+  the connection is closed. Where a body ends is decided strictly (``framing.py``, RFC 9112):
+  ambiguous framing is refused and the connection closed.
 - With a token, every request without ``Authorization: Bearer <token>`` gets ``401``.
 - Each response is written with one ``send`` call on a socket with ``TCP_NODELAY``, with
   ``Content-Length`` and HTTP/1.1 keep-alive; otherwise keep-alive clients stall on delayed
   ACKs.
-- Connections are served by one thread each; ``stop()`` closes them all and joins the threads.
+- Connections are served by one thread each, up to a cap, and closed when idle; ``stop()``
+  closes them all and joins the threads (``connections.py``).
 - Control routes (the cluster's part, see ``control.py``) live under ``/emulator/v1/``, where
   KFP has nothing. They are matched and answered like the API's routes: JSON object in, JSON
   out, KFP error bodies, ``Not Found``/``Method Not Allowed`` in plain text. Without control
@@ -22,23 +24,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import hmac
 import http.server
 import logging
 import posixpath
 import socket
-import socketserver
 import ssl
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import errors, render
+from . import errors, framing, render
+from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, ConnectionServer
 from .errors import ApiError, Code
 from .protojson import DecodeError, load_json
 from .service import RunService
@@ -49,9 +49,6 @@ logger = logging.getLogger("kfp_server_api.emulator")
 
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 """Largest request body accepted: 4 MiB, the gRPC default message size limit of the server."""
-
-IDLE_TIMEOUT_SECONDS = 300.0
-"""A keep-alive connection idle this long is closed."""
 
 _DRAIN_LIMIT_BYTES = 256 * 1024
 _DRAIN_SECONDS = 1.0
@@ -257,25 +254,18 @@ def _valid_escapes(path: str) -> bool:
     return True
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-class _BadRequest(Exception):
-    pass
-
-
 class _Handler(http.server.BaseHTTPRequestHandler):
     """One connection: reads requests, answers each in one write."""
 
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
-    timeout = IDLE_TIMEOUT_SECONDS
     server: HttpServer
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.idle_timeout)
         self.unread_body = False
+        self.body_length: int | None = 0
 
     # The stdlib calls these for malformed requests; answer in plain text, as Go does.
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
@@ -297,7 +287,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         started = time.perf_counter()
         try:
+            self.server.set_idle(True)
             self.raw_requestline = self.rfile.readline(65537)
+            self.server.set_idle(False)
             if not self.raw_requestline:
                 self.close_connection = True
                 return
@@ -328,9 +320,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _early_rejection(self) -> Response | None:
         """A response to give before reading the body: bad framing, missing token, too large."""
         try:
-            length = self._declared_length()
-        except _BadRequest as exc:
-            return _text(400, f"400 Bad Request: {exc}", close=True)
+            self.body_length = framing.body_length(self.headers, self.request_version)
+        except framing.FramingError as exc:
+            return self._framing_error(exc)
+        length = self.body_length
         too_large = length is not None and length > self.server.max_body_bytes
         if not self._authorized():
             if length is None or too_large:  # skipping the body is not cheap: close instead
@@ -342,6 +335,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return _error(self.server.too_large(length), close=True)
         return None
 
+    def _framing_error(self, error: framing.FramingError) -> Response:
+        # The body's end is unknown, so nothing after the head can be trusted: close.
+        self.unread_body = True
+        reason = self.responses.get(error.status, ("",))[0]
+        return _text(error.status, f"{error.status} {reason}: {error.reason}", close=True)
+
     def _authorized(self) -> bool:
         token = self.server.token
         if token is None:
@@ -349,26 +348,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         supplied = self.headers.get("Authorization", "")
         return hmac.compare_digest(supplied.encode("utf-8"), f"Bearer {token}".encode())
 
-    def _declared_length(self) -> int | None:
-        """Content-Length (0 without one); None for a chunked body of unknown length."""
-        if self.headers.get("Transfer-Encoding"):
-            return None
-        values = self.headers.get_all("Content-Length") or []
-        if not values:
-            return 0
-        if len(set(values)) != 1 or not values[0].strip().isdigit():
-            raise _BadRequest("bad Content-Length")
-        return int(values[0].strip())
-
     def _respond(self) -> Response:
         early = self._early_rejection()
         if early is not None:
             return early
         try:
             body = self._read_body()
-        except _BadRequest as exc:
-            return _text(400, f"400 Bad Request: {exc}", close=True)
-        except _BodyTooLarge:
+        except framing.FramingError as exc:
+            return self._framing_error(exc)
+        except framing.BodyTooLarge:
             self.unread_body = True
             return _error(self.server.too_large(None), close=True)
         if not self._authorized():
@@ -384,41 +372,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return response
 
     def _read_body(self) -> bytes:
-        encoding = self.headers.get("Transfer-Encoding")
-        if encoding is None:
-            length = self._declared_length() or 0
-            body = self.rfile.read(length)
-            if len(body) < length:
-                raise ConnectionResetError("the client sent less than its Content-Length")
-            return body
-        if encoding.strip().lower() != "chunked":
-            raise _BadRequest(f"unsupported transfer encoding: {encoding!r}")
-        return self._read_chunked()
-
-    def _read_chunked(self) -> bytes:
-        limit = self.server.max_body_bytes
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1026)
-            size_text = line.split(b";", 1)[0].strip()
-            try:
-                size = int(size_text, 16)
-            except ValueError:
-                raise _BadRequest("bad chunk size") from None
-            if size < 0:
-                raise _BadRequest("bad chunk size")
-            if size == 0:
-                break
-            total += size
-            if total > limit:
-                raise _BodyTooLarge
-            chunks.append(self.rfile.read(size))
-            if self.rfile.readline(3) not in (b"\r\n", b"\n"):
-                raise _BadRequest("bad chunk terminator")
-        while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):  # trailers
-            pass
-        return b"".join(chunks)
+        if self.body_length is None:
+            return framing.read_chunked(self.rfile, self.server.max_body_bytes)
+        body = self.rfile.read(self.body_length)
+        if len(body) < self.body_length:
+            raise ConnectionResetError("the client sent less than its Content-Length")
+        return body
 
     def _write(self, response: Response) -> None:
         reason = _REASONS.get(response.status) or self.responses.get(response.status, ("",))[0]
@@ -442,12 +401,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class HttpServer(socketserver.TCPServer):
+class HttpServer(ConnectionServer):
     """The emulator's HTTP(S) server; one thread per connection, all joined on ``stop``."""
-
-    allow_reuse_address = True
-    # The stdlib default backlog of 5 makes a burst of simultaneous connects fail with resets.
-    request_queue_size = 1024
 
     def __init__(
         self,
@@ -458,6 +413,8 @@ class HttpServer(socketserver.TCPServer):
         tls_context: ssl.SSLContext | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         control: Sequence[tuple[str, str, ControlHandler]] = (),
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -465,10 +422,9 @@ class HttpServer(socketserver.TCPServer):
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes
-        self._connections: set[socket.socket] = set()
-        self._workers: set[threading.Thread] = set()
-        self._guard = threading.Lock()
-        super().__init__(address, _Handler)
+        super().__init__(
+            address, _Handler, max_connections=max_connections, idle_timeout=idle_timeout
+        )
 
     def unauthenticated(self) -> ApiError:
         """The 401 error for a request without the expected bearer token."""
@@ -491,51 +447,14 @@ class HttpServer(socketserver.TCPServer):
         # The stdlib prints a traceback to stderr here; log it instead.
         logger.debug("error accepting a connection from %s", client_address, exc_info=True)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        worker = threading.Thread(
-            target=self._serve_connection,
-            args=(request, client_address),
-            name=f"kfp-emulator-connection-{client_address}",
-            daemon=True,
-        )
-        with self._guard:
-            self._workers.add(worker)
-        worker.start()
-
-    def _serve_connection(self, connection: socket.socket, client_address: Any) -> None:
-        with self._guard:
-            self._connections.add(connection)
-        try:
-            if self.tls_context is not None:
-                connection.settimeout(IDLE_TIMEOUT_SECONDS)
-                wrapped = self.tls_context.wrap_socket(connection, server_side=True)
-                with self._guard:
-                    self._connections.discard(connection)
-                    self._connections.add(wrapped)
-                connection = wrapped
-            handler = _Handler(connection, client_address, self)
-            if handler.unread_body:
-                _drain(connection)
-        except Exception as exc:
-            logger.debug("connection from %s failed: %s", client_address, exc)
-        finally:
-            with self._guard:
-                self._connections.discard(connection)
-                self._workers.discard(threading.current_thread())
-            _close(connection)
-
-    def close_connections(self, timeout: float = 5.0) -> None:
-        """Close every open connection and wait for the threads serving them."""
-        with self._guard:
-            connections = list(self._connections)
-            workers = list(self._workers)
-        for connection in connections:
-            # The base-class shutdown wakes a blocked reader, TLS or not.
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(connection, socket.SHUT_RDWR)
-        deadline = time.monotonic() + timeout
-        for worker in workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+    def serve_connection(self, connection: socket.socket, client_address: Any) -> None:
+        if self.tls_context is not None:
+            connection.settimeout(self.idle_timeout)
+            connection = self.tls_context.wrap_socket(connection, server_side=True)
+            self.replace_socket(connection)
+        handler = _Handler(connection, client_address, self)
+        if handler.unread_body:
+            _drain(connection)
 
 
 def _drain(connection: socket.socket) -> None:
@@ -553,8 +472,3 @@ def _drain(connection: socket.socket) -> None:
             drained += len(chunk)
     except OSError:
         pass
-
-
-def _close(connection: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        connection.close()

@@ -51,6 +51,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .dbfile import prepare_database_file
 from .listing import (
     COLUMNS,
     ListOptions,
@@ -231,6 +232,7 @@ class Store:
     def __init__(self, path: str = ":memory:") -> None:
         self.path = path
         self.lock = threading.RLock()
+        prepare_database_file(path)
         self._connection = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=30.0
         )

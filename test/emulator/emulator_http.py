@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import ssl
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -142,3 +143,28 @@ def create_run(client: Client, name: str = "my run", **fields: Any) -> dict[str,
     assert reply.status == 200, reply.text
     run: dict[str, Any] = reply.json["run"]
     return run
+
+
+def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool = False) -> bytes:
+    """Send bytes on a fresh connection and return what comes back until the server closes.
+
+    ``hang_up`` closes the sending side right after the data; a reset by the server ends the
+    exchange like a close.
+    """
+    host, _, port = url.partition("://")[2].rpartition(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(data)
+        if hang_up:
+            sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if not read_all:
+                    break
+        except ConnectionResetError:
+            pass
+    return b"".join(chunks)

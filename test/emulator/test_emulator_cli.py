@@ -114,9 +114,94 @@ def test_cli_token(processes: list[Process]) -> None:
     assert process.terminate()[0] == 0
 
 
+def guarded_by(process: Process, token: str) -> bool:
+    anonymous, client = Client(process.url), Client(process.url, token=token)
+    try:
+        return anonymous.get(RUNS).status == 401 and client.get(RUNS).status == 200
+    finally:
+        anonymous.close()
+        client.close()
+
+
+def command_line(process: Process) -> str:
+    with open(f"/proc/{process.popen.pid}/cmdline", "rb") as file:
+        return file.read().decode()
+
+
+def test_cli_token_from_a_file_stays_out_of_the_process_list(
+    processes: list[Process], tmp_path: Path
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-from-file\n")  # as an editor or `echo` leaves it
+    process = start(processes, "--token-file", str(token_file))
+    assert guarded_by(process, "s3cret-from-file")
+    if os.path.exists("/proc/self/cmdline"):
+        assert "s3cret" not in command_line(process)
+
+
+def test_cli_token_from_the_environment(
+    processes: list[Process], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KFP_EMULATOR_TOKEN", "s3cret-from-env")
+    process = start(processes)
+    assert guarded_by(process, "s3cret-from-env")
+
+
+def test_cli_token_option_wins_over_the_environment(
+    processes: list[Process], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KFP_EMULATOR_TOKEN", "from-env")
+    process = start(processes, "--token", "from-option")
+    assert guarded_by(process, "from-option")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "--token-file: the token is empty"),
+        (" \n", "--token-file: the token is empty"),
+        ("s3cret\x00more", "--token-file: the token must be printable ASCII"),
+        ("s3cret more", "--token-file: the token must be printable ASCII"),
+        ("s3cret\nmore", "--token-file: the token must be printable ASCII"),
+    ],
+)
+def test_cli_bad_token_files_are_named_not_shown(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text(content)
+    result = run_cli("--token-file", str(token_file))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_cli_bad_token_in_the_environment_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KFP_EMULATOR_TOKEN", "s3cret\r\nX-Injected: 1")
+    result = run_cli()
+    assert result.returncode == 2
+    assert "KFP_EMULATOR_TOKEN: the token must be printable ASCII" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kfp_server_api.emulator", "--port", "0", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
+        (["--token-file", "/nonexistent/token"], "--token-file: cannot read /nonexistent/token"),
+        (["--token-file", "t", "--token", "x"], "not allowed with argument"),
+        (["--max-connections", "0"], "0 is not a positive number"),
+        (["--idle-timeout", "0"], "0 is not a positive number of seconds"),
+        (["--idle-timeout", "nan"], "nan is not a positive number of seconds"),
         (["--tls-cert", "x.pem"], "--tls-cert and --tls-key must be given together"),
         (["--lifecycle", "Running:soon"], "--lifecycle: not a number of seconds"),
         (["--port", "70000"], "70000 is not a port number"),
@@ -217,5 +302,8 @@ def test_cli_help_mentions_every_option() -> None:
         timeout=STARTUP_SECONDS,
         check=True,
     )
-    for option in ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle"):
+    options = ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle")
+    extra = ("--token-file", "KFP_EMULATOR_TOKEN", "--max-connections", "--idle-timeout")
+    for option in (*options, *extra):
         assert option in result.stdout
+    assert "visible to other users" in result.stdout

@@ -11,34 +11,9 @@ from pathlib import Path
 
 import pytest
 import trustme
-from emulator_http import API, RUNS, Client, create_run, kfp_error, run_body
+from emulator_http import API, RUNS, Client, create_run, kfp_error, raw_exchange, run_body
 
 from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock
-
-
-def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool = False) -> bytes:
-    """Send bytes on a fresh connection and return what comes back until the server closes.
-
-    ``hang_up`` closes the sending side right after the data; a reset by the server ends the
-    exchange like a close.
-    """
-    host, _, port = url.partition("://")[2].rpartition(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(data)
-        if hang_up:
-            sock.shutdown(socket.SHUT_WR)
-        chunks = []
-        try:
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                if not read_all:
-                    break
-        except ConnectionResetError:
-            pass
-    return b"".join(chunks)
 
 
 @pytest.mark.parametrize(

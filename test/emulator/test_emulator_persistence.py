@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
+import stat
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -137,3 +141,29 @@ def test_sixteen_clients_at_once(emulator: Emulator) -> None:
         detail: dict[str, Any] = emulator.get_run(ids[-1])
         assert detail["run"]["metrics"][0]["node_id"] == f"w{worker}"
     client.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.parametrize("umask", [0o022, 0o000, 0o277], ids=oct)
+def test_a_new_database_and_its_side_files_are_private(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        with Emulator(db=str(tmp_path / "kfp.db")) as emulator:
+            emulator.seed_runs([RunSeed("written")])  # the -wal and -shm files exist now
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in tmp_path.iterdir()}
+    finally:
+        os.umask(previous)
+    assert modes == {"kfp.db": 0o600, "kfp.db-wal": 0o600, "kfp.db-shm": 0o600}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_an_existing_database_keeps_its_mode_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "kfp.db"
+    Emulator(db=str(db)).close()
+    db.chmod(0o644)  # shared on purpose, or made by an older version
+    with caplog.at_level(logging.WARNING, logger="kfp_server_api.emulator"):
+        Emulator(db=str(db)).close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o644
+    assert f"{db} is accessible to other users (mode 0o644)" in caplog.text

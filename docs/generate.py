@@ -22,8 +22,6 @@ The test suite runs every example against the emulator, after replacing `EXAMPLE
 placeholders with live values (test/test_docs.py).
 
 The output depends only on the code: names are sorted, and nothing records a time or a machine.
-Pages whose name starts in lower case (``docs/kfp2-servers.md``) are written by hand: the
-generator neither checks nor deletes them (their examples are run by the test suite all the same).
 """
 
 from __future__ import annotations
@@ -52,6 +50,8 @@ from kfp_server_api.model import EnumModel, Model, resolve_model
 
 DOCS_DIR = Path(__file__).resolve().parent
 INDEX_PAGE = "README.md"
+#: Pages of docs/ written by hand, not generated (their examples still run in the tests).
+HAND_WRITTEN_PAGES = frozenset({"emulator-ui.md", "kfp2-servers.md", "security.md"})
 
 #: Server address used by every example; tests point it at an emulator.
 EXAMPLE_HOST = "http://localhost:8888"
@@ -420,9 +420,10 @@ def annotation(value: object) -> str:
 
 
 def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> str:
-    """The Python signature of a method: real positional parameters, the endpoint's keywords."""
+    """The Python signature of a method with default call options: its real parameters, and
+    the result type its first overload gives (from the endpoint's response type)."""
     real = inspect.signature(getattr(cls, method_name))
-    parts: list[str] = []
+    parts = []
     for p in real.parameters.values():
         if p.name == "self" or p.kind is p.VAR_KEYWORD:
             continue
@@ -430,14 +431,12 @@ def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> st
             parts.append("*")
         default = "" if p.default is p.empty else f" = {p.default!r}"
         parts.append(f"{p.name}: {annotation(p.annotation)}{default}")
-    optional = [p for p in endpoint.params if not p.required]
-    if optional:
-        if "*" not in parts:
-            parts.append("*")
-        parts += [f"{p.name}: {python_type(p.type_name)} | None = None" for p in optional]
     parts.append("**kwargs")
+    result = python_type(endpoint.response_type) if endpoint.response_type else "None"
+    if method_name.endswith("_with_http_info"):
+        result = f"tuple[{result}, int, HTTPHeaderDict]"
     head = f"{cls.__name__}.{method_name}("
-    tail = f") -> {annotation(real.return_annotation)}"
+    tail = f") -> {result}"
     one_line = head + ", ".join(parts) + tail
     if len(one_line) <= _LINE_LIMIT:
         return one_line
@@ -856,8 +855,9 @@ def _normalise(text: str) -> str:
 
 
 def _existing_pages(directory: Path) -> Iterator[str]:
-    """The generated-looking pages: a name starting in lower case marks a hand-written page."""
-    return (path.name for path in sorted(directory.glob("*.md")) if not path.name[0].islower())
+    """The generated pages present (hand-written pages are neither checked nor deleted)."""
+    paths = sorted(directory.glob("*.md"))
+    return (path.name for path in paths if path.name not in HAND_WRITTEN_PAGES)
 
 
 def check(directory: Path = DOCS_DIR) -> list[str]:

@@ -95,7 +95,7 @@ def parse_error_body(body: str | None, status: int | None, headers: Any) -> Serv
     if body.lstrip().startswith("{"):
         try:
             parsed = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
             return None
         return _from_json(parsed) if isinstance(parsed, dict) else None
     text = body.strip()

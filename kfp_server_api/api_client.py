@@ -24,7 +24,9 @@ For each call it:
 Every call is logged at DEBUG on the ``kfp_server_api`` logger, once it is over: method, URL
 (without user info), status (or the error), duration and number of attempts; each retry is
 logged too. Nothing is formatted, and the clock is not read, unless DEBUG is enabled. Headers
-are never logged, and the credentials sent are redacted from the errors raised.
+are never logged, and the credentials sent are redacted from the errors raised. Every
+``ApiException`` raised names the request that failed (``method``, and ``url`` without
+credentials; see :meth:`ApiException.set_request`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
+from kfp_server_api._redaction import credentials_of_request, scrubbed
 from kfp_server_api.configuration import Configuration
 from kfp_server_api.endpoint import is_retry_safe
 from kfp_server_api.exceptions import (
@@ -88,6 +91,36 @@ def quote_path_segment(value: Any) -> str:
     return _DOT_SEGMENTS.get(quoted, quoted)
 
 
+def _quoted_path_parameter(name: str, value: Any) -> str:
+    try:
+        return quote_path_segment(value)
+    except UnicodeEncodeError:
+        # A lone surrogate (from os.fsdecode of undecodable bytes, say) has no UTF-8 form.
+        raise ApiValueError(
+            f"Path parameter {name!r} is not valid Unicode text (it holds a lone surrogate, "
+            "which has no UTF-8 form) and cannot be sent"
+        ) from None
+
+
+def _text_of(response: Any, response_type: str | None) -> str:
+    """The body of ``response`` decoded with the charset its Content-Type names (UTF-8 if none).
+
+    Raises:
+        ApiDecodeError: the charset is unknown, or the body is not text in it.
+    """
+    charset = _charset(response.getheader("content-type"))
+    try:
+        return str(response.data.decode(charset))
+    except LookupError:
+        reason = f"Response body has an unknown charset {charset!r} (Content-Type)"
+    except UnicodeDecodeError as error:
+        reason = (
+            f"Response body is not valid {charset} text: byte {error.start} "
+            f"({error.object[error.start : error.start + 1]!r}) cannot be decoded"
+        )
+    raise ApiDecodeError(reason=reason, http_resp=response, response_type=response_type)
+
+
 @lru_cache(maxsize=64)
 def _charset(content_type: str | None) -> str:
     match = _CHARSET.search(content_type) if content_type else None
@@ -123,6 +156,19 @@ def _shown_url(url: str, query: list[tuple[str, Any]], auth_start: int) -> str:
         for index, (name, value) in enumerate(query)
     ]
     return f"{shown}{'&' if '?' in shown else '?'}{urlencode(pairs)}"
+
+
+def _record_request(
+    error: ApiException,
+    method: str,
+    url: str,
+    query: list[tuple[str, Any]],
+    auth_start: int,
+    headers: Mapping[str, Any],
+) -> None:
+    """Tell ``error`` which request failed, without the credentials sent."""
+    secrets = credentials_of_request(headers, url)
+    error.set_request(method, _shown_url(url, query, auth_start), secrets)
 
 
 def _outcome(error: ApiException) -> str:
@@ -370,7 +416,7 @@ class ApiClient:
         if path_params:
             path = resource_path
             for name, value in _pairs(path_params):
-                path = path.replace(f"{{{name}}}", quote_path_segment(value))
+                path = path.replace(f"{{{name}}}", _quoted_path_parameter(name, value))
         else:
             path = resource_path
         query: list[tuple[str, Any]] = []
@@ -419,11 +465,16 @@ class ApiClient:
         if not _preload_content:
             return response
         if response_type not in _UNDECODED_RESPONSE_TYPES and isinstance(response.data, bytes):
-            response.data = response.data.decode(_charset(response.getheader("content-type")))
+            response.data = _text_of(response, response_type)
         try:
             data = self.deserialize(response, response_type) if response_type else None
         except ApiDecodeError as error:
-            error.redact_credentials(credentials_in_headers(headers))
+            secrets = credentials_in_headers(headers)
+            error.redact_credentials(secrets)
+            if error.__cause__ is not None and scrubbed(error.__cause__, secrets) is None:
+                error.__cause__ = None  # it quotes an echoed credential: keep it out of tracebacks
+                error.__suppress_context__ = True
+            _record_request(error, method, url, query, auth_start, headers)
             raise
         if _return_http_data_only:
             return data
@@ -511,6 +562,7 @@ class ApiClient:
             error.reason += f" (after {attempts} attempts)"
         if _CALL_LOG.isEnabledFor(_DEBUG):
             _log_call(method, url, query, auth_start, _outcome(error), attempts, started)
+        _record_request(error, method, url, query, auth_start, headers)
         raise error
 
     def request(
@@ -556,8 +608,21 @@ class ApiClient:
                 http_resp=response,
                 response_type=response_type,
             ) from error
+        except RecursionError:
+            raise ApiDecodeError(
+                reason=f"Response body is JSON nested too deeply to decode ({response_type} "
+                "expected)",
+                http_resp=response,
+                response_type=response_type,
+            ) from None
         try:
             return decoder_for(response_type)(parsed)
+        except RecursionError:
+            raise ApiDecodeError(
+                reason=f"Response body is nested too deeply to be a {response_type}",
+                http_resp=response,
+                response_type=response_type,
+            ) from None
         except DecodeError as error:
             raise ApiDecodeError(
                 reason=f"Response body is not a valid {response_type}: {error}",

@@ -35,10 +35,17 @@ Decisions:
 - Links are never created on disk. A symlink or hard link to a regular file of the archive is
   read and extracted as a copy of that file, so no later member can be written through a link.
 - ``extract`` writes only regular files and directories under the target directory, checks
-  every parent's real path (the target may already contain symlinks), never follows a symlink
+  every member's real path (the target may already contain symlinks), never follows a symlink
   at the file's own path, and keeps only the permission bits 0o755 of a member (plus owner
   read/write). Ownership and times are not restored. When several members have the same name
   the last one wins, as with ``tar``.
+- The archive may expand to at most ``max_bytes`` (default ``DEFAULT_MAX_ARCHIVE_BYTES``,
+  1 GiB): the gzip stream is decoded no further than that, and a member whose declared size
+  would pass it is refused before it is read, as is any sparse member (its few stored bytes can
+  stand for terabytes of zeros). ``None`` turns the limit off.
+- ``extract`` checks every member against the target as it is on disk (a symlink already there
+  included) before it creates or writes anything; a member that would land outside the target
+  refuses the whole archive with nothing written.
 - ``ArtifactError`` derives from ``ApiValueError``: the data received is not what it should be.
   Errors of the file system during ``extract`` (permissions, disk full) propagate as ``OSError``.
 """
@@ -47,21 +54,23 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import io
 import os
 import re
 import stat
 import tarfile
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, Union
 
+from urllib3.exceptions import DecodeError
+
+from kfp_server_api._content_encoding import BodyTooLarge, EncodingCutShort, decompressed
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 
 __all__ = [
+    "DEFAULT_MAX_ARCHIVE_BYTES",
     "ArtifactArchive",
     "ArtifactError",
     "ArtifactSource",
@@ -79,6 +88,9 @@ class _HasData(Protocol):
 
 ArtifactSource = Union[_HasData, str, bytes, bytearray, memoryview]
 """A read_artifact response (anything with ``data``), its base64 text, or the raw bytes."""
+
+#: Most bytes an artifact's archive may expand to (the tar stream, and its members together).
+DEFAULT_MAX_ARCHIVE_BYTES: Final = 1024 * 1024 * 1024
 
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 _DRIVE: Final = re.compile(r"[A-Za-z]:")
@@ -113,19 +125,28 @@ def artifact_bytes(source: ArtifactSource) -> bytes:
         raise ArtifactError(f"artifact data is not valid base64: {error}") from None
 
 
-def list_files(source: ArtifactSource) -> list[str]:
+def list_files(
+    source: ArtifactSource, *, max_bytes: int | None = DEFAULT_MAX_ARCHIVE_BYTES
+) -> list[str]:
     """The names of the files in the artifact's archive, in archive order."""
-    return ArtifactArchive(source).list_files()
+    return ArtifactArchive(source, max_bytes=max_bytes).list_files()
 
 
-def read_file(source: ArtifactSource, name: str) -> bytes:
+def read_file(
+    source: ArtifactSource, name: str, *, max_bytes: int | None = DEFAULT_MAX_ARCHIVE_BYTES
+) -> bytes:
     """The content of the file ``name`` in the artifact's archive."""
-    return ArtifactArchive(source).read_file(name)
+    return ArtifactArchive(source, max_bytes=max_bytes).read_file(name)
 
 
-def extract(source: ArtifactSource, directory: str | os.PathLike[str]) -> list[Path]:
+def extract(
+    source: ArtifactSource,
+    directory: str | os.PathLike[str],
+    *,
+    max_bytes: int | None = DEFAULT_MAX_ARCHIVE_BYTES,
+) -> list[Path]:
     """Write the files of the artifact's archive under ``directory``; returns their paths."""
-    return ArtifactArchive(source).extract(directory)
+    return ArtifactArchive(source, max_bytes=max_bytes).extract(directory)
 
 
 @dataclass(frozen=True)
@@ -142,10 +163,16 @@ class ArtifactArchive:
 
     Building one reads and validates the whole archive; see the module docstring for what is
     refused. The object is immutable afterwards.
+
+    Args:
+        source: the read_artifact response, its base64 text, or the raw bytes.
+        max_bytes: most bytes the archive may expand to (``None``: no limit).
     """
 
-    def __init__(self, source: ArtifactSource) -> None:
-        self._entries: Mapping[str, _Entry] = _read_archive(artifact_bytes(source))
+    def __init__(
+        self, source: ArtifactSource, *, max_bytes: int | None = DEFAULT_MAX_ARCHIVE_BYTES
+    ) -> None:
+        self._entries: Mapping[str, _Entry] = _read_archive(artifact_bytes(source), max_bytes)
 
     def list_files(self) -> list[str]:
         """Names of the files (links to files included), ``/``-separated, in archive order."""
@@ -166,10 +193,18 @@ class ArtifactArchive:
         return entry.content
 
     def extract(self, directory: str | os.PathLike[str]) -> list[Path]:
-        """Write the archive under ``directory`` (created if missing); returns the file paths."""
+        """Write the archive under ``directory`` (created if missing); returns the file paths.
+
+        Every member is checked against what is on disk before anything is created.
+        """
         root_dir = Path(directory)
-        root_dir.mkdir(parents=True, exist_ok=True)
         root = root_dir.resolve()
+        for name, entry in self._entries.items():
+            path = root_dir.joinpath(*entry.parts)
+            if entry.content is not None and path.is_symlink():
+                raise _through_symlink(name)
+            _check_inside(root, path, name)
+        root_dir.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
         for name, entry in self._entries.items():
             path = root_dir.joinpath(*entry.parts)
@@ -194,16 +229,21 @@ def _data_attribute(source: object) -> str | bytes | None:
     return bytes(data) if isinstance(data, bytearray) else data
 
 
-def _read_archive(data: bytes) -> dict[str, _Entry]:
+def _read_archive(data: bytes, max_bytes: int | None) -> dict[str, _Entry]:
     compressed = data.startswith(_GZIP_MAGIC)
     if compressed:
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
+            data = decompressed(data, "gzip", max_bytes)
+        except BodyTooLarge:
+            raise ArtifactError(
+                f"artifact archive expands beyond max_bytes ({max_bytes} bytes)"
+            ) from None
+        except (EncodingCutShort, DecodeError) as error:
             raise ArtifactError(f"artifact data is damaged gzip: {error}") from None
     try:
         with _open_tar(data, compressed) as archive:
             members = archive.getmembers()
+            _check_sizes(members, max_bytes)
             contents = {m.name: _member_bytes(archive, m) for m in members if m.isreg()}
     except tarfile.TarError as error:
         raise ArtifactError(f"artifact archive is damaged or truncated: {error}") from None
@@ -221,6 +261,25 @@ def _open_tar(data: bytes, compressed: bool) -> tarfile.TarFile:
         raise ArtifactError(
             f"artifact data {reason} ({error}); artifact_bytes() returns the data as stored"
         ) from None
+
+
+def _check_sizes(members: list[tarfile.TarInfo], max_bytes: int | None) -> None:
+    """Refuse sparse members, and members whose sizes together pass ``max_bytes``, unread."""
+    total = 0
+    for member in members:
+        if member.issparse():
+            raise ArtifactError(
+                f"archive member {member.name!r} is a sparse file; only plain files are accepted",
+                member=member.name,
+            )
+        if member.isreg():
+            total += member.size
+            if max_bytes is not None and total > max_bytes:
+                raise ArtifactError(
+                    f"archive member {member.name!r} declares {member.size} bytes, which takes "
+                    f"the archive beyond max_bytes ({max_bytes} bytes)",
+                    member=member.name,
+                )
 
 
 def _member_bytes(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
@@ -336,18 +395,20 @@ def _check_inside(root: Path, path: Path, name: str) -> None:
         )
 
 
+def _through_symlink(name: str) -> ArtifactError:
+    return ArtifactError(f"refusing to write {name!r} through an existing symlink", member=name)
+
+
 def _write_file(path: Path, entry: _Entry, name: str) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     if not nofollow and path.is_symlink():
-        raise ArtifactError(f"refusing to write {name!r} through an existing symlink", member=name)
+        raise _through_symlink(name)
     try:
         descriptor = os.open(path, flags | nofollow, _OWNER_READ_WRITE)
     except OSError:
         if nofollow and path.is_symlink():
-            raise ArtifactError(
-                f"refusing to write {name!r} through an existing symlink", member=name
-            ) from None
+            raise _through_symlink(name) from None
         raise
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(entry.content or b"")

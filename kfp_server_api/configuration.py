@@ -31,9 +31,19 @@ Reliability settings (see :mod:`kfp_server_api.retry` and :mod:`kfp_server_api.r
   keeps timing out ends after about limit x attempts.
 - ``refresh_api_key_hook``: runs before every request; when a request is answered 401 it runs
   again and the request is sent once more with the new credentials.
+- ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``, 256 MiB): the largest response
+  body the client takes, counted as received and again once its gzip or deflate content
+  encoding is decoded. A larger body raises ``ApiConnectionError`` (not transient) before it
+  fills memory: a Content-Length above the limit is refused before anything is read, and a
+  decoder stops as soon as it passes the limit. ``None`` or ``0``: no limit.
 
-``retries``, ``request_timeout`` and the TLS and proxy settings are read when the ApiClient is
-built; ``retry_policy``, the credentials and the hook are read at each call.
+Credentials in headers: an api key (and its prefix) is sent without surrounding whitespace, so
+a token read from a file with its final newline works. A key with a control character inside
+it (a line break, a NUL) raises ``ApiValueError`` naming the setting, without showing the key,
+and nothing is sent; no header ever carries a control character.
+
+``retries``, ``request_timeout``, ``max_response_bytes`` and the TLS and proxy settings are read
+when the ApiClient is built; ``retry_policy``, the credentials and the hook are read at each call.
 """
 
 from __future__ import annotations
@@ -45,17 +55,26 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypedDict
 
+from kfp_server_api._header_values import CONTROL_CHARACTER, control_character_error
 from kfp_server_api.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
     from kfp_server_api.rest import RequestTimeout
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_LOGGER_FORMAT", "AuthSetting", "Configuration"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_LOGGER_FORMAT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "AuthSetting",
+    "Configuration",
+]
 
 #: Server URL used when none is given.
 DEFAULT_HOST = "http://localhost"
 #: Log line format used when none is given.
 DEFAULT_LOGGER_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+#: Largest response body the client takes, as received or decoded (see ``max_response_bytes``).
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 #: Version of the REST API this client speaks.
 API_VERSION = "1.8.5"
 #: Version of this package (kept in step with the package metadata).
@@ -104,6 +123,13 @@ class Configuration:
       urllib3 retry as in 1.8.5 instead; ``retry_policy`` is then not used.
     - ``request_timeout`` (default ``None``: 10 s to connect, 60 s per read, 300 s in all): the
       limit for calls without ``_request_timeout``; ``0`` means no limit.
+    - ``max_response_bytes`` (default ``DEFAULT_MAX_RESPONSE_BYTES``, 256 MiB): the largest
+      response body taken, as received and once decoded from gzip or deflate; a larger one
+      raises ``ApiConnectionError`` before it fills memory. ``None`` or ``0``: no limit.
+
+    Api keys and their prefixes are sent stripped of surrounding whitespace (a token file's
+    final newline is harmless); one with a control character inside raises ``ApiValueError``
+    naming the setting, without showing it.
     """
 
     _default: ClassVar[Configuration | None] = None
@@ -167,6 +193,8 @@ class Configuration:
         self.request_timeout: RequestTimeout = None
         #: Check values on the client before sending them (required arguments, base64 fields).
         self.client_side_validation = True
+        #: Largest response body taken, as received or decoded (None or 0: no limit).
+        self.max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
 
     def __repr__(self) -> str:
         scheme, separator, rest = self.host.rpartition("://")
@@ -265,7 +293,10 @@ class Configuration:
         key = self.api_key.get(identifier)
         if not key:
             return None
+        key = _header_safe(key.strip(), f"Configuration.api_key[{identifier!r}]")
         prefix = self.api_key_prefix.get(identifier)
+        if prefix:
+            prefix = _header_safe(prefix.strip(), f"Configuration.api_key_prefix[{identifier!r}]")
         return f"{prefix} {key}" if prefix else key
 
     def get_api_key_with_prefix(self, identifier: str) -> str | None:
@@ -335,3 +366,10 @@ class Configuration:
                 )
             url = url.replace("{" + name + "}", value)
         return url
+
+
+def _header_safe(value: str, setting: str) -> str:
+    """``value``, if no control character would reach a header through it."""
+    if CONTROL_CHARACTER.search(value):
+        raise control_character_error(setting)
+    return value

@@ -28,6 +28,10 @@ Behaviour:
 - A server that hands back a token this walk already sent would make the loop endless. The walk
   yields the page that carried it and then raises ``PaginationError`` instead of sending the
   token again.
+- A server that answers page after page with no items, each with a new token, would also keep
+  the walk going for ever. ``paginate`` gives up after ``max_empty_pages`` such pages in a row
+  (``DEFAULT_MAX_EMPTY_PAGES``, 100; ``None`` for no bound) and raises ``PaginationError``. A
+  page with items resets the count.
 - ``max_items`` (``paginate``) and ``max_pages`` (``iter_pages``) stop early; no request is made
   for a page that would not be used.
 - The items of a page are found through the response model's one list-typed field in
@@ -50,12 +54,21 @@ from typing import Any, Final, TypeVar
 
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 
-__all__ = ["TOKEN_CARRIED_PARAMS", "PaginationError", "iter_pages", "paginate"]
+__all__ = [
+    "DEFAULT_MAX_EMPTY_PAGES",
+    "TOKEN_CARRIED_PARAMS",
+    "PaginationError",
+    "iter_pages",
+    "paginate",
+]
 
 ResponseT = TypeVar("ResponseT")
 
 TOKEN_CARRIED_PARAMS: Final = frozenset({"filter", "sort_by"})
 """Request parameters the server keeps in the page token; sent on the first request only."""
+
+DEFAULT_MAX_EMPTY_PAGES: Final = 100
+"""Consecutive pages without items (each with a token) after which ``paginate`` gives up."""
 
 
 class PaginationError(ApiValueError):
@@ -105,6 +118,7 @@ def paginate(
     page_token: str | None = None,
     items: str | None = None,
     max_items: int | None = None,
+    max_empty_pages: int | None = DEFAULT_MAX_EMPTY_PAGES,
     **kwargs: Any,
 ) -> Iterator[Any]:
     """Yield every item of every page of ``list_method``, in the server's order.
@@ -116,18 +130,21 @@ def paginate(
         items: the response attribute holding the items (``"runs"``...); found from the
             response model's ``openapi_types`` when ``None``.
         max_items: stop after this many items; no further page is requested.
+        max_empty_pages: most pages in a row without items (but with a token) before giving up
+            (``None``: no bound).
         **kwargs: passed to ``list_method`` (see the module docstring for which are repeated).
 
     Raises:
         ApiTypeError, ApiValueError: at once, for invalid arguments.
-        PaginationError: while iterating, for a repeated token or a response whose items cannot
-            be found.
+        PaginationError: while iterating, for a repeated token, a response whose items cannot
+            be found, or more than ``max_empty_pages`` empty pages in a row.
     """
     _check_arguments(list_method, max_items, "max_items", kwargs)
+    _check_limit(max_empty_pages, "max_empty_pages")
     if items is not None and not isinstance(items, str):
         raise ApiTypeError(f"items must be an attribute name (str), got {type(items).__name__}")
     pages = _walk(list_method, page_size, page_token, None, kwargs)
-    return _items(pages, items, max_items)
+    return _items(pages, items, max_items, max_empty_pages)
 
 
 def _check_arguments(
@@ -135,15 +152,19 @@ def _check_arguments(
 ) -> None:
     if not callable(list_method):
         raise ApiTypeError(f"list_method must be callable, got {type(list_method).__name__}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-        raise ApiTypeError(f"{limit_name} must be an int or None, got {type(limit).__name__}")
-    if limit is not None and limit < 0:
-        raise ApiValueError(f"{limit_name} must not be negative, got {limit}")
+    _check_limit(limit, limit_name)
     # Both options make the method return something other than the decoded page.
     if kwargs.get("async_req"):
         raise ApiValueError("pagination needs synchronous calls; do not pass async_req=True")
     if kwargs.get("_preload_content", True) is False:
         raise ApiValueError("pagination needs decoded responses; do not pass _preload_content")
+
+
+def _check_limit(limit: int | None, limit_name: str) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise ApiTypeError(f"{limit_name} must be an int or None, got {type(limit).__name__}")
+    if limit is not None and limit < 0:
+        raise ApiValueError(f"{limit_name} must not be negative, got {limit}")
 
 
 def _walk(
@@ -185,21 +206,34 @@ def _walk(
             arguments.pop(name, None)
 
 
-def _items(pages: Iterator[Any], items: str | None, max_items: int | None) -> Iterator[Any]:
+def _items(
+    pages: Iterator[Any], items: str | None, max_items: int | None, max_empty_pages: int | None
+) -> Iterator[Any]:
     if max_items == 0:
         return
     produced = 0
+    empty_in_a_row = 0
     for number, page in enumerate(pages, start=1):
         attribute = items if items is not None else _list_field(page, number)
         if not hasattr(page, attribute):
             raise PaginationError(
                 f"a {type(page).__name__} has no attribute {attribute!r}", pages=number
             )
-        for item in getattr(page, attribute) or ():
+        found = getattr(page, attribute) or ()
+        empty_in_a_row = 0 if found else empty_in_a_row + 1
+        for item in found:
             yield item
             produced += 1
             if produced == max_items:
                 return
+        token = getattr(page, "next_page_token", None)
+        if token and max_empty_pages is not None and empty_in_a_row >= max_empty_pages:
+            raise PaginationError(
+                f"{empty_in_a_row} pages in a row had no items but a new page token; stopping "
+                f"(max_empty_pages={max_empty_pages})",
+                token=token,
+                pages=number,
+            )
 
 
 def _list_field(page: object, number: int) -> str:

@@ -12,7 +12,7 @@
   failure, TLS failure (an untrusted, expired or mismatched certificate is named as such),
   timeout, connection closed before the headers or in the middle of the body, a malformed
   chunked body, an answer that is not HTTP, a body whose content encoding (gzip, deflate) is
-  corrupt. No urllib3, socket, ssl or zlib exception escapes;
+  corrupt, a body above the size limit. No urllib3, socket, ssl or zlib exception escapes;
 - :class:`~kfp_server_api.exceptions.ApiDecodeError` (the 2xx status) when the body's gzip or
   deflate stream is cut short although the HTTP message was complete.
 
@@ -33,16 +33,20 @@ Decisions:
   seconds; 60 s is also the idle limit of common ingress proxies (nginx's proxy_read_timeout),
   beyond which the answer would be cut anyway. The 300 s total stops a body that keeps
   trickling in (each read within 60 s) from holding a call for ever, and leaves room for a large
-  listing or artifact over a slow link. The total is enforced while the body is read: each read
-  of the socket waits at most until the deadline, and a call past it raises ``ApiTimeoutError``
-  naming the limit. A body that has already arrived whole (the usual case) is read without any
-  extra cost. urllib3 bounds the wait for the headers by the time left of the total when they
-  are awaited. With ``_preload_content=False`` the caller reads the body, and only the read
-  timeout applies to those reads.
+  listing or artifact over a slow link. The total is enforced on every read of the socket, the
+  status line and headers included (see :mod:`kfp_server_api._deadline`): each read waits at
+  most until the deadline, and a call past it raises ``ApiTimeoutError`` naming the limit, so
+  neither a trickled head nor a trickled body outlasts it. A response that has already arrived
+  whole (the usual case) is read without any extra cost. With ``_preload_content=False`` the
+  caller reads the body, and only the read timeout applies to those reads.
 - Redirects: the client follows a redirect (301, 302, 307, 308, and 303 for GET and HEAD) only
   when the new URL keeps the request's path and query (compared as sent, percent-escapes in
   either case): only the scheme, host or port may change, as when a gateway moves a client from
-  http to https. The request is sent again as it was (same method, same body). Credential
+  http to https. The request is sent again as it was (same method, same body). Where the new
+  URL leads is read with urllib3's parser, the one that makes the connection, and a
+  ``Location`` that Python's ``urlsplit`` could read differently (a backslash, user info, a
+  space, a control or non-ASCII character) is never followed (see
+  :mod:`kfp_server_api._redirect_location`). Credential
   headers (``Authorization``, ``Cookie``, ``Proxy-Authorization`` and any other header whose
   name marks a credential) are dropped when the new URL is on another host or port; only an
   upgrade from http to https on the same host and default ports keeps them. At most
@@ -63,9 +67,17 @@ Decisions:
   is corrupt (``ApiConnectionError``, not transient) or cut short (``ApiDecodeError``) is
   reported as such rather than as an empty or invalid JSON body. Other encodings are left to
   urllib3.
+- Size: a body longer than ``Configuration.max_response_bytes`` (256 MiB by default), as sent
+  or once decoded from gzip or deflate, raises ``ApiConnectionError`` (not transient) before it
+  fills memory: a Content-Length above the limit is refused unread, other bodies are read in
+  pieces and stop at the limit, and the decoder stops as soon as it passes it.
 - TLS is verified by default against certifi's bundle (``ssl_ca_cert`` replaces it).
-- Headers are never logged: they carry the api key. A credential the server echoes back (in an
-  error response, or in a response body logged at DEBUG) is replaced by ``***``.
+- Headers are never logged: they carry the api key. Every credential sent (credential headers,
+  cookies, the URL's user info, the proxy's credentials) is replaced by ``***`` wherever a
+  server could echo it back: an error response, a response body logged at DEBUG, and the reason
+  of a transport failure (a token sent back as the status line or as a chunk size); the
+  lower-level error is then not chained (see :mod:`kfp_server_api._redaction`). A header value
+  with a control character is refused with ``ApiValueError`` before anything is sent.
 """
 
 from __future__ import annotations
@@ -77,23 +89,40 @@ import re
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Final, NamedTuple, Optional, Protocol, Union
-from urllib.parse import SplitResult, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import certifi
 import urllib3
 from urllib3 import exceptions as urllib3_errors
 from urllib3.util import parse_url
 
+from kfp_server_api import _deadline
+from kfp_server_api._content_encoding import (
+    ZLIB_CODINGS,
+    BodyTooLarge,
+    EncodingCutShort,
+    decompressed,
+)
+from kfp_server_api._header_values import check_header_values
+from kfp_server_api._redaction import (
+    credentials_of_request,
+    error_chain,
+    proxy_credentials,
+    scrubbed,
+)
+from kfp_server_api._redirect_location import (
+    escapes_in_upper_case,
+    keeps_credentials,
+    resolve_location,
+)
 from kfp_server_api.exceptions import (
     ApiConnectionError,
     ApiDecodeError,
     ApiException,
     ApiTimeoutError,
     ApiValueError,
-    credentials_in_headers,
     is_credential_header,
     redact,
 )
@@ -165,8 +194,6 @@ _FOLLOWED_REDIRECTS: Final = {
     307: _METHODS,
     308: _METHODS,
 }
-_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
-_PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 # One character of a path or query that urllib3 sends as it is: an unreserved or sub-delimiter
 # character, ':' or '@', or a percent-escape in upper case (urllib3 upper-cases the others).
 _URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-F]{2})"
@@ -180,12 +207,11 @@ _PLAIN_URL = re.compile(
 )
 # Origins remembered with their pools (more are rare: redirects to other hosts).
 _MOST_DIRECT_POOLS: Final = 16
-# Content codings decoded here (the others are urllib3's), and the zlib window of each.
-_ZLIB_CODINGS: Final = {
-    "gzip": 16 + zlib.MAX_WBITS,
-    "x-gzip": 16 + zlib.MAX_WBITS,
-    "deflate": zlib.MAX_WBITS,
-}
+# Bodies whose Content-Length is at most this are read in one call; others (and those of
+# unknown length) in pieces of _BODY_PIECE bytes, so that no length a server declares makes
+# the client allocate it at once.
+_ONE_READ_MOST: Final = 64 * 1024 * 1024
+_BODY_PIECE: Final = 1024 * 1024
 
 
 class RESTResponse:
@@ -273,11 +299,27 @@ def _pool_manager(
         _URLLIB3_RETRIES_UNDER_POLICY if configuration.retries is None else configuration.retries
     )
     options["timeout"] = to_urllib3_timeout(configuration.request_timeout) or DEFAULT_TIMEOUT
+    manager: urllib3.PoolManager
     if configuration.proxy:
-        return urllib3.ProxyManager(
+        manager = urllib3.ProxyManager(
             proxy_url=configuration.proxy, proxy_headers=configuration.proxy_headers, **options
         )
-    return urllib3.PoolManager(**options)
+    else:
+        manager = urllib3.PoolManager(**options)
+    # Pools whose responses honour the total time limit while the head arrives too.
+    manager.pool_classes_by_scheme = _deadline.pool_classes()
+    return manager
+
+
+def _encoded_query(query_params: QueryParams) -> str:
+    try:
+        return urlencode(query_params)
+    except UnicodeEncodeError:
+        # A lone surrogate (from os.fsdecode of undecodable bytes, say) has no UTF-8 form.
+        raise ApiValueError(
+            "A query parameter is not valid Unicode text (it holds a lone surrogate, which has "
+            "no UTF-8 form) and cannot be sent"
+        ) from None
 
 
 def _encode_body(headers: dict[str, str], body: Any, post_params: Any) -> Any:
@@ -323,7 +365,8 @@ class RESTClientObject:
         self._direct_manager: urllib3.PoolManager | None = None
         self._redirect_limit = _redirect_limit(configuration.retries)
         # Credentials of the proxy, kept out of error reasons and logs.
-        self._proxy_secrets = _proxy_credentials(configuration)
+        self._proxy_secrets = proxy_credentials(configuration)
+        self._max_response_bytes: int | None = configuration.max_response_bytes or None
 
     def close(self) -> None:
         """Close every pooled connection, kept-alive ones included (new requests open new ones).
@@ -423,8 +466,9 @@ class RESTClientObject:
         else:
             send_headers = dict(headers) if headers else {}
             send_headers.setdefault("Content-Type", "application/json")
+        check_header_values(send_headers)
         if query_params:
-            url += ("&" if "?" in url else "?") + urlencode(query_params)
+            url += ("&" if "?" in url else "?") + _encoded_query(query_params)
         # The body is read below, against the deadline; redirects are followed below, or not.
         options: dict[str, Any] = {
             "headers": send_headers,
@@ -441,12 +485,15 @@ class RESTClientObject:
             total = _total_of(timeout or self._default_timeout)
             if timeout is not None:
                 options["timeout"] = timeout
-        deadline = time.monotonic() + total if total else None
+        deadline = _deadline.Deadline(time.monotonic() + total) if total else None
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             logger.debug("%s %s", method, url_for_display(url, keep_query=True))
         current = url
         refusal = ""
+        limit = self._max_response_bytes
+        # Every read of the socket, the head's included, waits no later than the deadline.
+        active = _deadline.begin(deadline)
         try:
             raw = self._urlopen(method, current, options)
             hops = 0
@@ -454,45 +501,62 @@ class RESTClientObject:
                 target, refusal = _redirect_target(method, current, raw, hops, self._redirect_limit)
                 if target is None:
                     break
-                _read(raw, deadline, decode_content=False)  # frees the connection for reuse
-                if not _keeps_credentials(current, target):
+                _read(raw, limit, decode_content=False)  # frees the connection for reuse
+                if not keeps_credentials(current, target):
                     options["headers"] = _without_credentials(options["headers"])
                 if deadline is not None:
-                    options["timeout"] = _time_left(timeout or self._default_timeout, deadline)
+                    options["timeout"] = _time_left(timeout or self._default_timeout, deadline.at)
                 hops += 1
                 current = target
                 if debug:
                     logger.debug("redirected to %s", url_for_display(current, keep_query=True))
                 raw = self._urlopen(method, current, options)
-            data = _read_body(raw, deadline) if _preload_content else None
-        except _TotalTimeLimitPassed as passed:
-            timed_out = _total_time_limit_error(method, current, total or 0.0, self._proxy_secrets)
-            raise timed_out from passed.__cause__
+            data = _read_body(raw, limit) if _preload_content else None
         except (urllib3_errors.HTTPError, http.client.HTTPException, OSError) as error:
-            failure = _connection_error(error, method, current, self._proxy_secrets)
-            raise failure from _root_error(error)
-        except _EncodingCutShort as cut:
+            secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
+            cause = scrubbed(_root_error(error), secrets)
+            if deadline is not None and deadline.expired:
+                raise _total_time_limit_error(method, current, total or 0.0, secrets) from cause
+            raise _connection_error(error, method, current, secrets) from cause
+        except _TotalTimeLimitPassed:
+            secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
+            raise _total_time_limit_error(method, current, total or 0.0, secrets) from None
+        except BodyTooLarge as too_large:
+            # The rest of the body stays unread: the connection cannot serve another request.
+            raw.close()
+            raw.release_conn()
+            secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
+            shown = url_for_display(current, keep_query=False)
+            raise _logged(
+                ApiConnectionError(
+                    reason=redact(f"{too_large.reason}: {method} {shown}", secrets),
+                    transient=False,
+                )
+            ) from None
+        except EncodingCutShort as cut:
             cut_short = RESTResponse(raw)
             cut_short.data = cut.data
             decode_error = ApiDecodeError(reason=cut.reason, http_resp=cut_short)
             decode_error.redact_credentials(
-                credentials_in_headers(send_headers) + self._proxy_secrets
+                credentials_of_request(send_headers, url, self._proxy_secrets)
             )
             logger.debug("%s", decode_error.reason)
             raise decode_error from None
+        finally:
+            _deadline.end(active)
         response: Any = raw
         if _preload_content:
             response = RESTResponse(raw)
             response.data = data
             if debug:
-                secrets = credentials_in_headers(send_headers) + self._proxy_secrets
+                secrets = credentials_of_request(send_headers, url, self._proxy_secrets)
                 logger.debug("response %s, body: %s", raw.status, _loggable(data, secrets))
         if not 200 <= raw.status <= 299:
             status_error = ApiException.from_response(response)
             if 300 <= raw.status <= 399:
                 status_error.reason = _refusal_reason(method, current, raw, refusal)
             status_error.redact_credentials(
-                credentials_in_headers(send_headers) + self._proxy_secrets
+                credentials_of_request(send_headers, url, self._proxy_secrets)
             )
             raise status_error
         return response
@@ -644,16 +708,11 @@ def _redirect_limit(retries: Any) -> int:
     return DEFAULT_REDIRECTS
 
 
-def _escapes_in_upper_case(text: str) -> str:
-    # %2f and %2F are the same octet (RFC 3986, 6.2.2.1). Nothing is unescaped: an encoded '/'
-    # or '.' must never turn into a separator or a dot segment.
-    return _PERCENT_ESCAPE.sub(lambda match: match.group().upper(), text) if "%" in text else text
-
-
-def _same_path_and_query(first: SplitResult, second: SplitResult) -> bool:
-    return _escapes_in_upper_case(first.path or "/") == _escapes_in_upper_case(
-        second.path or "/"
-    ) and _escapes_in_upper_case(first.query) == _escapes_in_upper_case(second.query)
+def _same_path_and_query(url: str, target: str) -> bool:
+    before, after = urlsplit(url), urlsplit(target)
+    return escapes_in_upper_case(before.path or "/") == escapes_in_upper_case(
+        after.path or "/"
+    ) and escapes_in_upper_case(before.query) == escapes_in_upper_case(after.query)
 
 
 def _redirect_target(
@@ -666,34 +725,16 @@ def _redirect_target(
     methods = _FOLLOWED_REDIRECTS.get(raw.status)
     if methods is None:
         return None, f"{raw.status} is not a redirect the client follows"
-    target = urljoin(url, location.strip()).partition("#")[0]
-    parts = urlsplit(target)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None, "the Location is not an http(s) URL"
-    if not _same_path_and_query(urlsplit(url), parts):
+    target, refusal = resolve_location(url, location.strip())
+    if target is None:
+        return None, refusal
+    if not _same_path_and_query(url, target):
         return None, "the client follows only redirects that keep the path and query"
     if method not in methods:
         return None, f"a {raw.status} answer asks for a GET instead of the {method}"
     if hops >= limit:
         return None, f"more than {limit} redirects"
     return target, ""
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-def _keeps_credentials(url: str, target: str) -> bool:
-    """Whether credentials sent to ``url`` may go to ``target``: the same scheme, host and port,
-    or the same host reached over https instead of http on the default ports."""
-    try:
-        before, after = _origin(url), _origin(target)
-    except ValueError:  # a port that is not a number
-        return False
-    host = before[1]
-    return before == after or (before, after) == (("http", host, 80), ("https", host, 443))
 
 
 def _without_credentials(headers: dict[str, str]) -> dict[str, str]:
@@ -718,11 +759,12 @@ def _time_left(timeout: urllib3.Timeout, deadline: float) -> urllib3.Timeout:
 
 def _refusal_reason(method: str, url: str, raw: Any, why: str) -> str:
     location = raw.headers.get("Location")
-    shown = (
-        url_for_display(urljoin(url, location.strip()), keep_query=True)
-        if location
-        else "(no Location)"
-    )
+    if not location:
+        shown = "(no Location)"
+    elif resolve_location(url, location.strip())[0] is None:
+        shown = ascii(location.strip())[:200]  # as received: no parser's reading of it
+    else:
+        shown = url_for_display(urljoin(url, location.strip()), keep_query=True)
     return _one_line(
         f"Redirect not followed: {method} {url_for_display(url, keep_query=True)} answered "
         f"{raw.status} with Location {shown}: {why}"
@@ -737,161 +779,57 @@ class _TotalTimeLimitPassed(Exception):
     """The total time limit of a request passed (the urllib3 error, if any, is the cause)."""
 
 
-class _EncodingCutShort(Exception):
-    """A gzip or deflate body whose compressed stream stops before its end."""
+def _read(raw: Any, limit: int | None, *, decode_content: bool) -> bytes:
+    """The rest of the body of ``raw``, at most ``limit`` bytes (``None``: no limit).
 
-    def __init__(self, reason: str, data: bytes) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.data = data
-
-
-class _DeadlineSocket:
-    """Stands in for a response's socket while its body is read: each read of the socket waits
-    at most until the deadline, and no longer than the read timeout urllib3 set."""
-
-    __slots__ = ("deadline", "expired", "read_timeout", "sock")
-
-    def __init__(self, sock: Any, deadline: float) -> None:
-        self.sock = sock
-        self.deadline = deadline
-        self.read_timeout: float | None = sock.gettimeout()
-        self.expired = False
-
-    def recv_into(self, *args: Any) -> int:
-        """Receive as ``socket.recv_into`` does, waiting no later than the deadline."""
-        remaining = self.deadline - time.monotonic()
-        read_timeout = self.read_timeout
-        if read_timeout is not None and remaining >= read_timeout:
-            return int(self.sock.recv_into(*args))
-        if remaining <= 0:
-            self.expired = True
-            raise socket.timeout("timed out")
-        self.sock.settimeout(remaining)
-        try:
-            return int(self.sock.recv_into(*args))
-        except socket.timeout:
-            self.expired = True
-            raise
-        finally:
-            # Put back before the connection returns to the pool, where other requests use it.
-            self.sock.settimeout(read_timeout)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.sock, name)
-
-
-class _BodyDeadline:
-    """Slips a :class:`_DeadlineSocket` under a response's buffered reader while it is read.
-
-    It does nothing where the body is already read in full, or where the response does not have
-    the usual layout (urllib3 response -> http.client response -> buffered socket file ->
-    ``socket.SocketIO``); the read timeout alone applies then.
-    """
-
-    __slots__ = ("_guard", "_io")
-
-    def __init__(self, raw: Any, deadline: float) -> None:
-        self._guard: _DeadlineSocket | None = None
-        self._io: Any = None
-        try:
-            socket_io = raw._fp.fp.raw
-            sock = socket_io._sock
-        except AttributeError:  # another layout, or the reader is closed: the body is all read
-            return
-        self._io = socket_io
-        if hasattr(sock, "recv_into"):
-            self._guard = _DeadlineSocket(sock, deadline)
-            socket_io._sock = self._guard
-
-    @property
-    def expired(self) -> bool:
-        """Whether a read was cut short by the deadline."""
-        return self._guard is not None and self._guard.expired
-
-    def remove(self) -> None:
-        """Put the real socket back (unless the reader was closed meanwhile)."""
-        guard = self._guard
-        if guard is None:
-            return
-        real = guard.sock
-        if getattr(self._io, "_sock", None) is guard:
-            self._io._sock = real
-
-
-def _read(raw: Any, deadline: float | None, *, decode_content: bool) -> bytes:
-    """The rest of the body of ``raw``, read before ``deadline``; kept as ``raw.data`` too.
+    A body of known length within the limit (the usual case) is read in one call; any other in
+    pieces, so that neither a Content-Length nor a chunk size makes the client allocate what
+    the server merely announces.
 
     Raises:
-        _TotalTimeLimitPassed: the deadline passed first.
+        BodyTooLarge: the body is longer than ``limit``.
     """
-    if deadline is None:
+    length = getattr(raw, "length_remaining", None)
+    if isinstance(length, int) and limit is not None and length > limit:
+        raise BodyTooLarge(
+            f"Response body too large: {length} bytes announced (Content-Length), above the "
+            f"limit of {limit} bytes (Configuration.max_response_bytes)"
+        )
+    if isinstance(length, int) and length <= _ONE_READ_MOST:
         return bytes(raw.read(decode_content=decode_content, cache_content=True))
-    watch = _BodyDeadline(raw, deadline)
-    try:
-        return bytes(raw.read(decode_content=decode_content, cache_content=True))
-    except urllib3_errors.ReadTimeoutError as error:
-        if watch.expired:
-            raise _TotalTimeLimitPassed from error
-        raise
-    finally:
-        watch.remove()
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        piece = raw.read(_BODY_PIECE, decode_content=decode_content)
+        if not piece:
+            missing = getattr(raw, "length_remaining", None)
+            if isinstance(missing, int) and missing > 0:
+                # urllib3 1.26 ends a read in pieces quietly where the body stops short.
+                raise urllib3_errors.IncompleteRead(size, missing)
+            return b"".join(pieces)
+        size += len(piece)
+        if limit is not None and size > limit:
+            raise BodyTooLarge(
+                f"Response body too large: more than the limit of {limit} bytes "
+                "(Configuration.max_response_bytes)"
+            )
+        pieces.append(piece)
 
 
-def _read_body(raw: Any, deadline: float | None) -> bytes:
-    """The whole body of ``raw``, decoded from gzip or deflate, read before ``deadline``.
+def _read_body(raw: Any, limit: int | None) -> bytes:
+    """The whole body of ``raw``, decoded from gzip or deflate, at most ``limit`` bytes.
 
     Raises:
-        _TotalTimeLimitPassed: the deadline passed first.
-        _EncodingCutShort: the gzip or deflate stream stops before its end.
+        BodyTooLarge: the body, as sent or decoded, is longer than ``limit``.
+        EncodingCutShort: the gzip or deflate stream stops before its end.
         urllib3.exceptions.DecodeError: the gzip or deflate stream is corrupt.
     """
     coding = raw.headers.get("Content-Encoding")
     if coding is not None:
         coding = coding.strip().lower()
-        if coding in _ZLIB_CODINGS:
-            return _decompressed(_read(raw, deadline, decode_content=False), coding)
-    return _read(raw, deadline, decode_content=True)
-
-
-def _decompressed(data: bytes, coding: str) -> bytes:
-    """``data`` decoded from gzip (one member or several) or deflate (zlib-wrapped or raw).
-
-    Raises:
-        urllib3.exceptions.DecodeError: the stream is corrupt.
-        _EncodingCutShort: the stream stops before its end.
-    """
-    if not data:  # no body at all (HEAD, 204): nothing to decode
-        return data
-    wbits = _ZLIB_CODINGS[coding]
-    decoder = zlib.decompressobj(wbits)
-    try:
-        try:
-            pieces = [decoder.decompress(data)]
-        except zlib.error:
-            if coding != "deflate":
-                raise
-            decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate without the zlib wrapper
-            pieces = [decoder.decompress(data)]
-        # gzip allows members one after another; bytes after a whole member that do not start
-        # another one are ignored, as urllib3 ignores them.
-        while coding != "deflate" and decoder.eof and decoder.unused_data:
-            following = decoder.unused_data
-            decoder = zlib.decompressobj(wbits)
-            try:
-                pieces.append(decoder.decompress(following))
-            except zlib.error:
-                return b"".join(pieces)
-    except zlib.error as error:
-        raise urllib3_errors.DecodeError(f"Content-Encoding {coding}: {error}") from error
-    decoded = b"".join(pieces)
-    if not decoder.eof:
-        raise _EncodingCutShort(
-            f"Response body cut short (not valid JSON): its {coding} stream (Content-Encoding) "
-            f"stops before its end ({len(data)} bytes received, {len(decoded)} decoded)",
-            decoded,
-        )
-    return decoded
+        if coding in ZLIB_CODINGS:
+            return decompressed(_read(raw, limit, decode_content=False), coding, limit)
+    return _read(raw, limit, decode_content=True)
 
 
 def _total_time_limit_error(
@@ -908,22 +846,6 @@ def _total_time_limit_error(
 
 # ---------------------------------------------------------------------------------------------
 # Translation of transport failures
-
-
-def _error_chain(error: BaseException) -> Iterator[BaseException]:
-    """``error`` and every exception it wraps (reason, args, cause, context), outermost first."""
-    seen: set[int] = set()
-    pending = [error]
-    while pending:
-        current = pending.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        wrapped = [getattr(current, "reason", None), getattr(current, "original_error", None)]
-        wrapped += [arg for arg in current.args if isinstance(arg, BaseException)]
-        wrapped += [current.__cause__, current.__context__]
-        pending += [item for item in wrapped if isinstance(item, BaseException)]
 
 
 def _root_error(error: BaseException) -> BaseException:
@@ -1006,7 +928,7 @@ class _Failure(NamedTuple):
     """One kind of transport failure: how to recognise it and what the client makes of it."""
 
     matches: Callable[[BaseException], bool]
-    "Test on one error of the chain (see ``_error_chain``)."
+    "Test on one error of the chain (see ``_redaction.error_chain``)."
     exception_class: type[ApiConnectionError]
     description: str
     "Start of the reason; the failing call and the culprit's own text follow."
@@ -1148,7 +1070,7 @@ def _connection_error(
 ) -> ApiConnectionError:
     """The ApiConnectionError (or ApiTimeoutError) describing a transport failure."""
     target = f"{method} {url_for_display(url, keep_query=False)}"
-    chain = list(_error_chain(error))
+    chain = list(error_chain(error))
     for failure in _FAILURES:
         culprit = next((item for item in chain if failure.matches(item)), None)
         if culprit is not None:
@@ -1167,18 +1089,6 @@ def _connection_error(
     root = _root_error(error)
     reason = f"Transport error: {target}: {type(root).__name__}: {_one_line(str(root))}"
     return _logged(ApiConnectionError(reason=redact(reason, secrets), transient=False))
-
-
-def _proxy_credentials(configuration: Configuration) -> tuple[str, ...]:
-    """Secrets of the proxy settings: user info of the proxy URL, credential proxy headers."""
-    secrets: list[str] = []
-    if configuration.proxy:
-        userinfo = urlsplit(configuration.proxy).netloc.rpartition("@")[0]
-        if userinfo:
-            password = userinfo.partition(":")[2]
-            secrets += [userinfo, unquote(userinfo), password, unquote(password)]
-    secrets += credentials_in_headers(configuration.proxy_headers)
-    return tuple(sorted({item for item in secrets if item}, key=len, reverse=True))
 
 
 def _loggable(data: Any, secrets: tuple[str, ...]) -> str:

@@ -190,7 +190,7 @@ class RetryPolicy(Frozen):
         if value is None:
             return None
         text = value.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # str.isdigit alone takes '²' and other digits
             seconds = float(text)
         else:
             from email.utils import parsedate_to_datetime

@@ -18,14 +18,16 @@ Three ways to use it::
     #    python -m kfp_server_api.emulator --port 8888 [--db runs.db] [--token-file PATH]
     #        [--tls-cert cert.pem --tls-key key.pem] [--lifecycle timed|instant|manual|STEPS]
     #        [--max-connections N] [--idle-timeout SECONDS]
+    #        [--no-control] [--no-ui]
+    #    and open http://127.0.0.1:8888/ in a browser to see what your code did
 
     # 3. As the server of this project's own tests.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
 tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",
 http_control=True, max_connections=DEFAULT_MAX_CONNECTIONS,
-idle_timeout=DEFAULT_IDLE_TIMEOUT_SECONDS)`` has ``start()``, ``stop()``, ``close()``, ``url``
-and is a context manager. Start plus stop takes a few milliseconds, so a fixture per test is
+idle_timeout=DEFAULT_IDLE_TIMEOUT_SECONDS, ui=True)`` has ``start()``, ``stop()``, ``close()``,
+``url`` and is a context manager. Start plus stop takes a few milliseconds, so a fixture per test is
 cheap. It binds loopback unless told otherwise. With ``token``, every request must carry
 ``Authorization: Bearer <token>`` (401 otherwise). With ``tls_cert``/``tls_key`` it serves
 HTTPS. Request bodies above ``max_body_bytes`` (4 MiB by default) get 413 without being read,
@@ -76,6 +78,14 @@ or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` i
 
     curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
          -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
+
+The web page: ``/`` serves a read-only page (plain HTML, CSS and JavaScript shipped in the
+package, nothing from the network) that lists runs (filtered by experiment and status, sorted,
+paged through the API), experiments, pipelines with their versions and jobs, and shows a run's
+parameters, references, metrics, workflow nodes, downloadable artifacts and pipeline spec. It
+refreshes itself every 2 seconds while visible. It reads only the public REST API, with the
+token it asks for once (the static page itself is served without the token: it holds no data,
+see ``ui``). ``--no-ui`` / ``Emulator(ui=False)`` turns it off.
 
 Runs move on their own, Pending -> Running -> Succeeded, along a ``Lifecycle`` (see
 ``lifecycle.py``): ``Lifecycle.timed()`` by default (Pending at once, Running after 1 s,
@@ -150,6 +160,12 @@ Listing
   server may reject numeric and timestamp filters after the token's JSON round trip).
 - ``total_size`` of a filter on fields other than status and storage state is counted once and
   cached until the next write.
+- A filter holds at most 500 values (each predicate's, each of an IN list), and an
+  ``IS_SUBSTRING`` value at most 49,998 UTF-8 bytes: larger ones are refused with 400 (the
+  real server has no such limits; SQLite bounds the size of a query and of a LIKE pattern).
+- Times are bounded to what a Timestamp holds (years 1 to 9999): the control API refuses a
+  ``finished_at`` or seed time outside that range, and a clock step past its end, with 400
+  (``ValueError`` from Python).
 
 HTTP
 
@@ -159,6 +175,34 @@ HTTP
   the headers of that answer. There are no ``Grpc-Metadata-*`` headers and no gRPC port.
 - A file database is safe against the process being killed (WAL, each write committed before
   the answer); an operating-system crash can lose the last writes.
+
+Layout, and how to add a service
+--------------------------------
+``emulator.py`` (the ``Emulator`` object and ``SERVICES``), ``server.py`` (HTTP connections),
+``routes.py`` (``Route``, the dispatcher), ``context.py`` (state every service shares, the run
+lifecycle tick), ``runs.py`` (the run service: records in, records out) and
+``run_creation.py`` (its create_run), ``render/`` (every answer's JSON, one module per
+resource), ``listing.py`` (paging, sort, filters, reference keys for every resource, described
+by a ``Listable``), ``store/`` (all SQL, one module per table;
+``store/listing.py`` lists any ``Table``), ``control.py`` (what the cluster does, for Python
+and ``/emulator/v1/``), plus ``protojson.py``, ``errors.py``, ``workflow.py``, ``clock.py``,
+``lifecycle.py``.
+
+A new resource (say experiments) adds files and one-line registrations:
+
+1. ``store/experiments.py``: the table's ``SCHEMA``, a ``Table`` description if it lists
+   (add its ``listing_indexes`` to ``DERIVED``), and a mixin of the methods that read and write
+   it; register it in ``store/__init__.py`` (``_SCHEMA``, ``_DERIVED``, ``Store``'s bases). A
+   new table in an existing database needs a migration and a ``SCHEMA_VERSION`` bump.
+2. ``experiments.py``: the service class, taking a ``ServiceContext``; its endpoint methods
+   take path parameters, then the parsed query (``listing.parse_query``) or the decoded body
+   (``routes.message_body("api.Experiment")``), and return records; ``routes()`` lists its
+   ``Route``s; a ``Listable`` says how it lists (``listing.list_options(query, LISTABLE)``,
+   then ``store.list_rows(TABLE, options, reference)``).
+3. ``render/experiments.py``: one function per answer, from the records to JSON text.
+4. Register the service class in ``SERVICES`` (``emulator.py``); control operations it needs
+   go into ``control.py``, with their HTTP route in ``Control.routes()``.
+5. Message schemas it decodes go into ``protojson.py``; tests into ``test/emulator/``.
 """
 
 from __future__ import annotations
@@ -167,10 +211,10 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import Emulator, PipelineIds
+from .control import PipelineIds, RunSeed
+from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
-from .service import RunSeed
 from .workflow import argo_artifact_archive
 
 __all__ = [

@@ -1,26 +1,71 @@
-"""``Emulator``: the server in a background thread, and the control API that plays the cluster."""
+"""The control operations: what the cluster does, in one place.
+
+KFP's API server only records what Argo, the persistence agent and the users' pipelines do; the
+emulator has no cluster, so these operations stand in for it: set a run's status, attach an
+artifact, add experiments, pipelines, versions and jobs, step the clock, store many runs at
+once. ``Control`` holds them; the ``Emulator`` object calls it from Python, and ``routes()``
+serves the same operations over HTTP under ``/emulator/v1/`` (JSON object in, JSON object out,
+KFP error bodies: 400 for a bad field, 404 for an unknown run or pipeline).
+
+A rejected request changes nothing: fields are checked before the operation runs, and every
+write happens in one transaction. Times are bounded to what the server can represent (a
+Timestamp: years 1 to 9999), so no input leaves the store unreadable.
+"""
 
 from __future__ import annotations
 
 import base64
+import json
 import math
-import ssl
-import threading
+import sqlite3
+import uuid
 from collections.abc import Callable, Iterable, Mapping
-from types import TracebackType
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from . import errors
-from .clock import Clock, SystemClock, Timestamp
-from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
-from .lifecycle import Lifecycle
-from .protojson import format_timestamp, parse_timestamp
-from .server import CONTROL_PREFIX, DEFAULT_MAX_BODY_BYTES, ControlHandler, HttpServer
-from .service import DEFAULT_NAMESPACE, RunSeed, RunService
-from .store import Store
-from .workflow import argo_artifact_archive
+from . import errors, render
+from .clock import Timestamp, to_seconds
+from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
+from .errors import ApiError
+from .lifecycle import FINAL_STATUSES
+from .protojson import (
+    TIMESTAMP_MAX,
+    TIMESTAMP_MIN,
+    DecodeError,
+    format_timestamp,
+    load_json,
+    parse_timestamp,
+)
+from .render import runs as render_runs
+from .routes import CONTROL_PREFIX, Route
+from .run_creation import EXPERIMENT, OWNER, Reference
+from .runs import RunService
+from .store import RUN_FIELDS
+from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 
-__all__ = ["Emulator", "PipelineIds"]
+__all__ = ["Control", "PipelineIds", "RunSeed"]
+
+
+@dataclass(frozen=True)
+class RunSeed:
+    """A run to store directly with ``seed_runs`` (no validation, no lifecycle).
+
+    Times default to the clock's now (``created_at``), 0 (``scheduled_at``), and ``created_at``
+    for a final ``status`` else 0 (``finished_at``). ``metrics`` are reported from ``node_id``.
+    """
+
+    name: str
+    status: str = "Succeeded"
+    description: str = ""
+    created_at: Timestamp | None = None
+    scheduled_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
+    archived: bool = False
+    experiment_id: str | None = None
+    workflow_manifest: str | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    metrics: Mapping[str, float] = field(default_factory=dict)
+    node_id: str = "main"
 
 
 class PipelineIds(NamedTuple):
@@ -30,184 +75,13 @@ class PipelineIds(NamedTuple):
     version_id: str
 
 
-class Emulator:
-    """A KFP v1beta1 run API server on this machine.
+class Control:
+    """The control operations, on the services' shared state."""
 
-    ``with Emulator() as server:`` starts it on a free loopback port in a background thread;
-    ``server.url`` is its address. The control methods (``set_run_status``,
-    ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
-    ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
-    With ``http_control`` (the default), the same controls are also served over HTTP under
-    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route.
-
-    Args:
-        host: Address to bind; loopback by default.
-        port: Port to bind; 0 picks a free one.
-        db: SQLite database: ``":memory:"`` (default) or a file path that survives restarts.
-        token: If set, every request must carry ``Authorization: Bearer <token>``.
-        lifecycle: How runs move (a ``Lifecycle`` or ``"timed"``, ``"instant"``,
-            ``"manual"``, ``"Pending:0,Running:1,Succeeded:2"``); ``Lifecycle.timed()`` by
-            default.
-        clock: Source of time; a ``SystemClock`` by default, a ``ManualClock`` for tests.
-        tls_cert: PEM certificate (chain) file; with ``tls_key``, the server speaks HTTPS.
-        tls_key: PEM private key file of ``tls_cert``.
-        max_body_bytes: Largest request body accepted; larger ones get 413.
-        namespace: Kubernetes namespace runs are reported in.
-        http_control: Serve the control routes under ``/emulator/v1/``.
-        max_connections: Most connections served at once; more wait (see ``connections.py``).
-        idle_timeout: Seconds after which a connection that sends nothing is closed.
-    """
-
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        db: str = ":memory:",
-        *,
-        token: str | None = None,
-        lifecycle: Lifecycle | str | None = None,
-        clock: Clock | None = None,
-        tls_cert: str | None = None,
-        tls_key: str | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        namespace: str = DEFAULT_NAMESPACE,
-        http_control: bool = True,
-        max_connections: int = DEFAULT_MAX_CONNECTIONS,
-        idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
-    ) -> None:
-        check_limits(max_connections, idle_timeout)
-        if (tls_cert is None) != (tls_key is None):
-            raise ValueError("tls_cert and tls_key must be given together")
-        if max_body_bytes < 0:
-            raise ValueError("max_body_bytes must be >= 0")
-        if token is not None and not token:
-            raise ValueError("token must not be empty")
-        self.host = host
-        self.port = port
-        self.token = token
-        self.max_body_bytes = max_body_bytes
-        self.http_control = http_control
-        self.max_connections, self.idle_timeout = max_connections, idle_timeout
-        self.clock: Clock = clock if clock is not None else SystemClock()
-        if lifecycle is None:
-            lifecycle = Lifecycle.timed()
-        elif isinstance(lifecycle, str):
-            lifecycle = Lifecycle.parse(lifecycle)
-        self._tls_context: ssl.SSLContext | None = None
-        if tls_cert is not None and tls_key is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(tls_cert, tls_key)
-            self._tls_context = context
-        self.store = Store(db)
-        try:
-            self.service = RunService(self.store, self.clock, lifecycle, namespace=namespace)
-        except Exception:
-            self.store.close()
-            raise
-        self._server: HttpServer | None = None
-        self._thread: threading.Thread | None = None
-        self._closed = False
-
-    # ------------------------------------------------------------------------------------
-    # Serving
-
-    def start(self) -> Emulator:
-        """Start serving in a background thread (no-op if already serving); returns self."""
-        if self._closed:
-            raise RuntimeError("this emulator is closed")
-        if self._server is not None:
-            return self
-        server = HttpServer(
-            (self.host, self.port),
-            self.service,
-            token=self.token,
-            tls_context=self._tls_context,
-            max_body_bytes=self.max_body_bytes,
-            control=self._http_routes() if self.http_control else (),
-            max_connections=self.max_connections,
-            idle_timeout=self.idle_timeout,
-        )
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="kfp-emulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close every connection; the stored state is kept."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        self._server = self._thread = None
-        server.shutdown()
-        server.server_close()
-        server.close_connections()
-        if thread is not None:
-            thread.join()
-
-    def close(self) -> None:
-        """Stop serving and close the database."""
-        if self._closed:
-            return
-        self.stop()
-        self.store.close()
-        self._closed = True
-
-    def __enter__(self) -> Emulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @property
-    def serving(self) -> bool:
-        """Whether the HTTP server is running."""
-        return self._server is not None
-
-    @property
-    def url(self) -> str:
-        """Base URL of the running server, e.g. ``http://127.0.0.1:50123``."""
-        if self._server is None:
-            raise RuntimeError("the emulator is not serving; call start() first")
-        address = self._server.server_address
-        host, port = str(address[0]), int(address[1])
-        if ":" in host:
-            host = f"[{host}]"
-        scheme = "https" if self._tls_context is not None else "http"
-        return f"{scheme}://{host}:{port}"
-
-    def __repr__(self) -> str:
-        where = self.url if self._server is not None else "not serving"
-        return f"Emulator({where}, db={self.store.path!r})"
-
-    # ------------------------------------------------------------------------------------
-    # Control API
-
-    @property
-    def lifecycle(self) -> Lifecycle:
-        """How runs move; assignable (applies to steps not yet taken)."""
-        return self.service.lifecycle
-
-    @lifecycle.setter
-    def lifecycle(self, lifecycle: Lifecycle | str) -> None:
-        if isinstance(lifecycle, str):
-            lifecycle = Lifecycle.parse(lifecycle)
-        with self.store.lock:
-            self.service.lifecycle = lifecycle
-
-    @property
-    def default_experiment_id(self) -> str:
-        """Id of the experiment ``Default``, which owns runs created without one."""
-        return self.service.default_experiment_id
+    def __init__(self, context: ServiceContext, runs: RunService) -> None:
+        self.context = context
+        self.store = context.store
+        self.runs = runs
 
     def add_experiment(
         self,
@@ -217,14 +91,26 @@ class Emulator:
         experiment_id: str | None = None,
         namespace: str = "",
     ) -> str:
-        """Add an experiment so that EXPERIMENT references resolve; returns its id."""
-        return self.service.add_experiment(
-            name, description=description, experiment_id=experiment_id, namespace=namespace
-        )
+        """Store an experiment; returns its id."""
+        experiment_id = experiment_id or str(uuid.uuid4())
+        with self.store.transaction():
+            try:
+                self.store.add_experiment(
+                    experiment_id, name, description, namespace, self.context.now()
+                )
+            except sqlite3.IntegrityError:
+                raise ValueError(f"experiment id {experiment_id!r} is taken") from None
+        return experiment_id
 
     def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Add a job (recurring run) so that JOB references resolve; returns its id."""
-        return self.service.add_job(name, job_id=job_id)
+        """Store a job (recurring run) so that JOB references resolve; returns its id."""
+        job_id = job_id or str(uuid.uuid4())
+        with self.store.transaction():
+            try:
+                self.store.add_job(job_id, name, self.context.now())
+            except sqlite3.IntegrityError:
+                raise ValueError(f"job id {job_id!r} is taken") from None
+        return job_id
 
     def add_pipeline(
         self,
@@ -235,20 +121,21 @@ class Emulator:
         pipeline_id: str | None = None,
         version_id: str | None = None,
     ) -> PipelineIds:
-        """Add a pipeline and its default version (a small Argo workflow unless given).
-
-        Runs can then be created with ``pipeline_spec.pipeline_id`` or a PIPELINE_VERSION
-        reference.
-        """
-        return PipelineIds(
-            *self.service.add_pipeline(
+        """Store a pipeline with a default version; returns (pipeline id, version id)."""
+        pipeline_id = pipeline_id or str(uuid.uuid4())
+        with self.store.transaction():
+            try:
+                self.store.add_pipeline(pipeline_id, name, description, self.context.now())
+            except sqlite3.IntegrityError:
+                raise ValueError(f"pipeline id {pipeline_id!r} is taken") from None
+            version_id = self.add_pipeline_version(
+                pipeline_id,
                 name,
                 workflow_manifest=workflow_manifest,
-                description=description,
-                pipeline_id=pipeline_id,
                 version_id=version_id,
+                make_default=True,
             )
-        )
+        return PipelineIds(pipeline_id, version_id)
 
     def add_pipeline_version(
         self,
@@ -259,24 +146,51 @@ class Emulator:
         version_id: str | None = None,
         make_default: bool = False,
     ) -> str:
-        """Add a version to a pipeline; returns its id."""
-        return self.service.add_pipeline_version(
-            pipeline_id,
-            name,
-            workflow_manifest=workflow_manifest,
-            version_id=version_id,
-            make_default=make_default,
-        )
+        """Store a version of a pipeline (a default workflow when no manifest is given)."""
+        if workflow_manifest is None:
+            workflow_manifest = default_workflow(name)
+        if not isinstance(workflow_manifest, str):
+            workflow_manifest = render.compact_json(workflow_manifest)
+        document = unmarshal_workflow(workflow_manifest)
+        if document.get("apiVersion") != ARGO_API_VERSION or document.get("kind") != "Workflow":
+            raise ValueError(f"a pipeline version needs an {ARGO_API_VERSION} Workflow manifest")
+        version_id = version_id or str(uuid.uuid4())
+        with self.store.transaction():
+            if self.store.pipeline(pipeline_id) is None:
+                raise KeyError(f"no pipeline {pipeline_id!r}")
+            try:
+                self.store.add_pipeline_version(
+                    version_id, pipeline_id, name, self.context.now(), workflow_manifest
+                )
+            except sqlite3.IntegrityError:
+                raise ValueError(f"pipeline version id {version_id!r} is taken") from None
+            if make_default:
+                self.store.set_default_version(pipeline_id, version_id)
+        return version_id
 
     def set_run_status(
         self, run_id: str, status: str, *, finished_at: Timestamp | None = None
     ) -> None:
-        """Set a run's status as the cluster would report it; the run leaves its lifecycle.
+        """Set a run's status; the run leaves its lifecycle track.
 
-        ``finished_at`` (Unix seconds or a datetime) defaults to now for a final status
-        (Succeeded, Failed, Error, Skipped) and to 0 (unset) otherwise.
+        ``finished_at`` defaults to now for a final status and to 0 otherwise.
         """
-        self.service.set_run_status(run_id, status, finished_at=finished_at)
+        self.context.tick()
+        with self.store.transaction():
+            if self.store.run(run_id) is None:
+                raise KeyError(f"no run {run_id!r}")
+            if finished_at is None:
+                finished = self.context.now() if status in FINAL_STATUSES else 0
+            else:
+                finished = _seconds(finished_at, "finished_at")
+            self.store.update_run(
+                run_id,
+                status=status,
+                finished_at=finished,
+                track=None,
+                step=0,
+                next_step_at=None,
+            )
 
     def attach_artifact(
         self,
@@ -287,144 +201,242 @@ class Emulator:
         *,
         files: Mapping[str, bytes] | None = None,
     ) -> bytes:
-        """Attach an output artifact to node ``node_id`` of a run; read_artifact serves it.
-
-        Give the stored bytes as ``data``, or ``files`` ({name: content}) to store them as
-        Argo does, in a gzip-compressed tar archive. Returns the stored bytes.
-        """
+        """Store ``data``, or ``files`` packed as Argo packs them, as artifact ``name`` of
+        node ``node_id`` of the run; returns the stored bytes."""
         if (data is None) == (files is None):
             raise ValueError("give either data or files")
         stored = argo_artifact_archive(files) if files is not None else bytes(data or b"")
-        self.service.attach_artifact(run_id, node_id, name, stored)
+        with self.store.transaction():
+            if self.store.run(run_id) is None:
+                raise KeyError(f"no run {run_id!r}")
+            self.store.put_artifact(run_id, node_id, name, stored)
         return stored
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the clock forward; runs take the lifecycle steps that became due."""
-        self.clock.advance(seconds)
-        self.service.tick()
+        """Move the clock forward; runs take the lifecycle steps that became due.
 
-    def seed_runs(self, seeds: Iterable[RunSeed]) -> list[str]:
-        """Store many runs at once (fast; no validation, no lifecycle); returns their ids."""
-        return self.service.seed_runs(seeds)
+        The clock cannot pass the latest time a Timestamp can hold (9999-12-31T23:59:59Z).
+        """
+        try:
+            step = float(seconds)
+        except OverflowError:
+            raise ValueError(f"cannot advance the clock by {seconds} seconds") from None
+        if step < 0:
+            raise ValueError("a clock only moves forward")
+        if not math.isfinite(step):
+            raise ValueError("the clock moves forward by a finite number of seconds")
+        with self.store.lock:
+            if self.context.clock.now() + step > TIMESTAMP_MAX:
+                raise ValueError(
+                    f"cannot advance the clock past {format_timestamp(TIMESTAMP_MAX)}, the "
+                    "latest time the server can represent"
+                )
+            self.context.clock.advance(step)
+        self.context.tick()
 
     def get_run(self, run_id: str) -> dict[str, Any]:
-        """The run as get_run answers it (a parsed RunDetail); KeyError if unknown."""
-        return self.service.run_detail(run_id)
+        """The run as get_run answers it, as a JSON object; KeyError if there is no such run."""
+        try:
+            record = self.runs.get_run(run_id)
+        except ApiError:
+            raise KeyError(f"no run {run_id!r}") from None
+        # The answer's exact form (key order, zero values left out) is the rendering layer's.
+        detail: dict[str, Any] = json.loads(render_runs.run_detail(record))
+        return detail
+
+    def seed_runs(self, seeds: Iterable[RunSeed]) -> list[str]:
+        """Store many runs in one transaction, without validation or lifecycle; returns ids."""
+        now = self.context.now()
+        default_manifest = render.compact_json(default_workflow("seeded"))
+        ids: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        metrics: list[tuple[str, str, str, float, str]] = []
+        with self.store.transaction():
+            default_manifest_id = self.store.intern_manifest(default_manifest)
+            references: dict[str, str] = {}
+            for seed in seeds:
+                run_id = str(uuid.uuid4())
+                experiment_id = seed.experiment_id or self.context.default_experiment_id
+                if experiment_id not in references:
+                    experiment = self.store.experiment(experiment_id)
+                    if experiment is None:
+                        raise KeyError(f"no experiment {experiment_id!r}")
+                    references[experiment_id] = render.references_json(
+                        [Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"]).as_dict()]
+                    )
+                created = (
+                    now if seed.created_at is None else _seconds(seed.created_at, "created_at")
+                )
+                if seed.finished_at is not None:
+                    finished = _seconds(seed.finished_at, "finished_at")
+                else:
+                    finished = created if seed.status in FINAL_STATUSES else 0
+                scheduled = (
+                    0 if seed.scheduled_at is None else _seconds(seed.scheduled_at, "scheduled_at")
+                )
+                manifest_id = (
+                    default_manifest_id
+                    if seed.workflow_manifest is None
+                    else self.store.intern_manifest(seed.workflow_manifest)
+                )
+                values = {
+                    "uuid": run_id,
+                    "name": seed.name,
+                    "description": seed.description,
+                    "storage_state": render.ARCHIVED if seed.archived else render.AVAILABLE,
+                    "status": seed.status,
+                    "created_at": created,
+                    "scheduled_at": scheduled,
+                    "finished_at": finished,
+                    "experiment_id": experiment_id,
+                    "namespace": self.context.namespace,
+                    "service_account": DEFAULT_SERVICE_ACCOUNT,
+                    "error": "",
+                    "k8s_name": f"seeded-{run_id[:8]}",
+                    "pipeline_id": "",
+                    "pipeline_name": "",
+                    "workflow_manifest_id": manifest_id,
+                    "pipeline_manifest_id": None,
+                    "parameters": render.parameters_json(list(seed.parameters.items())),
+                    "refs": references[experiment_id],
+                    "terminated": 0,
+                    "track": None,
+                    "step": 0,
+                    "track_start": None,
+                    "next_step_at": None,
+                }
+                rows.append(tuple(values[name] for name in RUN_FIELDS))
+                for metric_name, value in seed.metrics.items():
+                    metrics.append((run_id, seed.node_id, metric_name, float(value), "UNSPECIFIED"))
+                ids.append(run_id)
+            self.store.insert_runs(rows, metrics=metrics)
+        return ids
 
     def run_count(self) -> int:
-        """How many runs are stored."""
-        return self.service.run_count()
+        """The number of stored runs."""
+        with self.store.reading():
+            return self.store.run_count()
 
-    # ------------------------------------------------------------------------------------
-    # Control API over HTTP
-
-    def _http_routes(self) -> tuple[tuple[str, str, ControlHandler], ...]:
-        """The control routes: each reads its JSON fields and calls a control method above."""
+    def routes(self) -> list[Route]:
+        """The control routes: each checks its JSON fields, then calls an operation above."""
         name = {"name": (_string, True)}
-        return tuple(
-            (method, CONTROL_PREFIX + path, _http_handler(fields, owner, action))
-            for method, path, fields, owner, action in (
-                (
-                    "POST",
-                    "runs/{run_id}/status",
-                    {"status": (_string, True), "finished_at": (_moment, False)},
-                    "run",
-                    self._set_run_status_over_http,
-                ),
-                (
-                    "POST",
-                    "runs/{run_id}/nodes/{node_id}/artifacts/{name}",
-                    {"data": (_base64, False), "files": (_files, False)},
-                    "run",
-                    self._attach_artifact_over_http,
-                ),
-                (
-                    "POST",
-                    "experiments",
-                    {
-                        **name,
-                        "description": (_string, False),
-                        "experiment_id": (_string, False),
-                        "namespace": (_string, False),
-                    },
-                    None,
-                    lambda path, fields: {"experiment_id": self.add_experiment(**fields)},
-                ),
-                (
-                    "POST",
-                    "pipelines",
-                    {
-                        **name,
-                        "workflow_manifest": (_manifest, False),
-                        "description": (_string, False),
-                        "pipeline_id": (_string, False),
-                        "version_id": (_string, False),
-                    },
-                    None,
-                    lambda path, fields: self.add_pipeline(**fields)._asdict(),
-                ),
-                (
-                    "POST",
-                    "pipelines/{pipeline_id}/versions",
-                    {
-                        **name,
-                        "workflow_manifest": (_manifest, False),
-                        "version_id": (_string, False),
-                        "make_default": (_boolean, False),
-                    },
-                    "pipeline",
-                    lambda path, fields: {
-                        "version_id": self.add_pipeline_version(path["pipeline_id"], **fields)
-                    },
-                ),
-                (
-                    "POST",
-                    "jobs",
-                    {**name, "job_id": (_string, False)},
-                    None,
-                    lambda path, fields: {"job_id": self.add_job(**fields)},
-                ),
-                (
-                    "POST",
-                    "clock:advance",
-                    {"seconds": (_number, True)},
-                    None,
-                    self._advance_clock_over_http,
-                ),
+        table: list[tuple[str, _Fields, str | None, _Action]] = [
+            (
+                "runs/{run_id}/status",
+                {"status": (_string, True), "finished_at": (_moment, False)},
+                "run",
+                self._set_run_status_over_http,
+            ),
+            (
+                "runs/{run_id}/nodes/{node_id}/artifacts/{name}",
+                {"data": (_base64, False), "files": (_files, False)},
+                "run",
+                lambda *path, **fields: {"size": len(self.attach_artifact(*path, **fields))},
+            ),
+            (
+                "experiments",
+                {
+                    **name,
+                    "description": (_string, False),
+                    "experiment_id": (_string, False),
+                    "namespace": (_string, False),
+                },
+                None,
+                lambda **fields: {"experiment_id": self.add_experiment(**fields)},
+            ),
+            (
+                "pipelines",
+                {
+                    **name,
+                    "workflow_manifest": (_manifest, False),
+                    "description": (_string, False),
+                    "pipeline_id": (_string, False),
+                    "version_id": (_string, False),
+                },
+                None,
+                lambda **fields: self.add_pipeline(**fields)._asdict(),
+            ),
+            (
+                "pipelines/{pipeline_id}/versions",
+                {
+                    **name,
+                    "workflow_manifest": (_manifest, False),
+                    "version_id": (_string, False),
+                    "make_default": (_boolean, False),
+                },
+                "pipeline",
+                lambda pipeline_id, **fields: {
+                    "version_id": self.add_pipeline_version(pipeline_id, **fields)
+                },
+            ),
+            (
+                "jobs",
+                {**name, "job_id": (_string, False)},
+                None,
+                lambda **fields: {"job_id": self.add_job(**fields)},
+            ),
+            ("clock:advance", {"seconds": (_number, True)}, None, self._advance_clock_over_http),
+        ]
+        return [
+            Route.parse(
+                "POST",
+                CONTROL_PREFIX + path,
+                _http_handler(fields, owner, action),
+                render.compact_json,
+                body=_json_object,
             )
-        )
+            for path, fields, owner, action in table
+        ]
 
-    def _set_run_status_over_http(
-        self, path: Mapping[str, str], fields: dict[str, Any]
-    ) -> Mapping[str, Any]:
-        self.set_run_status(path["run_id"], **fields)
-        return self.get_run(path["run_id"])
+    def _set_run_status_over_http(self, run_id: str, **fields: Any) -> Mapping[str, Any]:
+        self.set_run_status(run_id, **fields)
+        return self.get_run(run_id)
 
-    def _attach_artifact_over_http(
-        self, path: Mapping[str, str], fields: dict[str, Any]
-    ) -> Mapping[str, Any]:
-        stored = self.attach_artifact(path["run_id"], path["node_id"], path["name"], **fields)
-        return {"size": len(stored)}
+    def _advance_clock_over_http(self, seconds: float) -> Mapping[str, Any]:
+        self.advance_clock(seconds)
+        return {"now": format_timestamp(math.floor(self.context.clock.now()))}
 
-    def _advance_clock_over_http(
-        self, path: Mapping[str, str], fields: dict[str, Any]
-    ) -> Mapping[str, Any]:
-        self.advance_clock(fields["seconds"])
-        return {"now": format_timestamp(math.floor(self.clock.now()))}
+
+def _seconds(moment: Timestamp, name: str) -> int:
+    """Whole Unix seconds of ``moment``, which must be a time a Timestamp can hold."""
+    try:
+        seconds = to_seconds(moment)
+        if math.isfinite(seconds) and TIMESTAMP_MIN <= seconds < TIMESTAMP_MAX + 1:
+            return math.floor(seconds)
+    except OverflowError:
+        pass
+    raise ValueError(
+        f"{name} must be between {format_timestamp(TIMESTAMP_MIN)} and "
+        f"{format_timestamp(TIMESTAMP_MAX)}"
+    )
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A control route's body: a JSON object (an empty body is an empty one)."""
+    if not text.strip(" \t\r\n\x0b\x0c"):
+        return {}
+    try:
+        document = load_json(text)
+    except DecodeError as exc:
+        raise errors.gateway_error(str(exc)) from None
+    if not isinstance(document, dict):
+        raise errors.gateway_error("the request body must be a JSON object")
+    return document
 
 
 # A control route's fields: name -> (converter of the JSON value, required).
 _Fields = Mapping[str, "tuple[Callable[[Any], Any], bool]"]
-_Action = Callable[[Mapping[str, str], "dict[str, Any]"], Mapping[str, Any]]
+_Action = Callable[..., Mapping[str, Any]]
 
 
-def _http_handler(fields: _Fields, owner: str | None, action: _Action) -> ControlHandler:
+def _http_handler(fields: _Fields, owner: str | None, action: _Action) -> Callable[..., Any]:
     """A handler that checks every field before ``action`` runs, so that a rejected request
     changes nothing, and answers the control methods' exceptions in the KFP error format:
     KeyError (the ``owner`` named by the first path parameter is unknown) 404, ValueError 400.
     """
 
-    def handle(path: Mapping[str, str], document: dict[str, Any]) -> Mapping[str, Any]:
+    def handle(*arguments: Any) -> Mapping[str, Any]:
+        *path, document = arguments
         unknown = sorted(set(document) - set(fields))
         if unknown:
             raise errors.invalid_input(f"unknown field {unknown[0]!r}")
@@ -439,11 +451,11 @@ def _http_handler(fields: _Fields, owner: str | None, action: _Action) -> Contro
             except (TypeError, ValueError) as exc:
                 raise errors.invalid_input(f"field {name!r}: {exc}") from None
         try:
-            return action(path, values)
+            return action(*path, **values)
         except KeyError:
             if owner is None:
                 raise
-            raise errors.not_found(owner, next(iter(path.values()))) from None
+            raise errors.not_found(owner, path[0]) from None
         except ValueError as exc:
             raise errors.invalid_input(str(exc)) from None
 
@@ -463,7 +475,13 @@ def _boolean(value: Any) -> bool:
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("must be a finite number")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer beyond every float
+        finite = False
+    if not finite:
         raise TypeError("must be a finite number")
     return value
 

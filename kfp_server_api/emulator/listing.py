@@ -1,4 +1,10 @@
-"""list_runs: query parameters, the ``filter`` JSON, ``sort_by``, page tokens and keyset SQL.
+"""Listing, written once for every resource: query parameters, the ``filter`` JSON,
+``sort_by``, page tokens and ``resource_reference_key``.
+
+What differs between resources is data: a ``Listable`` names the resource's type (as the
+server's messages show it), its sortable and filterable fields, and the reference types its
+``resource_reference_key`` accepts. The store turns the resulting ``ListOptions`` and
+``ReferenceKey`` into a query on the resource's table (``store/listing.py``); no SQL is here.
 
 The stages and their errors follow the real server:
 
@@ -34,6 +40,7 @@ from typing import Any, Union
 from . import errors
 from .errors import ApiError
 from .protojson import (
+    ENUMS,
     INT64_MAX,
     INT64_MIN,
     DecodeError,
@@ -48,12 +55,12 @@ from .protojson import (
 )
 
 __all__ = [
-    "COLUMNS",
     "Column",
     "Cursor",
     "Filter",
     "ListOptions",
-    "ListRunsQuery",
+    "ListQuery",
+    "Listable",
     "Predicate",
     "ReferenceKey",
     "SortOrder",
@@ -65,49 +72,68 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+MAX_FILTER_VALUES = 500
+"""Most values one filter may hold (each predicate's value, each value of an IN list): the
+store's query language bounds the size of a query (the real server has no such limit)."""
+MAX_SUBSTRING_BYTES = 49_998
+"""Longest IS_SUBSTRING value, in UTF-8 bytes: the longest pattern the store can match."""
 
 SqlValue = Union[int, float, str]
 
 
 @dataclass(frozen=True)
 class Column:
-    """A sortable and filterable run field: API name, the real server's column name, ours."""
+    """A sortable and filterable field: its API name, and the real server's model field name
+    (which page tokens carry and the store maps to its column)."""
 
     api: str
     model: str
-    sql: str
     integer: bool
 
 
-COLUMNS: dict[str, Column] = {
-    column.api: column
-    for column in (
-        Column("id", "UUID", "uuid", integer=False),
-        Column("name", "DisplayName", "name", integer=False),
-        Column("created_at", "CreatedAtInSec", "created_at", integer=True),
-        Column("description", "Description", "description", integer=False),
-        Column("scheduled_at", "ScheduledAtInSec", "scheduled_at", integer=True),
-        Column("storage_state", "StorageState", "storage_state", integer=False),
-        Column("status", "Conditions", "status", integer=False),
-    )
-}
-_COLUMNS_BY_MODEL = {column.model: column for column in COLUMNS.values()}
-_DEFAULT_SORT = COLUMNS["created_at"]
+_RESOURCE_TYPES = ENUMS["api.ResourceType"]
+
+
+@dataclass(frozen=True)
+class Listable:
+    """How one resource lists: the description every listing stage is parameterised by.
+
+    ``type_name`` is the name the server's messages use (``Run``); ``columns`` the sortable
+    and filterable fields; ``default_sort`` the API name of the default order;
+    ``metric_sort`` whether ``metric:<name>`` sorts are accepted; ``reference_types`` the
+    ``resource_reference_key`` types accepted, by number.
+    """
+
+    type_name: str
+    columns: tuple[Column, ...]
+    default_sort: str = "created_at"
+    metric_sort: bool = False
+    reference_types: frozenset[int] = frozenset()
+
+    @property
+    def default_column(self) -> Column:
+        """The field of the default order."""
+        column = self.column(self.default_sort)
+        assert column is not None, self.default_sort
+        return column
+
+    def column(self, api_name: str) -> Column | None:
+        """The field with this API name, or None."""
+        return next((c for c in self.columns if c.api == api_name), None)
+
+    def column_of_model(self, model_name: str) -> Column | None:
+        """The field with this model name (as page tokens carry it), or None."""
+        return next((c for c in self.columns if c.model == model_name), None)
+
+
 _METRIC_PREFIX = "metric:"
 
-# Predicate.Op numbers, and the SQL comparison of the scalar ones.
+# Predicate.Op numbers; the scalar ones compare with one value.
 EQUALS, NOT_EQUALS, GREATER_THAN, GREATER_THAN_EQUALS = 1, 2, 3, 5
 LESS_THAN, LESS_THAN_EQUALS, IN, IS_SUBSTRING = 6, 7, 8, 9
-_SCALAR_SQL = {
-    EQUALS: "=",
-    NOT_EQUALS: "<>",
-    GREATER_THAN: ">",
-    GREATER_THAN_EQUALS: ">=",
-    LESS_THAN: "<",
-    LESS_THAN_EQUALS: "<=",
-}
-# Ops an index on the predicate's column can seek to; the others need a scan.
-_SEEKABLE = frozenset({EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS, IN})
+SCALAR_OPS = frozenset(
+    {EQUALS, NOT_EQUALS, GREATER_THAN, GREATER_THAN_EQUALS, LESS_THAN, LESS_THAN_EQUALS}
+)
 # The Go type names the server's messages show for each oneof member of Predicate.value.
 _VALUE_TYPES = {
     "int_value": "*api.Predicate_IntValue",
@@ -181,7 +207,7 @@ class Cursor:
 
 @dataclass(frozen=True)
 class ListOptions:
-    """Everything that decides which page of runs is returned."""
+    """Everything that decides which page is returned."""
 
     page_size: int
     sort: SortOrder
@@ -191,15 +217,15 @@ class ListOptions:
 
 @dataclass(frozen=True)
 class ReferenceKey:
-    """``resource_reference_key``: only runs related to this resource."""
+    """``resource_reference_key``: only resources related to this one (type by name)."""
 
     type: str
     id: str
 
 
 @dataclass(frozen=True)
-class ListRunsQuery:
-    """The list_runs request after the gateway read the query string."""
+class ListQuery:
+    """A list request after the gateway read the query string."""
 
     page_token: str = ""
     page_size: int = 0
@@ -228,8 +254,8 @@ _QUERY_FIELDS = {
 }
 
 
-def parse_query(raw_query: str) -> ListRunsQuery:
-    """Read list_runs' query string as grpc-gateway does. Raises gateway ApiErrors."""
+def parse_query(raw_query: str) -> ListQuery:
+    """Read a list request's query string as grpc-gateway does. Raises gateway ApiErrors."""
     values: dict[str, Any] = {}
     for pair in raw_query.split("&"):
         if not pair:
@@ -252,12 +278,11 @@ def parse_query(raw_query: str) -> ListRunsQuery:
             values[field] = _parse_resource_type(value)
         else:
             values[field] = value
-    return ListRunsQuery(**values)
+    return ListQuery(**values)
 
 
 def _parse_resource_type(text: str) -> int:
-    numbers = {"UNKNOWN_RESOURCE_TYPE": 0, "EXPERIMENT": 1, "JOB": 2, "PIPELINE": 3}
-    numbers.update({"PIPELINE_VERSION": 4, "NAMESPACE": 5})
+    numbers = _RESOURCE_TYPES
     if text in numbers:
         return numbers[text]
     try:
@@ -273,21 +298,21 @@ def _parse_resource_type(text: str) -> int:
 # Stage 2: listing options
 
 
-def list_options(query: ListRunsQuery) -> ListOptions:
+def list_options(query: ListQuery, listable: Listable) -> ListOptions:
     """Validate paging, sorting and filtering. Raises ApiError (400) as the server does."""
     try:
-        return _list_options(query)
+        return _list_options(query, listable)
     except ApiError as exc:
         raise exc.wrap(_CREATE_OPTIONS) from None
 
 
-def _list_options(query: ListRunsQuery) -> ListOptions:
+def _list_options(query: ListQuery, listable: Listable) -> ListOptions:
     if not query.page_token:
-        return _fresh_options(query)
+        return _fresh_options(query, listable)
     page_size = _page_size(query.page_size)
-    options = _decode_page_token(query.page_token, page_size)
+    options = _decode_page_token(query.page_token, page_size, listable)
     if query.sort_by or query.filter:
-        supplied = _fresh_options(query)
+        supplied = _fresh_options(query, listable)
         if supplied.sort != options.sort or _filter_key(supplied.filter) != _filter_key(
             options.filter
         ):
@@ -299,11 +324,11 @@ def _list_options(query: ListRunsQuery) -> ListOptions:
     return options
 
 
-def _fresh_options(query: ListRunsQuery) -> ListOptions:
+def _fresh_options(query: ListQuery, listable: Listable) -> ListOptions:
     message = _parse_filter_json(query.filter) if query.filter else None
     page_size = _page_size(query.page_size)
-    sort = _parse_sort_by(query.sort_by)
-    parsed = _filter_from_message(message) if message is not None else None
+    sort = _parse_sort_by(query.sort_by, listable)
+    parsed = _filter_from_message(message, listable) if message is not None else None
     return ListOptions(page_size, sort, parsed, None)
 
 
@@ -316,7 +341,7 @@ def _page_size(page_size: int) -> int:
     return min(page_size, MAX_PAGE_SIZE)
 
 
-def _parse_sort_by(sort_by: str) -> SortOrder:
+def _parse_sort_by(sort_by: str, listable: Listable) -> SortOrder:
     words = sort_by.lower().split()
     if len(words) > 2 or (len(words) == 2 and words[1] not in ("asc", "desc")):
         raise errors.invalid_input(
@@ -325,13 +350,15 @@ def _parse_sort_by(sort_by: str) -> SortOrder:
         )
     desc = len(words) == 2 and words[1] == "desc"
     if not words:
-        return SortOrder(_DEFAULT_SORT, "", desc)
+        return SortOrder(listable.default_column, "", desc)
     field = words[0]
-    if field.startswith(_METRIC_PREFIX):
+    if listable.metric_sort and field.startswith(_METRIC_PREFIX):
         return SortOrder(None, field[len(_METRIC_PREFIX) :], desc)
-    column = COLUMNS.get(field)
+    column = listable.column(field)
     if column is None:
-        raise errors.invalid_input(f"Invalid sorting field: {go_quote(field)} on listable type Run")
+        raise errors.invalid_input(
+            f"Invalid sorting field: {go_quote(field)} on listable type {listable.type_name}"
+        )
     return SortOrder(column, "", desc)
 
 
@@ -351,17 +378,22 @@ def _parse_filter_json(encoded: str) -> Message:
         raise failure(str(exc)) from None
 
 
-def _filter_from_message(message: Message) -> Filter:
+def _filter_from_message(message: Message, listable: Listable) -> Filter:
     raw_predicates: list[Message] = message.get("predicates", [])
     columns = []
     for predicate in raw_predicates:  # every key is mapped before any predicate is checked
         key = predicate.get("key", "")
-        column = COLUMNS.get(key)
+        column = listable.column(key)
         if column is None:
             raise errors.invalid_input(
                 f"no support for filtering on unrecognized field {go_quote(key)}"
             )
         columns.append(column)
+    values = sum(_value_count(predicate) for predicate in raw_predicates)
+    if values > MAX_FILTER_VALUES:
+        raise errors.invalid_input(
+            f"the filter holds {values} values; the emulator accepts at most {MAX_FILTER_VALUES}"
+        )
     predicates = tuple(
         _predicate(column, predicate) for column, predicate in zip(columns, raw_predicates)
     )
@@ -371,7 +403,7 @@ def _filter_from_message(message: Message) -> Filter:
 def _predicate(column: Column, predicate: Message) -> Predicate:
     op = predicate.get("op", 0)
     member = next((name for name in _VALUE_TYPES if name in predicate), None)
-    if op in _SCALAR_SQL:
+    if op in SCALAR_OPS:
         if member is None:
             raise errors.invalid_input(
                 f"no value set for predicate on key {go_quote(column.model)}"
@@ -395,8 +427,22 @@ def _predicate(column: Column, predicate: Message) -> Predicate:
                 "cannot use non string value type api.Predicate_Op with operator "
                 f"{_go_value_text(member, predicate)}"
             )
+        size = len(predicate[member].encode("utf-8", "replace"))
+        if size > MAX_SUBSTRING_BYTES:
+            raise errors.invalid_input(
+                f"the IS_SUBSTRING value for key {go_quote(column.api)} is {size} bytes long; "
+                f"the emulator accepts at most {MAX_SUBSTRING_BYTES}"
+            )
         return Predicate(column, op, predicate[member])
     raise errors.invalid_input(f"invalid predicate operation: {enum_name('api.Predicate.Op', op)}")
+
+
+def _value_count(predicate: Message) -> int:
+    """How many values a predicate holds: one, or each value of its list."""
+    for member in _ARRAY_MEMBERS:
+        if member in predicate:
+            return max(1, len(predicate[member].get("values", [])))
+    return 1
 
 
 def _go_value_text(member: str | None, predicate: Message) -> str:
@@ -491,7 +537,7 @@ def _go_base64_decode(text: str) -> bytes:
         raise ValueError(f"illegal base64 data at input byte {len(compact)}") from None
 
 
-def _decode_page_token(token: str, page_size: int) -> ListOptions:
+def _decode_page_token(token: str, page_size: int, listable: Listable) -> ListOptions:
     def invalid(reason: str) -> ApiError:
         return errors.invalid_input_with_details(_INVALID_TOKEN, reason)
 
@@ -511,10 +557,11 @@ def _decode_page_token(token: str, page_size: int) -> ListOptions:
         or document.get("KeyFieldName") != "UUID"
     ):
         raise invalid("the token does not name a sort field, a direction and a key")
-    if name.startswith(_METRIC_PREFIX):
+    token_column = listable.column_of_model(name)
+    if listable.metric_sort and name.startswith(_METRIC_PREFIX):
         sort = SortOrder(None, name[len(_METRIC_PREFIX) :], desc)
-    elif name in _COLUMNS_BY_MODEL:
-        sort = SortOrder(_COLUMNS_BY_MODEL[name], "", desc)
+    elif token_column is not None:
+        sort = SortOrder(token_column, "", desc)
     else:
         raise invalid(f"unknown sort field {go_quote(name)}")
     value = _token_sort_value(sort, document.get("SortByFieldValue"))
@@ -528,7 +575,7 @@ def _decode_page_token(token: str, page_size: int) -> ListOptions:
             raise invalid("bad filter")
         try:
             parsed = _filter_from_message(
-                decode_message("api.Filter", load_json(proto), allow_unknown=False)
+                decode_message("api.Filter", load_json(proto), allow_unknown=False), listable
             )
         except (DecodeError, ApiError) as exc:
             raise invalid(f"bad filter: {exc}") from None
@@ -557,77 +604,14 @@ def _token_sort_value(sort: SortOrder, value: object) -> SqlValue | None:
 # Stage 3: resource_reference_key
 
 
-_FILTERABLE_REFERENCES = {1: "EXPERIMENT", 2: "JOB", 4: "PIPELINE_VERSION", 5: "NAMESPACE"}
-# The run column that names the referenced resource; the other types are in run_references.
-_REFERENCE_COLUMNS = {"EXPERIMENT": "experiment_id", "NAMESPACE": "namespace"}
-
-
-def reference_key(query: ListRunsQuery) -> ReferenceKey | None:
+def reference_key(query: ListQuery, listable: Listable) -> ReferenceKey | None:
     """The reference filter, or None when neither type nor id was sent."""
     if query.reference_type is None and query.reference_id is None:
         return None
     number = query.reference_type or 0
-    if number not in _FILTERABLE_REFERENCES:
+    if number not in listable.reference_types:
         error = errors.invalid_input(
             f"Unsupported resource type: {enum_name('api.ResourceType', number)}"
         )
         raise error.wrap("Unrecognized resource reference type.").wrap(_VALIDATE_FILTER)
-    return ReferenceKey(_FILTERABLE_REFERENCES[number], query.reference_id or "")
-
-
-# --------------------------------------------------------------------------------------------
-# SQL
-
-
-def conditions(
-    parsed: Filter | None, reference: ReferenceKey | None
-) -> tuple[list[str], list[Any]]:
-    """SQL conditions (on the runs table as ``r``) for the filter and the reference key."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if reference is not None:
-        column = _REFERENCE_COLUMNS.get(reference.type)
-        if column is not None:
-            clauses.append(f"r.{column} = ?")
-            params.append(reference.id)
-        else:
-            clauses.append(
-                "r.uuid IN (SELECT run_uuid FROM run_references WHERE ref_type = ? AND ref_id = ?)"
-            )
-            params.extend((reference.type, reference.id))
-    for predicate in parsed.predicates if parsed else ():
-        column = f"r.{predicate.column.sql}"
-        if predicate.op == IN:
-            values = predicate.value
-            assert isinstance(values, tuple)
-            if not values:
-                clauses.append("0")
-            else:
-                clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
-                params.extend(values)
-        elif predicate.op == IS_SUBSTRING:
-            clauses.append(f"{column} LIKE ?")
-            params.append(f"%{predicate.value}%")
-        else:
-            clauses.append(f"{column} {_SCALAR_SQL[predicate.op]} ?")
-            params.append(predicate.value)
-    return clauses, params
-
-
-def seekable_columns(parsed: Filter | None, reference: ReferenceKey | None) -> set[str]:
-    """The columns (SQL names) that ``conditions`` limit to values or ranges an index on them
-    can seek to, rather than needing every entry checked."""
-    columns = {p.column.sql for p in (parsed.predicates if parsed else ()) if p.op in _SEEKABLE}
-    if reference is not None:
-        columns.add(_REFERENCE_COLUMNS.get(reference.type, "uuid"))
-    return columns
-
-
-def countable_by_facets(
-    parsed: Filter | None, reference: ReferenceKey | None, facets: Sequence[str]
-) -> bool:
-    """Whether ``conditions`` only involve the given columns (so a table of counts per
-    combination of them can answer the count)."""
-    if reference is not None and reference.type not in _REFERENCE_COLUMNS:
-        return False
-    return all(p.column.sql in facets for p in (parsed.predicates if parsed else ()))
+    return ReferenceKey(enum_name("api.ResourceType", number), query.reference_id or "")

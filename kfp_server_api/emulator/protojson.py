@@ -43,8 +43,8 @@ JsonValue = Union[None, bool, int, float, str, list[Any], dict[str, Any]]
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-_TIMESTAMP_MIN = -62135596800  # 0001-01-01T00:00:00Z
-_TIMESTAMP_MAX = 253402300799  # 9999-12-31T23:59:59Z
+TIMESTAMP_MIN = -62135596800  # 0001-01-01T00:00:00Z
+TIMESTAMP_MAX = 253402300799  # 9999-12-31T23:59:59Z
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
@@ -115,7 +115,7 @@ def format_double(value: float) -> str:
 
 def format_timestamp(seconds: int) -> str:
     """A ``google.protobuf.Timestamp`` of whole seconds as jsonpb writes it (RFC 3339, ``Z``)."""
-    seconds = min(max(seconds, _TIMESTAMP_MIN), _TIMESTAMP_MAX)
+    seconds = min(max(seconds, TIMESTAMP_MIN), TIMESTAMP_MAX)
     moment = _EPOCH + datetime.timedelta(seconds=seconds)
     return (
         f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
@@ -144,7 +144,7 @@ def parse_timestamp(text: str) -> int:
     if match.group(9):
         offset = int(match.group(10)) * 3600 + int(match.group(11)) * 60
         seconds -= offset if match.group(9) == "+" else -offset
-    if not _TIMESTAMP_MIN <= seconds <= _TIMESTAMP_MAX:
+    if not TIMESTAMP_MIN <= seconds <= TIMESTAMP_MAX:
         raise DecodeError(f"bad Timestamp: {go_quote(text)} is out of range")
     return seconds
 

@@ -1,11 +1,6 @@
-"""The HTTP side: routing as grpc-gateway v1 does it, request bodies, auth, TLS, responses.
+"""The HTTP side: connections, request bodies, auth, TLS, writing responses.
 
-- Routes are matched the gateway's way: the percent-decoded path is split on ``/``; a ``:verb``
-  at the end of the last segment selects custom methods (``:archive``, ``:read``, ...); a path
-  that matches a route of another method answers ``405 Method Not Allowed``, anything else
-  under ``/apis/`` ``404 Not Found`` (plain text, as the gateway writes them). Paths outside
-  ``/apis/`` get Go's ``404 page not found``, and paths with ``.``/``..``/``//`` segments a
-  ``301`` to the cleaned path, as Go's ``http.ServeMux`` does.
+Which route answers a request, and how, is the dispatcher's business (``routes.py``).
 - Request bodies are limited to ``max_body_bytes``. A larger ``Content-Length`` (or chunked
   body) is answered ``413`` in the KFP error format without reading the body into memory, and
   the connection is closed. Where a body ends is decided strictly (``framing.py``, RFC 9112):
@@ -16,10 +11,6 @@
   ACKs.
 - Connections are served by one thread each, up to a cap, and closed when idle; ``stop()``
   closes them all and joins the threads (``connections.py``).
-- Control routes (the cluster's part, see ``control.py``) live under ``/emulator/v1/``, where
-  KFP has nothing. They are matched and answered like the API's routes: JSON object in, JSON
-  out, KFP error bodies, ``Not Found``/``Method Not Allowed`` in plain text. Without control
-  routes, that prefix is like any other path outside ``/apis/``.
 """
 
 from __future__ import annotations
@@ -28,37 +19,32 @@ import email.utils
 import hmac
 import http.server
 import logging
-import posixpath
 import socket
 import ssl
 import time
-import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from . import errors, framing, render
+from . import errors, framing
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, ConnectionServer
 from .errors import ApiError, Code
-from .protojson import DecodeError, load_json
-from .service import RunService
+from .routes import CONTROL_PREFIX, TEXT_TYPE, Dispatcher, Response
+from .routes import error_response as _error
+from .routes import text_response as _text
 
-__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "ControlHandler", "HttpServer"]
+__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "HttpServer", "PageHandler"]
 
 logger = logging.getLogger("kfp_server_api.emulator")
 
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 """Largest request body accepted: 4 MiB, the gRPC default message size limit of the server."""
 
+PageHandler = Callable[[str, str], "Response | None"]
+"""The web page's handler (``ui.serve``): (method, target) -> its answer, or None for a path
+that is not the page's."""
+
 _DRAIN_LIMIT_BYTES = 256 * 1024
 _DRAIN_SECONDS = 1.0
-_JSON = "application/json"
-_TEXT = "text/plain; charset=utf-8"
-_API_PREFIX = "/apis/"
-CONTROL_PREFIX = "/emulator/v1/"
-"""Where the control routes live; KFP serves nothing outside ``/apis/``."""
-_HEALTHZ = "/apis/v1beta1/healthz"
-_HEALTHZ_BODY = '{"commit_sha":"emulator","tag_name":"1.8.5","multi_user":false}'
 
 
 # Reason phrases as Go's net/http writes them (Python's differ between versions for some).
@@ -67,191 +53,6 @@ _REASONS = {
     414: "Request URI Too Long",
     422: "Unprocessable Entity",
 }
-
-
-@dataclass(frozen=True)
-class _Route:
-    method: str
-    segments: tuple[str | None, ...]  # None marks a path parameter
-    names: tuple[str, ...]  # path parameter names in order
-    verb: str
-    operation: str
-
-    @classmethod
-    def parse(cls, method: str, template: str, operation: str) -> _Route:
-        path, _, verb = template.partition(":")
-        segments: list[str | None] = []
-        names: list[str] = []
-        for part in path.strip("/").split("/"):
-            if part.startswith("{"):
-                segments.append(None)
-                names.append(part.strip("{}"))
-            else:
-                segments.append(part)
-        return cls(method, tuple(segments), tuple(names), verb, operation)
-
-    def match(self, components: list[str], verb: str) -> dict[str, str] | None:
-        if self.verb != verb:
-            if self.verb:
-                return None
-            # A route without a verb takes ":verb" as part of its last segment.
-            components = [*components[:-1], f"{components[-1]}:{verb}"]
-        if len(components) != len(self.segments):
-            return None
-        values = []
-        for literal, component in zip(self.segments, components):
-            if literal is None:
-                values.append(component)
-            elif literal != component:
-                return None
-        return dict(zip(self.names, values))
-
-
-ROUTES = tuple(
-    _Route.parse(method, template, operation)
-    for method, template, operation in (
-        ("GET", "/apis/v1beta1/runs", "list_runs"),
-        ("POST", "/apis/v1beta1/runs", "create_run"),
-        ("GET", "/apis/v1beta1/runs/{run_id}", "get_run"),
-        ("DELETE", "/apis/v1beta1/runs/{id}", "delete_run"),
-        ("POST", "/apis/v1beta1/runs/{id}:archive", "archive_run"),
-        ("POST", "/apis/v1beta1/runs/{id}:unarchive", "unarchive_run"),
-        ("POST", "/apis/v1beta1/runs/{run_id}:reportMetrics", "report_run_metrics"),
-        (
-            "GET",
-            "/apis/v1beta1/runs/{run_id}/nodes/{node_id}/artifacts/{artifact_name}:read",
-            "read_artifact",
-        ),
-        ("POST", "/apis/v1beta1/runs/{run_id}/terminate", "terminate_run"),
-        ("POST", "/apis/v1beta1/runs/{run_id}/retry", "retry_run"),
-    )
-)
-
-
-ControlHandler = Callable[[Mapping[str, str], dict[str, Any]], Mapping[str, Any]]
-"""A control route's handler: (path parameters, the request's JSON object) -> JSON object."""
-
-
-@dataclass
-class Response:
-    """A response to write: status, content type, body and whether to close afterwards."""
-
-    status: int
-    body: bytes
-    content_type: str = _JSON
-    close: bool = False
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-def _text(status: int, text: str, *, close: bool = False, **headers: str) -> Response:
-    return Response(status, text.encode("utf-8"), _TEXT, close, tuple(headers.items()))
-
-
-def _error(error: ApiError, *, close: bool = False) -> Response:
-    extra: tuple[tuple[str, str], ...] = ()
-    if error.code == Code.UNAUTHENTICATED:
-        extra = (("WWW-Authenticate", 'Bearer realm="kfp-emulator"'),)
-    return Response(error.http_status, error.body().encode("utf-8"), _JSON, close, extra)
-
-
-def _clean_path(path: str) -> str:
-    """Go's ``path.Clean`` as ``http.ServeMux`` applies it (a trailing slash is kept)."""
-    if not path.startswith("/"):
-        path = "/" + path
-    cleaned = posixpath.normpath(path)
-    if cleaned.startswith("//"):
-        cleaned = "/" + cleaned.lstrip("/")
-    if path.endswith("/") and cleaned != "/":
-        cleaned += "/"
-    return cleaned
-
-
-class _Dispatcher:
-    """Maps a request to the service operation and its response."""
-
-    def __init__(
-        self, service: RunService, control: Sequence[tuple[str, str, ControlHandler]] = ()
-    ) -> None:
-        self.service = service
-        self.control_routes = tuple(_Route.parse(m, t, t) for m, t, _ in control)
-        self.control_handlers = {template: handler for _, template, handler in control}
-
-    def dispatch(self, method: str, target: str, body: bytes) -> Response:
-        raw_path, _, query = target.partition("?")
-        query = query.partition("#")[0]
-        if "://" in raw_path and not raw_path.startswith("/"):  # absolute-form request target
-            raw_path = urllib.parse.urlsplit(raw_path).path or "/"
-        if not raw_path.startswith("/") or not _valid_escapes(raw_path):
-            return _text(400, "400 Bad Request", close=True)
-        path = urllib.parse.unquote(raw_path, errors="replace")
-        cleaned = _clean_path(path)
-        if cleaned != path:
-            location = urllib.parse.quote(cleaned) + (f"?{query}" if query else "")
-            return _text(301, "Moved Permanently.\n", Location=location)
-        if path == _HEALTHZ:
-            return Response(200, _HEALTHZ_BODY.encode("utf-8"))
-        if path.startswith(_API_PREFIX):
-            routes, call = ROUTES, self._call
-        elif path.startswith(CONTROL_PREFIX) and self.control_routes:
-            routes, call = self.control_routes, self._call_control
-        else:
-            return _text(404, "404 page not found\n")
-        components = path[1:].split("/")
-        verb = ""
-        colon = components[-1].rfind(":")
-        if colon == 0:
-            return _text(404, "Not Found\n")
-        if colon > 0:
-            components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
-        for route in routes:
-            if route.method == method:
-                params = route.match(components, verb)
-                if params is not None:
-                    return call(route, params, query, body)
-        if any(route.match(components, verb) is not None for route in routes):
-            return _text(405, "Method Not Allowed\n")
-        return _text(404, "Not Found\n")
-
-    def _call_control(
-        self, route: _Route, params: dict[str, str], query: str, body: bytes
-    ) -> Response:
-        try:
-            document = load_json(body.decode("utf-8")) if body.strip() else {}
-        except UnicodeDecodeError as exc:
-            raise errors.gateway_error(
-                f"invalid UTF-8 in request body at byte {exc.start}"
-            ) from None
-        except DecodeError as exc:
-            raise errors.gateway_error(str(exc)) from None
-        if not isinstance(document, dict):
-            raise errors.gateway_error("the request body must be a JSON object")
-        result = self.control_handlers[route.operation](params, document)
-        return Response(200, render.compact_json(result).encode("utf-8"))
-
-    def _call(self, route: _Route, params: dict[str, str], query: str, body: bytes) -> Response:
-        operation: Callable[..., str] = getattr(self.service, route.operation)
-        if route.operation == "list_runs":
-            result = operation(query)
-        elif route.operation in ("create_run", "report_run_metrics"):
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                error = errors.gateway_error(f"invalid UTF-8 in request body at byte {exc.start}")
-                return _error(error)
-            result = operation(*params.values(), text)
-        else:
-            result = operation(*params.values())
-        return Response(200, result.encode("utf-8", "replace"))
-
-
-def _valid_escapes(path: str) -> bool:
-    index = path.find("%")
-    while index != -1:
-        pair = path[index + 1 : index + 3]
-        if len(pair) < 2 or not all(c in "0123456789abcdefABCDEF" for c in pair):
-            return False
-        index = path.find("%", index + 3)
-    return True
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -359,6 +160,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except framing.BodyTooLarge:
             self.unread_body = True
             return _error(self.server.too_large(None), close=True)
+        # The page's static shell holds no data: it is served without the token (see ui).
+        page = self.server.page(self.command, self.path) if self.server.page else None
+        if page is not None:
+            return page
         if not self._authorized():
             return _error(self.server.unauthenticated())
         try:
@@ -387,7 +192,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             f"Content-Length: {len(response.body)}",
             f"Date: {email.utils.formatdate(usegmt=True)}",
         ]
-        if response.content_type == _TEXT:
+        if response.content_type == TEXT_TYPE:
             lines.append("X-Content-Type-Options: nosniff")
         lines.extend(f"{name}: {value}" for name, value in response.headers)
         if response.close or self.close_connection:
@@ -407,21 +212,22 @@ class HttpServer(ConnectionServer):
     def __init__(
         self,
         address: tuple[str, int],
-        service: RunService,
+        dispatcher: Dispatcher,
         *,
         token: str | None = None,
         tls_context: ssl.SSLContext | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        control: Sequence[tuple[str, str, ControlHandler]] = (),
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
+        page: PageHandler | None = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        self.dispatcher = _Dispatcher(service, control)
+        self.dispatcher = dispatcher
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes
+        self.page = page
         super().__init__(
             address, _Handler, max_connections=max_connections, idle_timeout=idle_timeout
         )

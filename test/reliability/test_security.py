@@ -16,6 +16,7 @@ import datetime
 import io
 import json
 import logging
+import pickle
 import secrets
 import socket
 import ssl
@@ -45,6 +46,7 @@ from kfp_server_api import (
 from kfp_server_api.emulator import DEFAULT_MAX_BODY_BYTES, Emulator, Lifecycle, RunSeed
 
 from .emulator_process import EmulatorProcess
+from .faulty_server import Close, FaultyServer, Send, Step, head
 from .figures import Figures
 from .retry_waits import Waits
 
@@ -402,6 +404,96 @@ def test_credentials_are_not_forwarded_to_another_host(
     figures.add("security_checks")
 
 
+def _ambiguous_locations(origin: LoopbackServer, elsewhere: LoopbackServer) -> dict[str, str]:
+    """Locations that urlsplit and urllib3 read differently, each keeping the path."""
+    a, b = origin.port, elsewhere.port
+    path = f"{RUNS}/r-1"
+    return {
+        # urlsplit sees port A (the origin: credentials kept); urllib3 connects to port B.
+        "backslash before @": f"http://127.0.0.1:{b}\\@127.0.0.1:{a}{path}",
+        "user info": f"http://127.0.0.1:{a}@127.0.0.1:{b}{path}",
+        "scheme-relative backslash": f"//127.0.0.1:{b}\\@127.0.0.1:{a}{path}",
+    }
+
+
+@pytest.mark.parametrize("shape", ["backslash before @", "user info", "scheme-relative backslash"])
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_location_the_parsers_read_differently_is_refused_not_followed(
+    server: LoopbackServer, other_host: LoopbackServer, shape: str, status: int, figures: Figures
+) -> None:
+    location = _ambiguous_locations(server, other_host)[shape]
+    server.enqueue(Reply(status, (("Location", location),), b""))
+    configuration = Configuration(
+        server.url, api_key={"authorization": TOKEN}, api_key_prefix={"authorization": "Bearer"}
+    )
+    with (
+        ApiClient(configuration, cookie=f"session={TOKEN}") as client,
+        pytest.raises(ApiException) as caught,
+    ):
+        RunServiceApi(client).get_run("r-1")
+
+    assert other_host.requests == []  # nothing went to the host urllib3 would have reached
+    assert len(server.requests) == 1
+    error = caught.value
+    assert (type(error), error.status) == (ApiException, status)
+    assert error.reason is not None
+    assert error.reason.startswith("Redirect not followed: GET ")
+    assert ("backslash" in error.reason) or ("user info" in error.reason), error.reason
+    assert TOKEN not in str(error)
+    figures.add("security_checks")
+
+
+# -- a token echoed in a malformed answer ---------------------------------------------------------
+
+#: Answers that put the token the client sent where no valid answer has text: the status line,
+#: a chunk size, a header line that is not a header.
+ECHOED_IN_MALFORMED_ANSWERS: dict[str, tuple[Step, ...]] = {
+    "status line": (Send(f"Bearer {TOKEN}\r\n\r\n".encode()), Close()),
+    "status line after the version": (Send(f"HTTP/1.1 {TOKEN}\r\n\r\n".encode()), Close()),
+    "chunk size": (
+        Send(head(200, is_chunked=True) + f"{TOKEN}\r\n{{}}\r\n0\r\n\r\n".encode()),
+        Close(),
+    ),
+    "chunk size after the scheme": (
+        Send(head(200, is_chunked=True) + f"Bearer {TOKEN}\r\n".encode()),
+        Close(),
+    ),
+}
+
+
+@pytest.mark.parametrize("where", list(ECHOED_IN_MALFORMED_ANSWERS))
+def test_a_token_echoed_in_a_malformed_answer_is_never_shown(
+    where: str, captured_output: Callable[[], list[str]], figures: Figures
+) -> None:
+    with FaultyServer(*ECHOED_IN_MALFORMED_ANSWERS[where]) as faulty:
+        configuration = Configuration(
+            faulty.url,
+            api_key={"authorization": TOKEN},
+            api_key_prefix={"authorization": "Bearer"},
+        )
+        configuration.retry_policy = None
+        configuration.debug = True
+        try:
+            with (
+                ApiClient(configuration, cookie=f"session={TOKEN}") as client,
+                pytest.raises(ApiConnectionError) as caught,
+            ):
+                RunServiceApi(client).get_run("r-1")
+        finally:
+            configuration.debug = False
+        assert TOKEN.encode() in faulty.request_heads[0]  # it was sent
+
+    error = caught.value
+    texts = _texts_of(error) + captured_output()
+    texts.append(pickle.dumps(error).decode("latin-1"))
+    texts.append(repr(pickle.loads(pickle.dumps(error)).__dict__))
+    for text in texts:
+        assert TOKEN not in text
+    assert error.reason is not None
+    assert "***" in error.reason  # what the server sent is still described, redacted
+    figures.add("security_checks")
+
+
 # -- TLS ----------------------------------------------------------------------------------------
 
 
@@ -587,7 +679,7 @@ GUARDED_REQUESTS = [
     ("GET", "/apis/v1beta1/healthz", b""),
     ("GET", "/apis/v1beta1/no-such-route", b""),
     ("PUT", RUNS, b""),
-    ("GET", "/", b""),
+    ("GET", "/emulator/ui/no-such-asset.js", b""),  # the page's static shell at / is public
     ("GET", RUNS + f"?authorization=Bearer%20{TOKEN}", b""),
 ]
 
@@ -713,4 +805,18 @@ def test_client_gets_a_typed_error_for_a_body_above_the_limit(figures: Figures) 
         assert emulator.run_count() == 0
     assert caught.value.status == 413
     assert caught.value.code == 8
+    figures.add("security_checks")
+
+
+def test_a_token_echoed_into_a_field_of_the_wrong_type_is_never_shown(
+    server: LoopbackServer, figures: Figures
+) -> None:
+    server.enqueue(Reply.json({"run": {"created_at": TOKEN}}))  # not a date: a decode error
+    configuration = _secret_configuration(server)
+    with ApiClient(configuration) as client, pytest.raises(ApiException) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert server.last.header("Authorization") == f"Bearer {TOKEN}"
+    texts = [*_texts_of(caught.value), pickle.dumps(caught.value).decode("latin-1")]
+    for text in texts:
+        assert TOKEN not in text
     figures.add("security_checks")

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from kfp_server_api.artifacts import (
+    DEFAULT_MAX_ARCHIVE_BYTES,
     ArtifactArchive,
     ArtifactError,
     artifact_bytes,
@@ -339,3 +340,90 @@ def test_an_existing_file_symlink_in_the_target_is_not_written_through(tmp_path:
         extract(make_tar(Member("x.txt", b"overwrite")), target)
 
     assert secret.read_bytes() == b"keep"
+
+
+# --- archives that would take more memory than they are worth ------------------------------------
+
+
+def gnu_sparse_tar(name: str, real_size: int) -> bytes:
+    """A gzip-compressed tar holding one GNU sparse member: one stored byte at the end of
+    ``real_size`` bytes of holes (a few dozen bytes compressed)."""
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.GNUTYPE_SPARSE
+    info.size = 1  # the one byte stored
+    header = bytearray(info.tobuf(format=tarfile.GNU_FORMAT))
+    header[386:398] = tarfile.itn(real_size - 1, 12, tarfile.GNU_FORMAT)  # offset of the data
+    header[398:410] = tarfile.itn(1, 12, tarfile.GNU_FORMAT)  # its length
+    header[483:495] = tarfile.itn(real_size, 12, tarfile.GNU_FORMAT)
+    header[148:156] = b" " * 8  # the checksum counts its own field as spaces
+    header[148:156] = b"%06o\x00 " % sum(header)
+    data = bytes(header) + b"x".ljust(512, b"\x00") + b"\x00" * 1024
+    return gzip.compress(data)
+
+
+@pytest.mark.parametrize("real_size", [300 * 1024 * 1024, 2**40], ids=["300 MB", "1 TiB"])
+def test_a_sparse_member_is_refused_before_it_is_read(real_size: int) -> None:
+    data = gnu_sparse_tar("holes.bin", real_size)
+    assert len(data) < 200
+    with pytest.raises(ArtifactError, match=r"'holes\.bin' is a sparse file") as caught:
+        ArtifactArchive(data)
+    assert caught.value.member == "holes.bin"
+
+
+def test_members_larger_than_max_bytes_together_are_refused() -> None:
+    # Not compressed: the limit on what the gzip stream expands to does not come first.
+    data = make_tar(Member("a.txt", b"a" * 60), Member("b.txt", b"b" * 60), compress=False)
+    assert ArtifactArchive(data, max_bytes=120).read_file("b.txt") == b"b" * 60
+    with pytest.raises(ArtifactError, match=r"'b.txt' declares 60 bytes.*max_bytes \(100 bytes\)"):
+        ArtifactArchive(data, max_bytes=100)
+    with pytest.raises(ArtifactError, match="max_bytes"):
+        read_file(data, "a.txt", max_bytes=100)
+
+
+def test_an_archive_that_expands_past_max_bytes_is_refused() -> None:
+    data = make_tar(Member("zeros.bin", b"\x00" * (4 * 1024 * 1024)))
+    assert len(data) < 16 * 1024
+    with pytest.raises(ArtifactError, match=r"expands beyond max_bytes \(1048576 bytes\)"):
+        list_files(data, max_bytes=1024 * 1024)
+    assert list_files(data, max_bytes=None) == ["zeros.bin"]
+    assert DEFAULT_MAX_ARCHIVE_BYTES == 1024**3
+
+
+# --- nothing is written unless every member is safe -----------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+@pytest.mark.parametrize(
+    "escaping", ["sub/x.txt", "sub/new/x.txt", "sub/new/"], ids=["file", "file in a new dir", "dir"]
+)
+def test_a_symlink_in_the_target_refuses_the_archive_before_anything_is_written(
+    tmp_path: Path, escaping: str
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "sub").symlink_to(outside, target_is_directory=True)
+    escaping_member = (
+        Member(escaping.rstrip("/"), type=tarfile.DIRTYPE, mode=0o755)
+        if escaping.endswith("/")
+        else Member(escaping, b"x")
+    )
+    data = make_tar(
+        Member("first.txt", b"written first?"),
+        Member("early", type=tarfile.DIRTYPE, mode=0o755),
+        escaping_member,
+    )
+
+    with pytest.raises(ArtifactError, match="would be written outside"):
+        extract(data, target)
+
+    assert list(outside.iterdir()) == []  # no directory created outside
+    assert sorted(path.name for path in target.iterdir()) == ["sub"]  # nothing written inside
+
+
+def test_a_refused_archive_does_not_create_the_target(tmp_path: Path) -> None:
+    data = make_tar(Member("a", b"file"), Member("a/b", b"under a file"))
+    with pytest.raises(ArtifactError):
+        extract(data, tmp_path / "new")
+    assert not (tmp_path / "new").exists()

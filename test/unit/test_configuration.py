@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kfp_server_api import Configuration
+from kfp_server_api import ApiValueError, Configuration
 
 TOKEN = "s3cr3t-t0ken-value"
 PACKAGE_LOGGER = logging.getLogger("kfp_server_api")
@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "debug": False,
     "logger_file": None,
     "logger_format": "%(asctime)s %(levelname)s %(message)s",
+    "max_response_bytes": 256 * 1024 * 1024,
 }
 
 
@@ -272,3 +273,40 @@ def test_default_configuration_is_copied_in_and_out() -> None:
 )
 def test_repr_hides_user_info_of_the_host(host: str, shown: str) -> None:
     assert repr(Configuration(host=host)) == f"Configuration(host={shown!r}, api_key={{}})"
+
+
+# -- credentials that would carry a control character into a header ------------------------------
+
+
+@pytest.mark.parametrize("token", [f"{TOKEN}\n", f"  {TOKEN}\r\n", f"\t{TOKEN} "])
+def test_whitespace_around_an_api_key_is_not_sent(token: str) -> None:
+    """A token read from a file keeps its final newline; it is sent without it."""
+    configuration = Configuration(
+        api_key={"authorization": token}, api_key_prefix={"authorization": "Bearer\n"}
+    )
+    assert configuration.auth_settings()["Bearer"]["value"] == f"Bearer {TOKEN}"
+    assert configuration.get_api_key_with_prefix("authorization") == f"Bearer {TOKEN}"
+
+
+@pytest.mark.parametrize(
+    ("api_key", "prefix", "setting"),
+    [
+        (f"{TOKEN[:5]}\r\nX-Injected: 1{TOKEN[5:]}", None, "api_key['authorization']"),
+        (f"{TOKEN[:5]}\n {TOKEN[5:]}", None, "api_key['authorization']"),
+        (f"{TOKEN[:5]}\x00{TOKEN[5:]}", None, "api_key['authorization']"),
+        (TOKEN, "Bearer\r\nX-Injected: 1", "api_key_prefix['authorization']"),
+    ],
+    ids=["CRLF", "folded line", "NUL", "prefix"],
+)
+def test_a_control_character_inside_an_api_key_is_refused_without_showing_it(
+    api_key: str, prefix: str | None, setting: str
+) -> None:
+    configuration = Configuration(api_key={"authorization": api_key})
+    if prefix is not None:
+        configuration.api_key_prefix = {"authorization": prefix}
+    with pytest.raises(ApiValueError) as caught:
+        configuration.auth_settings()
+    message = str(caught.value)
+    assert f"Configuration.{setting} contains a control character" in message
+    assert TOKEN[:5] not in message
+    assert TOKEN[5:] not in message

@@ -12,7 +12,13 @@ from kfp_server_api.exceptions import (
     ApiValueError,
     OpenApiException,
 )
-from kfp_server_api.pagination import TOKEN_CARRIED_PARAMS, PaginationError, iter_pages, paginate
+from kfp_server_api.pagination import (
+    DEFAULT_MAX_EMPTY_PAGES,
+    TOKEN_CARRIED_PARAMS,
+    PaginationError,
+    iter_pages,
+    paginate,
+)
 
 
 class FakeListRunsResponse:
@@ -270,3 +276,55 @@ def test_harmless_options_are_allowed() -> None:
 
     assert list(paginate(list_runs, async_req=False, _preload_content=True)) == ["a"]
     assert list_runs.calls == [{"async_req": False, "_preload_content": True}]
+
+
+class EndlessEmptyPages:
+    """A hostile list method: every page is empty and carries a new token, for ever."""
+
+    def __init__(self, items_on_first_page: list[str] | None = None) -> None:
+        self.calls = 0
+        self.first = items_on_first_page
+
+    def __call__(self, **kwargs: Any) -> FakeListRunsResponse:
+        self.calls += 1
+        if self.calls > 10_000:
+            raise AssertionError("the walk never stopped")
+        return FakeListRunsResponse(self.first if self.calls == 1 else [], f"t{self.calls}")
+
+
+def test_endless_empty_pages_stop_at_the_default_bound() -> None:
+    list_runs = EndlessEmptyPages()
+
+    with pytest.raises(PaginationError) as caught:
+        list(paginate(list_runs))
+
+    assert list_runs.calls == DEFAULT_MAX_EMPTY_PAGES == 100
+    assert caught.value.pages == 100
+    assert caught.value.token == "t100"
+    assert "100 pages in a row had no items but a new page token" in str(caught.value)
+    assert "max_empty_pages=100" in str(caught.value)
+
+
+def test_the_empty_page_bound_is_a_parameter_and_items_reset_it() -> None:
+    list_runs = EndlessEmptyPages(items_on_first_page=["a"])
+    walk = paginate(list_runs, max_empty_pages=3)
+    assert next(walk) == "a"
+    with pytest.raises(PaginationError, match="3 pages in a row"):
+        next(walk)
+    assert list_runs.calls == 4
+
+    few = ScriptedList(([], "t1"), ([], "t2"), (["a"], "t3"), ([], "t4"), (["b"], ""))
+    assert list(paginate(few, max_empty_pages=3)) == ["a", "b"]
+
+
+@pytest.mark.parametrize(("bound", "error"), [(-1, ApiValueError), ("3", ApiTypeError)])
+def test_an_invalid_empty_page_bound_is_refused_at_once(bound: Any, error: type) -> None:
+    with pytest.raises(error, match="max_empty_pages"):
+        paginate(EndlessEmptyPages(), max_empty_pages=bound)
+
+
+def test_no_bound_walks_on() -> None:
+    list_runs = EndlessEmptyPages()
+    walk = paginate(list_runs, max_empty_pages=None)
+    with pytest.raises(AssertionError, match="never stopped"):
+        next(walk)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from kfp_server_api._redirect_location import keeps_credentials, resolve_location
 from kfp_server_api.rest import _PLAIN_URL
 
 # Characters that make up URLs: the ones urllib3 keeps, the ones it escapes or splits on, and
@@ -82,3 +83,81 @@ def test_api_urls_are_plain(url: str) -> None:
 )
 def test_urls_urllib3_would_change_are_not_plain(url: str) -> None:
     assert _PLAIN_URL.fullmatch(url) is None
+
+
+# -- where a redirect leads: the parser that connects decides -----------------------------------
+
+BASE = "http://127.0.0.1:8001/apis/v1beta1/runs/r-1"
+
+#: Locations on which urlsplit and urllib3 could disagree, each with the words of its refusal.
+AMBIGUOUS_LOCATIONS = {
+    # urllib3 connects to 8002, urlsplit sees 8001 (the origin of the request).
+    "backslash before @": (
+        "http://127.0.0.1:8002\\@127.0.0.1:8001/apis/v1beta1/runs/r-1",
+        "backslash",
+    ),
+    "backslash in the path": ("/apis\\v1beta1/runs/r-1", "backslash"),
+    "user info": ("http://user@127.0.0.1:8002/apis/v1beta1/runs/r-1", "user info"),
+    "user info of the same host": (
+        "http://127.0.0.1:8001@127.0.0.1:8002/apis/v1beta1/runs/r-1",
+        "user info",
+    ),
+    "scheme-relative with user info": ("//x@127.0.0.1:8002/apis/v1beta1/runs/r-1", "user info"),
+    "tab": ("http://127.0.0.1:8002\t/apis/v1beta1/runs/r-1", "control"),
+    "space": ("http://127.0.0.1:8002 @127.0.0.1:8001/apis/v1beta1/runs/r-1", "space"),
+    "non-ASCII": ("http://127.0.0.1:8001/apis/v1beta1/runs/r-\u00e9", "non-ASCII"),
+    "NUL": ("http://127.0.0.1:8001\x00.evil/apis/v1beta1/runs/r-1", "control"),
+    "not a port": ("http://127.0.0.1:80x1/apis/v1beta1/runs/r-1", "not a valid URL"),
+    "ftp": ("ftp://127.0.0.1/apis/v1beta1/runs/r-1", "not an http(s) URL"),
+}
+
+
+@pytest.mark.parametrize("name", list(AMBIGUOUS_LOCATIONS))
+def test_a_location_the_parsers_could_read_differently_is_refused(name: str) -> None:
+    location, words = AMBIGUOUS_LOCATIONS[name]
+    target, why = resolve_location(BASE, location)
+    assert target is None
+    assert words in why
+
+
+@pytest.mark.parametrize(
+    ("location", "target"),
+    [
+        ("/apis/v1beta1/runs/r-1", BASE),
+        (
+            "https://127.0.0.1:8443/apis/v1beta1/runs/r-1#top",
+            "https://127.0.0.1:8443/apis/v1beta1/runs/r-1",
+        ),
+        ("//[::1]:8002/apis/v1beta1/runs/r-1", "http://[::1]:8002/apis/v1beta1/runs/r-1"),
+    ],
+)
+def test_a_plain_location_resolves_against_the_request(location: str, target: str) -> None:
+    assert resolve_location(BASE, location) == (target, "")
+
+
+@given(location=st.lists(_PIECES, max_size=30).map("".join), origin=_ORIGINS)
+def test_an_accepted_location_leads_where_urllib3_connects(location: str, origin: str) -> None:
+    """Whatever a Location holds, an accepted one has one reading: urllib3's origin is the one
+    the credentials check sees."""
+    target, _ = resolve_location(BASE, origin + location)
+    if target is None:
+        return
+    connected = parse_url(target)
+    assert connected.auth is None
+    assert keeps_credentials(BASE, target) == (
+        (connected.scheme, connected.host, connected.port or 80) == ("http", "127.0.0.1", 8001)
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "keeps"),
+    [
+        ("http://127.0.0.1:8001/x", True),
+        ("http://127.0.0.1:8002/x", False),
+        ("http://localhost:8001/x", False),
+        ("https://127.0.0.1:8001/x", False),
+        ("http://127.0.0.1:8002\\@127.0.0.1:8001/x", False),  # urllib3 would connect to 8002
+    ],
+)
+def test_credentials_stay_with_the_origin_urllib3_connects_to(target: str, keeps: bool) -> None:
+    assert keeps_credentials(BASE, target) is keeps

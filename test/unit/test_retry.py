@@ -179,6 +179,8 @@ RETRY_AFTER_CASES = [
     ("-5", None),
     ("1.5e3", None),
     ("", None),
+    ("\u00b2", None),  # '²': str.isdigit says yes, int() says no
+    ("\u0661\u0662", None),  # Arabic-Indic digits: not the ASCII digits HTTP means
 ]
 
 

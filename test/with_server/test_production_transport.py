@@ -210,7 +210,7 @@ def test_read_timeout_ends_after_timeout_times_attempts(
         run_api.get_run("r-1", _request_timeout=0.2)
 
     assert caught.value.reason is not None
-    assert caught.value.reason.startswith("Read timed out: ")
+    assert caught.value.reason.startswith("Total time limit of 0.2 s passed: ")
     assert caught.value.reason.endswith("(after 4 attempts)")
     assert len(server.requests) == 4  # four limited waits for an answer, and no more
     assert len(waits) == 3
@@ -230,6 +230,11 @@ def test_connection_refused_is_retried_then_reported(closed_port: int, waits: li
     assert error.reason.startswith("Connection refused: ")
     assert error.reason.endswith("(after 4 attempts)")
     assert isinstance(error.__cause__, urllib3.exceptions.HTTPError)
+    assert isinstance(error, ConnectionError)  # the built-in, for generic network handling
+    assert (error.method, error.url) == (
+        "GET",
+        f"http://127.0.0.1:{closed_port}/apis/v1beta1/runs/r-1",
+    )
     assert_default_backoff(waits)
     assert len(waits) == 3
 
@@ -516,7 +521,7 @@ def test_configuration_request_timeout_applies_to_calls_without_one(
         RunServiceApi(client).create_run(new_run())
 
     assert caught.value.reason is not None
-    assert caught.value.reason.startswith("Read timed out: ")
+    assert caught.value.reason.startswith("Total time limit of 0.2 s passed: ")
     assert (len(server.requests), waits) == (1, [])
 
 

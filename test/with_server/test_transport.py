@@ -29,7 +29,7 @@ import pytest
 import trustme
 import urllib3
 from loopback import LoopbackServer, RecordedRequest, Reply
-from reliability.faulty_server import Close, FaultyServer, Pause, Send, Step, head
+from reliability.faulty_server import Close, FaultyServer, Pause, Send, Step, chunked, head
 
 from kfp_server_api import (
     ApiClient,
@@ -48,6 +48,7 @@ from kfp_server_api import (
     ServiceException,
     UnauthorizedException,
 )
+from kfp_server_api.configuration import DEFAULT_MAX_RESPONSE_BYTES
 from kfp_server_api.rest import RESTClientObject, RESTResponse
 
 RUN_PATH = "/apis/v1beta1/runs/r-1"
@@ -218,19 +219,23 @@ def test_dns_failure() -> None:
 
 
 @pytest.mark.parametrize(
-    "timeout",
-    [0.25, (5, 0.25), urllib3.Timeout(connect=5, read=0.25)],
+    ("timeout", "words"),
+    [
+        (0.25, "Total time limit of 0.25 s passed"),  # a number is a total for the exchange
+        ((5, 0.25), "Read timed out"),
+        (urllib3.Timeout(connect=5, read=0.25), "Read timed out"),
+    ],
     ids=["float", "pair", "urllib3.Timeout"],
 )
 def test_read_timeout_is_honoured(
-    server: LoopbackServer, run_api: RunServiceApi, timeout: Any
+    server: LoopbackServer, run_api: RunServiceApi, timeout: Any, words: str
 ) -> None:
     server.default_reply = Reply.stall()
 
     with pytest.raises(ApiTimeoutError) as caught:
         run_api.create_run({"name": "x"}, _request_timeout=timeout)
 
-    assert_transport_error(caught.value, "Read timed out", ApiTimeoutError)
+    assert_transport_error(caught.value, words, ApiTimeoutError)
     assert len(server.requests) == 1  # a POST whose outcome is unknown is not resent
 
 
@@ -238,7 +243,7 @@ def test_read_timeout_of_a_get(server: LoopbackServer, run_api: RunServiceApi) -
     server.default_reply = Reply.stall()
 
     with pytest.raises(ApiTimeoutError) as caught:
-        run_api.get_run("r-1", _request_timeout=0.1)
+        run_api.get_run("r-1", _request_timeout=(5, 0.1))
 
     assert_transport_error(caught.value, "Read timed out", ApiTimeoutError)
     assert isinstance(caught.value.__cause__, urllib3.exceptions.ReadTimeoutError)
@@ -295,6 +300,7 @@ def test_invalid_json_in_a_2xx_body(server: LoopbackServer, run_api: RunServiceA
     assert error.response_type == "ApiRunDetail"
     assert isinstance(error.__cause__, ValueError)
     assert error.code is None
+    assert (error.method, error.url) == ("GET", f"{server.url}/apis/v1beta1/runs/r-1")
 
 
 @pytest.mark.parametrize(
@@ -890,12 +896,17 @@ PAYLOAD = b'{"run":{"id":"r-1","name":"first"}}'
 JSON_HEAD = (("Content-Type", "application/json"),)
 
 
+def one_byte_at_a_time(data: bytes, gap: float) -> list[Step]:
+    """``data`` sent one byte every ``gap`` seconds."""
+    steps: list[Step] = []
+    for index in range(len(data)):
+        steps += [Send(data[index : index + 1]), Pause(gap)]
+    return steps
+
+
 def trickling(body: bytes, gap: float) -> tuple[Step, ...]:
     """A response whose body arrives one byte every ``gap`` seconds."""
-    steps: list[Step] = [Send(head(200, JSON_HEAD, length=len(body)))]
-    for index in range(len(body)):
-        steps += [Send(body[index : index + 1]), Pause(gap)]
-    return tuple(steps)
+    return (Send(head(200, JSON_HEAD, length=len(body))), *one_byte_at_a_time(body, gap))
 
 
 #: A body that would take 100 s to arrive, each byte well within any read timeout.
@@ -909,19 +920,33 @@ def faulty() -> Iterator[Callable[..., FaultyServer]]:
         yield lambda *script: stack.enter_context(FaultyServer(*script))
 
 
-@pytest.mark.parametrize(
-    "limit",
-    ["call", "configuration", "urllib3.Timeout"],
-)
-def test_a_total_time_limit_bounds_a_body_that_keeps_trickling(
-    faulty: Callable[..., FaultyServer], limit: str
+#: Responses that arrive a little at a time, each read well within any read timeout: a body
+#: that would take 100 s, and heads that take 1-2 s in all (then a valid body).
+TRICKLES: dict[str, tuple[Step, ...]] = {
+    "body": ENDLESS_TRICKLE,
+    "status line": (
+        *one_byte_at_a_time(b"HTTP/1.1 200 OK\r\n", 0.1),
+        Send(b"Content-Length: %d\r\n\r\n" % len(PAYLOAD) + PAYLOAD),
+    ),
+    "header lines": (
+        Send(b"HTTP/1.1 200 OK\r\n"),
+        *[step for i in range(40) for step in (Send(b"X-Pad-%d: v\r\n" % i), Pause(0.05))],
+        Send(b"Content-Length: %d\r\n\r\n" % len(PAYLOAD) + PAYLOAD),
+    ),
+}
+
+
+@pytest.mark.parametrize("limit", ["call", "configuration", "urllib3.Timeout"])
+@pytest.mark.parametrize("part", list(TRICKLES))
+def test_a_total_time_limit_bounds_a_response_that_keeps_trickling(
+    faulty: Callable[..., FaultyServer], part: str, limit: str
 ) -> None:
-    server = faulty(*ENDLESS_TRICKLE)
+    server = faulty(*TRICKLES[part])
     configuration = one_attempt(server.url)
     options: dict[str, Any] = {}
     if limit == "call":
         options["_request_timeout"] = 0.3
-    elif limit == "configuration":
+    elif limit == "configuration":  # the default limit of calls works the same way
         configuration.request_timeout = 0.3
     else:
         options["_request_timeout"] = urllib3.Timeout(connect=5, read=5, total=0.3)
@@ -1285,3 +1310,248 @@ def test_a_script_exits_with_async_calls_still_waiting(
             pytest.fail("the script did not exit")
         assert script.stderr is not None
         assert (returncode, script.stderr.read()) == (0, "")
+
+
+# -- control characters never reach a header ----------------------------------------------------
+
+
+def test_a_token_read_from_a_file_is_sent_without_its_newline(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    configuration.api_key = {"authorization": f"{TOKEN}\n"}
+    configuration.api_key_prefix = {"authorization": "Bearer"}
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration) as client:
+        RunServiceApi(client).archive_run("r-1")
+    assert server.last.header("Authorization") == f"Bearer {TOKEN}"
+
+
+#: Ways a control character could get into a header, with the name the error gives.
+CONTROL_CHARACTERS: dict[str, tuple[dict[str, Any], str]] = {
+    "api key, folded line": (
+        {"api_key": f"{TOKEN[:4]}\r\n X-Injected: 1{TOKEN[4:]}"},
+        "Configuration.api_key['authorization']",
+    ),
+    "api key, NUL": ({"api_key": f"{TOKEN[:4]}\x00{TOKEN[4:]}"}, "api_key['authorization']"),
+    "header value": ({"header_value": f"{TOKEN[:4]}\r\n\t{TOKEN[4:]}"}, "header 'X-Tenant'"),
+    "cookie": ({"cookie": f"session={TOKEN[:4]}\x7f{TOKEN[4:]}"}, "header 'Cookie'"),
+}
+
+
+@pytest.mark.parametrize("where", list(CONTROL_CHARACTERS))
+def test_a_control_character_never_reaches_a_header(
+    server: LoopbackServer, configuration: Configuration, where: str
+) -> None:
+    values, name = CONTROL_CHARACTERS[where]
+    configuration.api_key = {"authorization": values.get("api_key", TOKEN)}
+    with (
+        ApiClient(
+            configuration,
+            header_name="X-Tenant",
+            header_value=values.get("header_value", "team-a"),
+            cookie=values.get("cookie"),
+        ) as client,
+        pytest.raises(ApiValueError) as caught,
+    ):
+        RunServiceApi(client).get_run("r-1")
+
+    assert server.requests == []
+    assert f"{name} contains a control character" in str(caught.value)
+    assert TOKEN[:4] not in str(caught.value)
+    assert TOKEN[4:] not in str(caught.value)
+
+
+# -- the total time limit holds while the head arrives --------------------------------------------
+
+
+def test_a_head_in_pieces_within_the_limit_is_read_and_the_connection_reused(
+    faulty: Callable[..., FaultyServer],
+) -> None:
+    server = faulty(
+        Send(b"HTTP/1.1 200 OK\r\nContent-Type: app"),
+        Pause(0.02),
+        Send(b"lication/json\r\nContent-Length: %d\r\n\r\n" % len(PAYLOAD) + PAYLOAD),
+    )
+    with ApiClient(one_attempt(server.url)) as client:
+        api = RunServiceApi(client)
+        assert api.get_run("r-1", _request_timeout=10).run.name == "first"
+        assert api.get_run("r-1", _request_timeout=(5, 5)).run.name == "first"
+        raw = api.get_run("r-1", _preload_content=False, _request_timeout=0.5)
+        assert raw.read() == PAYLOAD  # read after the call, with no total limit any more
+    assert (server.request_count, server.connection_count) == (3, 1)
+
+
+# -- answers that used to raise a raw exception ----------------------------------------------------
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+#: 2xx answers whose body cannot be decoded, with the words of the ApiDecodeError.
+UNDECODABLE_BODIES: dict[str, tuple[Reply, str]] = {
+    "not UTF-8": (
+        Reply.raw(b'{"run":{"id":"\xff\xfe"}}', content_type="application/json"),
+        "Response body is not valid utf-8 text: byte 14",
+    ),
+    "unknown charset": (
+        Reply.raw(b"{}", content_type="application/json; charset=no-such-charset"),
+        "Response body has an unknown charset 'no-such-charset' (Content-Type)",
+    ),
+    "JSON nested 100,000 deep": (
+        Reply.raw(DEEP_JSON, content_type="application/json"),
+        "Response body is JSON nested too deeply to decode (ApiRunDetail expected)",
+    ),
+    "401-digit integer in a float field": (
+        Reply.raw(
+            b'{"run":{"metrics":[{"number_value":' + b"9" * 401 + b"}]}}",
+            content_type="application/json",
+        ),
+        "expected a number within the range of a float at run.metrics[0].number_value",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(UNDECODABLE_BODIES))
+def test_an_undecodable_body_is_a_decode_error(
+    server: LoopbackServer, run_api: RunServiceApi, name: str
+) -> None:
+    reply, words = UNDECODABLE_BODIES[name]
+    server.enqueue(reply)
+    with pytest.raises(ApiDecodeError) as caught:
+        run_api.get_run("r-1")
+    assert caught.value.status == 200
+    assert words in str(caught.value.reason)
+    assert "\n" not in str(caught.value.reason)
+
+
+def test_an_error_body_nested_too_deeply_still_gives_the_status_error(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.raw(b'{"error":' + DEEP_JSON + b"}", 500, "application/json"))
+    with pytest.raises(ServiceException) as caught:
+        run_api.get_run("r-1")
+    assert (caught.value.status, caught.value.code, caught.value.error) == (500, None, None)
+
+
+@pytest.mark.parametrize("length", [10**12, 2**63 - 1])
+@pytest.mark.parametrize("limit", ["default", "none"])
+def test_an_absurd_content_length_is_a_connection_error(
+    faulty: Callable[..., FaultyServer], length: int, limit: str
+) -> None:
+    server = faulty(Send(head(200, JSON_HEAD, length=length) + PAYLOAD), Close())
+    configuration = one_attempt(server.url)
+    if limit == "none":
+        configuration.max_response_bytes = None
+    with ApiClient(configuration) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+
+    reason = str(caught.value.reason)
+    if limit == "default":
+        assert reason.startswith(
+            f"Response body too large: {length} bytes announced (Content-Length), above the "
+            "limit of 268435456 bytes (Configuration.max_response_bytes): GET "
+        )
+        assert caught.value.transient is False
+    else:  # read in pieces: the body ends long before the length it announced
+        assert reason.startswith("Connection closed in the middle of the response body")
+
+
+def test_a_lone_surrogate_in_a_path_parameter_is_a_value_error(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    with pytest.raises(ApiValueError, match="Path parameter 'run_id' is not valid Unicode"):
+        run_api.get_run("run-\ud800")
+    with pytest.raises(ApiValueError, match="A query parameter is not valid Unicode"):
+        run_api.list_runs(filter="\udcff")
+    assert server.requests == []
+
+
+# -- the size limit of response bodies -----------------------------------------------------------
+
+MIB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("coding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda d: zlib.compress(d)[2:-4]),
+    ],
+    ids=["gzip", "deflate", "raw deflate"],
+)
+def test_a_body_that_expands_past_the_limit_is_refused(
+    server: LoopbackServer, configuration: Configuration, coding: str, compress: Any
+) -> None:
+    configuration.max_response_bytes = MIB
+    bomb = compress(b" " * (8 * MIB))  # JSON whitespace: decoded whole, it would be one error
+    assert len(bomb) < 64 * 1024
+    server.enqueue(encoded(bomb, coding))
+    with ApiClient(configuration) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+
+    assert caught.value.reason == (
+        f"Response body too large: its {coding} content encoding expands beyond the limit of "
+        f"{MIB} bytes (Configuration.max_response_bytes): GET {server.url}{RUN_PATH}"
+    )
+    assert (caught.value.status, caught.value.transient) == (0, False)
+
+
+def test_a_body_within_the_limit_decodes_and_a_longer_one_is_refused(
+    server: LoopbackServer, configuration: Configuration, faulty: Callable[..., FaultyServer]
+) -> None:
+    body = b'{"run":{"id":"r-1","name":"' + b"n" * 1000 + b'"}}'
+    configuration.max_response_bytes = len(body)
+    server.enqueue(
+        encoded(gzip.compress(body), "gzip"), Reply.raw(body, content_type="application/json")
+    )
+    with ApiClient(configuration) as client:
+        api = RunServiceApi(client)
+        assert api.get_run("r-1").run.name == "n" * 1000
+        assert api.get_run("r-1").run.name == "n" * 1000
+        configuration.max_response_bytes = None  # read when the client is built: no change
+        server.enqueue(Reply.raw(body + b" ", content_type="application/json"))
+        with pytest.raises(ApiConnectionError, match=f"{len(body) + 1} bytes announced"):
+            api.get_run("r-1")
+
+    chunked_server = faulty(
+        Send(head(200, JSON_HEAD, is_chunked=True) + chunked(body, b" ")), Close()
+    )
+    limited = one_attempt(chunked_server.url)
+    limited.max_response_bytes = len(body)
+    with ApiClient(limited) as client, pytest.raises(ApiConnectionError) as caught:
+        RunServiceApi(client).get_run("r-1")
+    assert str(caught.value.reason).startswith(
+        f"Response body too large: more than the limit of {len(body)} bytes"
+    )
+
+
+def test_the_default_size_limit() -> None:
+    assert Configuration().max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES == 256 * MIB
+
+
+@pytest.mark.parametrize(
+    ("header_name", "header_value", "words"),
+    [
+        ("X-Tenant", "t\u00e9am-\u20ac", "header 'X-Tenant' contains a character outside Latin-1"),
+        ("X-Ten\nant", "a", "'X-Ten\\nant' is not a valid header name"),
+        ("X-Tenant:", "a", "'X-Tenant:' is not a valid header name"),
+    ],
+    ids=["value beyond Latin-1", "line break in the name", "colon in the name"],
+)
+def test_a_header_http_cannot_carry_is_refused_before_sending(
+    server: LoopbackServer,
+    configuration: Configuration,
+    header_name: str,
+    header_value: str,
+    words: str,
+) -> None:
+    with (
+        ApiClient(configuration, header_name, header_value) as client,
+        pytest.raises(ApiValueError) as caught,
+    ):
+        RunServiceApi(client).get_run("r-1")
+    assert words in str(caught.value)
+    assert server.requests == []
+    server.enqueue(Reply.json({}))
+    with ApiClient(configuration, "X-Tenant", "\u00e9quipe") as client:  # Latin-1 is fine
+        RunServiceApi(client).archive_run("r-1")
+    assert server.last.header("X-Tenant") is not None

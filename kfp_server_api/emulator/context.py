@@ -1,0 +1,111 @@
+"""What every service works on: the store, the clock, the run lifecycle and the defaults.
+
+``ServiceContext.tick()`` plays the part of Argo and the persistence agent: before each
+operation, runs whose lifecycle step is due are moved on. Every service and the control
+operations call it first, so time-dependent state is current whatever is asked.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import uuid
+from typing import Any
+
+from .clock import Clock
+from .lifecycle import Lifecycle
+from .store import Store
+
+__all__ = [
+    "DEFAULT_EXPERIMENT_NAME",
+    "DEFAULT_NAMESPACE",
+    "DEFAULT_SERVICE_ACCOUNT",
+    "ServiceContext",
+]
+
+DEFAULT_NAMESPACE = "kubeflow"
+DEFAULT_SERVICE_ACCOUNT = "pipeline-runner"
+DEFAULT_EXPERIMENT_NAME = "Default"
+_DEFAULT_EXPERIMENT_DESCRIPTION = (
+    "All runs created without specifying an experiment will be grouped here."
+)
+
+
+class ServiceContext:
+    """The state shared by the services: store, clock, lifecycle, namespace, Default experiment."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        lifecycle: Lifecycle,
+        *,
+        namespace: str = DEFAULT_NAMESPACE,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.lifecycle = lifecycle
+        self.namespace = namespace
+        with store.transaction():
+            self.default_experiment_id = self._ensure_default_experiment()
+            self._next_due = store.next_due()
+
+    def now(self) -> int:
+        """The clock's time in whole seconds, as the server stores times."""
+        return math.floor(self.clock.now())
+
+    def _ensure_default_experiment(self) -> str:
+        experiment_id = self.store.setting("default_experiment_id")
+        if experiment_id is None or self.store.experiment(experiment_id) is None:
+            experiment_id = str(uuid.uuid4())
+            self.store.add_experiment(
+                experiment_id,
+                DEFAULT_EXPERIMENT_NAME,
+                _DEFAULT_EXPERIMENT_DESCRIPTION,
+                "",
+                self.now(),
+            )
+            self.store.set_setting("default_experiment_id", experiment_id)
+        return experiment_id
+
+    def tick(self) -> None:
+        """Apply every lifecycle step that is due by now."""
+        with self.store.lock:
+            now = self.clock.now()
+            if self._next_due is None or self._next_due > now:
+                return
+            with self.store.transaction():
+                for row in self.store.due_runs(now):
+                    self._advance(row, now)
+                self._next_due = self.store.next_due()
+
+    def _advance(self, row: sqlite3.Row, now: float) -> None:
+        steps = self.lifecycle.track(row["track"] or "create")
+        index, start = row["step"], row["track_start"] or 0.0
+        status: str | None = None
+        finished_at = 0
+        while index < len(steps) and start + steps[index].at <= now:
+            step = steps[index]
+            status = step.status
+            finished_at = math.floor(start + step.at) if step.final else 0
+            index += 1
+        next_at = start + steps[index].at if index < len(steps) else None
+        changes: dict[str, Any] = {"step": index, "next_step_at": next_at}
+        if status is not None:
+            changes.update(status=status, finished_at=finished_at)
+        if next_at is None:
+            changes["track"] = None
+        self.store.update_run(row["uuid"], **changes)
+
+    def start_track(self, track: str, start: float) -> dict[str, Any]:
+        """The run columns that put a run at the start of a lifecycle track."""
+        steps = self.lifecycle.track(track)
+        next_at = start + steps[0].at if steps else None
+        if next_at is not None:
+            self._next_due = next_at if self._next_due is None else min(self._next_due, next_at)
+        return {
+            "track": track if steps else None,
+            "step": 0,
+            "track_start": start,
+            "next_step_at": next_at,
+        }

@@ -12,9 +12,9 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import kfp2_answers as kfp2
 import pytest
-from loopback import LoopbackServer, Reply
+from servers import kfp2_answers as kfp2
+from servers.loopback import LoopbackServer, Reply
 
 import kfp_server_api
 from kfp_server_api.emulator import Emulator

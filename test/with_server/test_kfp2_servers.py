@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import kfp2_answers as kfp2
 import pytest
-from loopback import LoopbackServer, RecordedRequest, Reply
+from servers import kfp2_answers as kfp2
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
 
 from kfp_server_api import (
     ApiClient,

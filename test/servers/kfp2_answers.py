@@ -13,7 +13,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from loopback import RecordedRequest, Reply, Responder
+from servers.loopback import RecordedRequest, Reply, Responder
 
 RUN_ID = "22222222-aaaa-4bbb-8ccc-000000000001"
 V1_RUN_ID = "11111111-aaaa-4bbb-8ccc-000000000001"

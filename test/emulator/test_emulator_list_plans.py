@@ -227,6 +227,13 @@ END;
 DROP INDEX runs_by_name; DROP INDEX runs_by_namespace; DROP INDEX runs_by_uuid;
 CREATE INDEX runs_by_name ON runs (name, uuid);
 CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
+CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
+DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
+CREATE TABLE experiments (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
+INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 PRAGMA user_version = 1;
 """
 

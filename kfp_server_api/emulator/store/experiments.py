@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..listing import ListOptions
+from . import jobs
+from .base import grown_table
 from .listing import Table, TableListing, listing_indexes
 
 __all__ = [
@@ -26,20 +28,16 @@ __all__ = [
 
 _AVAILABLE = "STORAGESTATE_AVAILABLE"
 
-SCHEMA = f"""
+SCHEMA, _GROW = grown_table(
+    """
 CREATE TABLE experiments (
     uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
-    namespace TEXT NOT NULL, created_at INTEGER NOT NULL,
-    storage_state TEXT NOT NULL DEFAULT '{_AVAILABLE}');
-"""
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL""",
+    "experiments",
+    (f"storage_state TEXT NOT NULL DEFAULT '{_AVAILABLE}'",),
+)
 
-MIGRATIONS = {
-    2: f"ALTER TABLE experiments ADD COLUMN storage_state TEXT NOT NULL DEFAULT '{_AVAILABLE}'; "
-    "ALTER TABLE jobs ADD COLUMN experiment_id TEXT NOT NULL DEFAULT ''; "
-    "ALTER TABLE jobs ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1; "
-    "ALTER TABLE jobs ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0; "
-    "UPDATE jobs SET updated_at = created_at;",
-}
+MIGRATIONS = {2: _GROW + jobs.GROWN_FOR_EXPERIMENTS}
 """Schema 2 -> 3: experiments get a storage state, jobs their experiment and enabled flag."""
 
 EXPERIMENT_FIELDS = ("uuid", "name", "description", "namespace", "created_at", "storage_state")

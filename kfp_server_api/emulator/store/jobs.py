@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import sqlite3
 
+from .base import grown_table
 from .listing import TableListing
 
-__all__ = ["SCHEMA", "JobTable"]
+__all__ = ["GROWN_FOR_EXPERIMENTS", "SCHEMA", "JobTable"]
 
-SCHEMA = """
-CREATE TABLE jobs (
-    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL,
-    experiment_id TEXT NOT NULL DEFAULT '', enabled INTEGER NOT NULL DEFAULT 1,
-    updated_at INTEGER NOT NULL DEFAULT 0);
-"""
+SCHEMA, _GROW = grown_table(
+    "\nCREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL",
+    "jobs",
+    (
+        "experiment_id TEXT NOT NULL DEFAULT ''",
+        "enabled INTEGER NOT NULL DEFAULT 1",
+        "updated_at INTEGER NOT NULL DEFAULT 0",
+    ),
+)
+GROWN_FOR_EXPERIMENTS = _GROW + "UPDATE jobs SET updated_at = created_at; "
+"""Schema 2 -> 3: a job's experiment (archiving it disables the job), enabled flag and
+updated_at."""
 
 
 class JobTable(TableListing):

@@ -3,10 +3,11 @@
 Each ```python block is one test case, named after its file and line. It runs against an
 emulator started once for this module: the example host is replaced by the emulator's address
 and each placeholder (``"run_id_example"``...) by a value seeded for that block alone (a fresh
-run with an artifact, a pipeline, an experiment). Blocks that mention the example token run against an emulator
-that requires it, so the Bearer set-up of the examples is exercised too. A block fails if it
-raises or if it prints the marker the examples print when a call raised ``ApiException``. A
-block calling a route the emulator does not serve at all is skipped, with the route as reason.
+run with an artifact, a pipeline, an experiment). Blocks that mention the example token run
+against an emulator that requires it, so the Bearer set-up of the examples is exercised too. A
+block fails if it raises or if it prints the marker the examples print when a call raised
+``ApiException``. A block calling a route the emulator does not serve at all is skipped, with
+the route as reason.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """An emulator of the Kubeflow Pipelines v1beta1 API server, for tests and local work.
 
 It is a real HTTP server that speaks the ten RunService and the six ExperimentService endpoints
-as the KFP API server (tag 1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
-values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
-memory or in a file. It uses only the standard library.
+as the KFP API server (tag 1.8.5, single-user mode) does: the same paths, JSON field names and
+key order, omission of zero values, error bodies and status codes, paging, sorting and
+filtering. State lives in SQLite, in memory or in a file. It uses only the standard library.
 
 Three ways to use it::
 

@@ -4,6 +4,7 @@ experiment Default (listing is in test_emulator_list_experiments.py)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 import pytest
@@ -387,3 +388,82 @@ def test_experiments_and_their_state_survive_a_restart(tmp_path: Any) -> None:
     # Default was deleted: the restarted server creates a new one, as the real one does.
     assert [e["name"] for e in listed] == ["Default", "training"]
     assert listed[1] == {**experiment, "storage_state": "STORAGESTATE_ARCHIVED"}
+
+
+# --- the control API's jobs, and a database of schema version 2 ---------------------------------
+
+
+def test_control_jobs_over_http_belong_to_an_experiment(client: Client, emulator: Emulator) -> None:
+    experiment = create(client)
+    control = "/emulator/v1/jobs"
+
+    made = client.post(control, {"name": "nightly", "experiment_id": experiment["id"]})
+    paused = client.post(
+        control, {"name": "paused", "experiment_id": experiment["id"], "enabled": False}
+    )
+    unknown = client.post(control, {"name": "lost", "experiment_id": "no-such-experiment"})
+    wrong = client.post(control, {"name": "odd", "enabled": "yes"})
+
+    assert made.status == paused.status == 200
+    assert emulator.get_job(made.json["job_id"])["enabled"] is True
+    assert emulator.get_job(paused.json["job_id"])["enabled"] is False
+    assert (unknown.status, unknown.json["message"]) == (
+        400,
+        "Invalid input error: no experiment 'no-such-experiment'",
+    )
+    assert (wrong.status, wrong.json["message"]) == (
+        400,
+        "Invalid input error: field 'enabled': must be true or false",
+    )
+    with pytest.raises(KeyError):
+        emulator.get_job("no-such-job")
+
+
+VERSION_2 = """
+CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
+DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
+CREATE TABLE experiments (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
+INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+INSERT INTO jobs VALUES ('job-1', 'nightly', 1646128800);
+PRAGMA user_version = 2;
+"""
+
+
+def test_a_database_of_schema_version_2_gets_experiment_states(tmp_path: Any) -> None:
+    db = str(tmp_path / "kfp.db")
+    with Emulator(db=db, lifecycle="manual") as server:
+        default = server.default_experiment_id
+        client = Client(server.url)
+        experiment = create(client)
+        before = client.get(EXPERIMENTS, sort_by="name").json["experiments"]
+        client.close()
+    connection = sqlite3.connect(db)
+    connection.executescript(VERSION_2)
+    connection.close()
+
+    with Emulator(db=db, lifecycle="manual") as server:
+        client = Client(server.url)
+        listed = client.get(EXPERIMENTS, sort_by="name").json["experiments"]
+        found = client.get(
+            EXPERIMENTS,
+            filter=json.dumps(
+                {"predicates": [{"key": "name", "op": "IS_SUBSTRING", "string_value": "rain"}]}
+            ),
+        ).json
+        client.post(f"{EXPERIMENTS}/{experiment['id']}:archive")
+        client.close()
+        job = server.get_job("job-1")
+        assert server.default_experiment_id == default
+
+    assert [e["id"] for e in listed] == [default, experiment["id"]]
+    assert listed == before
+    assert found["experiments"] == [experiment]  # the substring index was built
+    assert job == {
+        "name": "nightly",
+        "experiment_id": "",
+        "enabled": True,
+        "updated_at": 1646128800,
+    }

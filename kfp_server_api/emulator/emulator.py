@@ -12,6 +12,7 @@ from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
 from .control import Control, ExperimentSeed, PipelineIds, RunSeed
+from .errors import ApiError
 from .experiments import ExperimentService
 from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
@@ -213,8 +214,15 @@ class Emulator:
 
     @property
     def default_experiment_id(self) -> str:
-        """Id of the experiment ``Default``, which owns runs created without one."""
-        return self.context.default_experiment_id
+        """Id of the experiment ``Default``, which owns runs created without one.
+
+        If it was deleted, it is created again, as the next such run would do; ValueError if
+        another experiment has taken the name meanwhile.
+        """
+        try:
+            return self.context.default_experiment()
+        except ApiError as exc:
+            raise ValueError(exc.message) from None
 
     def add_experiment(
         self,

@@ -467,3 +467,11 @@ def test_a_database_of_schema_version_2_gets_experiment_states(tmp_path: Any) ->
         "enabled": True,
         "updated_at": 1646128800,
     }
+
+
+def test_the_python_api_names_a_taken_default(client: Client, emulator: Emulator) -> None:
+    client.request("DELETE", f"{EXPERIMENTS}/{emulator.default_experiment_id}")
+    create(client, "Default")
+
+    with pytest.raises(ValueError, match="The name Default already exists"):
+        assert emulator.default_experiment_id

@@ -259,6 +259,16 @@ def test_archive_archives_every_run_and_disables_the_jobs(
         {"predicates": [{"key": "storage_state", "op": "EQUALS", "string_value": ARCHIVED}]}
     )
     assert client.get(RUNS, filter=archived_filter).json["total_size"] == 2
+    running_archived = json.dumps(
+        {
+            "predicates": [
+                {"key": "storage_state", "op": "EQUALS", "string_value": ARCHIVED},
+                {"key": "status", "op": "EQUALS", "string_value": "Running"},
+            ]
+        }
+    )
+    assert client.get(RUNS, filter=running_archived).json["total_size"] == 1
+    assert client.get(RUNS).json["total_size"] == 3
 
 
 def test_unarchive_restores_only_the_experiment(client: Client, emulator: Emulator) -> None:

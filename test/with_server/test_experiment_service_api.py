@@ -227,7 +227,8 @@ def test_errors_are_typed_with_the_servers_message(experiments: ExperimentServic
     assert "Experiment name is empty" in empty.value.message
     assert "shouldn't contain resource references" in namespaced.value.message
     assert missing.value.message == "Delete experiment failed: " + NOT_FOUND
-    assert [e.name for e in experiments.list_experiment().experiments] == ["Default", "taken"]
+    listed = experiments.list_experiment(sort_by="name").experiments
+    assert [e.name for e in listed] == ["Default", "taken"]
 
 
 def test_list_pages_sorts_and_filters(experiments: ExperimentServiceApi) -> None:

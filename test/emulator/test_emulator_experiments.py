@@ -8,7 +8,7 @@ import sqlite3
 from typing import Any
 
 import pytest
-from emulator_http import API, RUNS, Client, create_run, kfp_error, run_body
+from emulator_http import API, RUNS, SCHEMA_3_TO_2, Client, create_run, kfp_error, run_body
 
 from kfp_server_api.emulator import Emulator, ManualClock
 
@@ -429,17 +429,13 @@ def test_control_jobs_over_http_belong_to_an_experiment(client: Client, emulator
         emulator.get_job("no-such-job")
 
 
-VERSION_2 = """
-CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
-DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
-CREATE TABLE experiments (
-    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
-    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
-INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
-CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+VERSION_2 = (
+    SCHEMA_3_TO_2
+    + """
 INSERT INTO jobs VALUES ('job-1', 'nightly', 1646128800);
 PRAGMA user_version = 2;
 """
+)
 
 
 def test_a_database_of_schema_version_2_gets_experiment_states(tmp_path: Any) -> None:

@@ -56,7 +56,7 @@ from kfp_server_api.exceptions import (
     ApiValueError,
     credentials_in_headers,
 )
-from kfp_server_api.model import DecodeError, decoder_for, encode
+from kfp_server_api.model import DecodeError, decoder_for, encode, encode_known
 
 if TYPE_CHECKING:
     from multiprocessing.pool import ThreadPool
@@ -431,7 +431,7 @@ class ApiClient:
             self.update_params_for_auth(headers, query, auth_settings)
         headers = _as_text(headers)
         if body is not None:
-            body = encode(body)
+            body = encode_known(body) if self.configuration.discard_unknown_keys else encode(body)
         host = self.configuration.host if _host is None else _host
         if "://" not in host:
             host = "http://" + host

@@ -96,6 +96,10 @@ def test_reset_over_http(emulator: Emulator, client: Client) -> None:
     assert emulator.default_experiment_id != before
     assert client.get(RUNS).json == {}
     assert emulator.run_count() == 0
+    experiments = client.get("/apis/v1beta1/experiments").json["experiments"]
+    assert [(e["id"], e["name"]) for e in experiments] == [
+        (emulator.default_experiment_id, "Default")
+    ]
     run = create_run(client, "after reset")
     owner = [r for r in run["resource_references"] if r["relationship"] == "OWNER"]
     assert owner[0]["key"] == {"type": "EXPERIMENT", "id": emulator.default_experiment_id}

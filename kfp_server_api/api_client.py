@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
-from kfp_server_api._redaction import scrubbed
+from kfp_server_api._transport.redaction import scrubbed
 from kfp_server_api.configuration import Configuration
 from kfp_server_api.endpoint import is_retry_safe
 from kfp_server_api.exceptions import (

@@ -66,7 +66,7 @@ from typing import Final, Protocol, Union
 
 from urllib3.exceptions import DecodeError
 
-from kfp_server_api._content_encoding import BodyTooLarge, EncodingCutShort, decompressed
+from kfp_server_api._transport.content import BodyTooLarge, EncodingCutShort, decompressed
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 
 __all__ = [

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kfp_server_api import _deadline
+from kfp_server_api._transport import deadline as _deadline
+from kfp_server_api._transport import internals
 
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -27,7 +28,7 @@ def test_a_response_is_read_as_usual_without_a_deadline(
 ) -> None:
     client, server = pair
     server.sendall(ANSWER)
-    response = _deadline.DeadlineAwareResponse(client)
+    response = internals.DeadlineAwareResponse(client)
     response.begin()
     assert (response.status, response.read()) == (200, b"{}")
     assert client.gettimeout() == 5
@@ -41,7 +42,7 @@ def test_a_deadline_that_passed_stops_the_next_read_and_is_marked(
     deadline = _deadline.Deadline(time.monotonic() - 1)
     active = _deadline.begin(deadline)
     try:
-        response = _deadline.DeadlineAwareResponse(client)
+        response = internals.DeadlineAwareResponse(client)
         with pytest.raises(socket.timeout):
             response.begin()
     finally:
@@ -57,6 +58,6 @@ def test_a_socket_without_recv_into_is_read_as_http_client_reads_it() -> None:
         def makefile(self, mode: str) -> io.BufferedReader:
             return io.BufferedReader(io.BytesIO(ANSWER))
 
-    response = _deadline.DeadlineAwareResponse(FileOnly())
+    response = internals.DeadlineAwareResponse(FileOnly())
     response.begin()
     assert (response.status, response.read()) == (200, b"{}")

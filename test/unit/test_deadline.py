@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -61,3 +62,23 @@ def test_a_socket_without_recv_into_is_read_as_http_client_reads_it() -> None:
     response = internals.DeadlineAwareResponse(FileOnly())
     response.begin()
     assert (response.status, response.read()) == (200, b"{}")
+
+
+def test_the_reader_is_attached_to_a_real_socket(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    client, server = pair
+    server.sendall(ANSWER)
+    response = internals.DeadlineAwareResponse(client)
+    assert response.deadline_guarded is True
+
+
+def test_a_socket_it_cannot_guard_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    class FileOnly:
+        def makefile(self, mode: str) -> io.BufferedReader:
+            return io.BufferedReader(io.BytesIO(ANSWER))
+
+    with caplog.at_level(logging.DEBUG, logger="kfp_server_api"):
+        response = internals.DeadlineAwareResponse(FileOnly())
+    assert response.deadline_guarded is False
+    assert "total time limit not attached" in caplog.text

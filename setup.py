@@ -26,7 +26,11 @@ setup(
     python_requires=">=3.9",
     install_requires=REQUIRES,
     packages=find_packages(include=["kfp_server_api", "kfp_server_api.*"]),
-    package_data={"kfp_server_api": ["py.typed"]},
+    package_data={
+        "kfp_server_api": ["py.typed"],
+        # The emulator's web page: served from the installed package.
+        "kfp_server_api.emulator.ui": ["*.html", "*.js", "*.css", "*.svg"],
+    },
     include_package_data=True,
     zip_safe=False,
     keywords=["Kubeflow", "Kubeflow Pipelines", "KFP", "OpenAPI", "emulator"],

@@ -51,7 +51,7 @@ from kfp_server_api.model import EnumModel, Model, resolve_model
 DOCS_DIR = Path(__file__).resolve().parent
 INDEX_PAGE = "README.md"
 #: Pages of docs/ written by hand, not generated (their examples still run in the tests).
-HAND_WRITTEN_PAGES = frozenset({"security.md", "testing-your-code.md"})
+HAND_WRITTEN_PAGES = frozenset({"emulator-ui.md", "security.md", "testing-your-code.md"})
 
 #: Server address used by every example; tests point it at an emulator.
 EXAMPLE_HOST = "http://localhost:8888"
@@ -420,20 +420,23 @@ def annotation(value: object) -> str:
 
 
 def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> str:
-    """The Python signature of a method: real positional parameters, the endpoint's keywords."""
+    """The Python signature of a method with default call options: its real parameters, and
+    the result type its first overload gives (from the endpoint's response type)."""
     real = inspect.signature(getattr(cls, method_name))
-    parts = [
-        f"{p.name}: {annotation(p.annotation)}"
-        for p in real.parameters.values()
-        if p.name != "self" and p.kind is not p.VAR_KEYWORD
-    ]
-    optional = [p for p in endpoint.params if not p.required]
-    if optional:
-        parts.append("*")
-        parts += [f"{p.name}: {python_type(p.type_name)} | None = None" for p in optional]
+    parts = []
+    for p in real.parameters.values():
+        if p.name == "self" or p.kind is p.VAR_KEYWORD:
+            continue
+        if p.kind is p.KEYWORD_ONLY and "*" not in parts:
+            parts.append("*")
+        default = "" if p.default is p.empty else f" = {p.default!r}"
+        parts.append(f"{p.name}: {annotation(p.annotation)}{default}")
     parts.append("**kwargs")
+    result = python_type(endpoint.response_type) if endpoint.response_type else "None"
+    if method_name.endswith("_with_http_info"):
+        result = f"tuple[{result}, int, HTTPHeaderDict]"
     head = f"{cls.__name__}.{method_name}("
-    tail = f") -> {annotation(real.return_annotation)}"
+    tail = f") -> {result}"
     one_line = head + ", ".join(parts) + tail
     if len(one_line) <= _LINE_LIMIT:
         return one_line

@@ -126,3 +126,4 @@ def _give_up(error: ApiException, prepared: PreparedCall, attempts: int, started
         error.reason += f" (after {attempts} attempts)"
     if started:
         _log_call(prepared, _outcome(error), attempts, started)
+    prepared.record_in(error)

@@ -1,6 +1,6 @@
 """One API call above the transport: what was asked for, and the request it becomes.
 
-A :class:`Call` is what ``ApiClient.call_api`` (or an API method, through
+A :class:`ApiCall` is what ``ApiClient.call_api`` (or an API method, through
 :func:`~kfp_server_api.endpoint.call_endpoint`) asks for: the path template and parameters, the
 call options, and the retry safety of the endpoint when it is known. :func:`prepare` turns it
 into a :class:`PreparedCall`:
@@ -26,9 +26,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from kfp_server_api._transport.redaction import url_for_display
+from kfp_server_api._transport.redaction import credentials_of_request, url_for_display
 from kfp_server_api._transport.request import Request, build_request
-from kfp_server_api.exceptions import REDACTED, ApiDecodeError, ApiValueError
+from kfp_server_api.exceptions import REDACTED, ApiDecodeError, ApiException, ApiValueError
 from kfp_server_api.model import encode
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kfp_server_api.api_client import ApiClient
 
 __all__ = [
-    "Call",
+    "ApiCall",
     "PreparedCall",
     "pairs",
     "prepare",
@@ -52,7 +52,7 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 _NOTHING_TO_QUOTE = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.~-]+")
 
 
-class Call:
+class ApiCall:
     """One API call as asked for (the arguments of ``ApiClient.call_api``, by name), and the
     retry safety of its endpoint (``None``: not known, look the route up)."""
 
@@ -124,7 +124,7 @@ class PreparedCall:
 
     def __init__(
         self,
-        call: Call,
+        call: ApiCall,
         url: str,
         query: list[tuple[str, Any]],
         auth_start: int,
@@ -161,6 +161,11 @@ class PreparedCall:
             call._request_timeout,
             self.retry_safe,
         )
+
+    def record_in(self, error: ApiException) -> None:
+        """Tell ``error`` which request failed, without the credentials sent."""
+        secrets = credentials_of_request(self.headers, self.url)
+        error.set_request(self.call.method, self.shown_url(), secrets)
 
     def shown_url(self) -> str:
         """The URL as logged: no user info, credentials in the query redacted."""
@@ -238,7 +243,7 @@ def _as_text(headers: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
-def prepare(client: ApiClient, call: Call) -> PreparedCall:
+def prepare(client: ApiClient, call: ApiCall) -> PreparedCall:
     """Headers, URL, query, form and body of ``call``, credentials included."""
     # A new dict: header_params are the caller's (an endpoint's shared template, say).
     header_params = call.header_params

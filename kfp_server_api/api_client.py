@@ -23,8 +23,9 @@ For each call it:
    shaped like ``response_type``, raises :class:`~kfp_server_api.exceptions.ApiDecodeError`.
 
 Every call is logged at DEBUG on the ``kfp_server_api`` logger once it is over (see
-:mod:`kfp_server_api._call`). Headers are never logged, and the credentials sent are redacted
-from the errors raised.
+:mod:`kfp_server_api._attempts`). Headers are never logged, and the credentials sent are
+redacted from the errors raised. Every ``ApiException`` raised names the request that failed
+(``method``, and ``url`` without credentials; see :meth:`ApiException.set_request`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from kfp_server_api import rest
 from kfp_server_api._attempts import send_with_retries
 from kfp_server_api._call import (
-    Call,
+    ApiCall,
     PreparedCall,
     pairs,
     prepare,
@@ -249,7 +250,7 @@ class ApiClient:
             The data, or ``(data, status, headers)``, or the raw response (see above), or a
             ``multiprocessing.pool.ApplyResult`` of one of these when ``async_req`` is true.
         """
-        call = Call(
+        call = ApiCall(
             resource_path,
             method,
             path_params,
@@ -268,13 +269,13 @@ class ApiClient:
         )
         return self._call(call, async_req)
 
-    def _call(self, call: Call, async_req: bool | None) -> Any:
+    def _call(self, call: ApiCall, async_req: bool | None) -> Any:
         """Make ``call`` now, or on the thread pool (returning its ``ApplyResult``)."""
         if not async_req:
             return self._perform(call)
         return self.pool.apply_async(self._perform, (call,))
 
-    def _perform(self, call: Call) -> Any:
+    def _perform(self, call: ApiCall) -> Any:
         """Make ``call``: prepare it, send it (again as allowed), decode the response."""
         prepared = prepare(self, call)
         configuration = self.configuration
@@ -300,6 +301,7 @@ class ApiClient:
             if error.__cause__ is not None and scrubbed(error.__cause__, secrets) is None:
                 error.__cause__ = None  # it quotes an echoed credential: keep it out of tracebacks
                 error.__suppress_context__ = True
+            prepared.record_in(error)
             raise
         if call._return_http_data_only:
             return data

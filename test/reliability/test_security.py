@@ -679,7 +679,7 @@ GUARDED_REQUESTS = [
     ("GET", "/apis/v1beta1/healthz", b""),
     ("GET", "/apis/v1beta1/no-such-route", b""),
     ("PUT", RUNS, b""),
-    ("GET", "/", b""),
+    ("GET", "/emulator/ui/no-such-asset.js", b""),  # the page's static shell at / is public
     ("GET", RUNS + f"?authorization=Bearer%20{TOKEN}", b""),
 ]
 

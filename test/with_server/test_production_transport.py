@@ -230,6 +230,11 @@ def test_connection_refused_is_retried_then_reported(closed_port: int, waits: li
     assert error.reason.startswith("Connection refused: ")
     assert error.reason.endswith("(after 4 attempts)")
     assert isinstance(error.__cause__, urllib3.exceptions.HTTPError)
+    assert isinstance(error, ConnectionError)  # the built-in, for generic network handling
+    assert (error.method, error.url) == (
+        "GET",
+        f"http://127.0.0.1:{closed_port}/apis/v1beta1/runs/r-1",
+    )
     assert_default_backoff(waits)
     assert len(waits) == 3
 

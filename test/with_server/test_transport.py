@@ -300,6 +300,7 @@ def test_invalid_json_in_a_2xx_body(server: LoopbackServer, run_api: RunServiceA
     assert error.response_type == "ApiRunDetail"
     assert isinstance(error.__cause__, ValueError)
     assert error.code is None
+    assert (error.method, error.url) == ("GET", f"{server.url}/apis/v1beta1/runs/r-1")
 
 
 @pytest.mark.parametrize(

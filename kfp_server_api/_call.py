@@ -52,6 +52,26 @@ _DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 _NOTHING_TO_QUOTE = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.~-]+")
 
 
+# ApiCall's attributes that are arguments of ApiClient.call_api.
+_CALL_API_ARGUMENTS = (
+    "resource_path",
+    "method",
+    "path_params",
+    "query_params",
+    "header_params",
+    "body",
+    "post_params",
+    "files",
+    "response_type",
+    "auth_settings",
+    "_return_http_data_only",
+    "collection_formats",
+    "_preload_content",
+    "_request_timeout",
+    "_host",
+)
+
+
 class ApiCall:
     """One API call as asked for (the arguments of ``ApiClient.call_api``, by name), and the
     retry safety of its endpoint (``None``: not known, look the route up)."""
@@ -110,6 +130,10 @@ class ApiCall:
         self._request_timeout = _request_timeout
         self._host = _host
         self.retry_safe = retry_safe
+
+    def call_api_arguments(self) -> dict[str, Any]:
+        """The call as keyword arguments of ``ApiClient.call_api`` (all but ``async_req``)."""
+        return {name: getattr(self, name) for name in _CALL_API_ARGUMENTS}
 
 
 class PreparedCall:

@@ -400,23 +400,6 @@ def call_endpoint(
             files[param.wire_name] = value
         else:
             body = value
-    if type(api_client).call_api is not _base_call_api():
-        # A subclass's call_api is a hook to honour (the retry safety is then looked up).
-        return api_client.call_api(
-            endpoint.path,
-            endpoint.method,
-            path_params,
-            query,
-            endpoint._headers,
-            body=body,
-            files=files or None,
-            response_type=endpoint.response_type,
-            auth_settings=endpoint.auth,
-            async_req=options.get("async_req"),
-            _return_http_data_only=options.get("_return_http_data_only"),
-            _preload_content=options.get("_preload_content", True),
-            _request_timeout=options.get("_request_timeout"),
-        )
     call = ApiCall(
         endpoint.path,
         endpoint.method,
@@ -432,6 +415,9 @@ def call_endpoint(
         _request_timeout=options.get("_request_timeout"),
         retry_safe=endpoint.retry_safe,
     )
+    if type(api_client).call_api is not _base_call_api():
+        # A subclass's call_api is a hook to honour (the retry safety is then looked up).
+        return api_client.call_api(**call.call_api_arguments(), async_req=options.get("async_req"))
     return api_client._call(call, options.get("async_req"))
 
 

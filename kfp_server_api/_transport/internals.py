@@ -8,9 +8,11 @@ still attaches, so that a change upstream fails a test instead of silently losin
 - The total deadline over the response head: ``http.client.HTTPResponse`` is given a stand-in
   for the socket whose ``makefile`` reads through :class:`~.deadline.SocketReader`. The
   response class is chosen through ``HTTPConnection.response_class`` (a class attribute that
-  urllib3 and ``http.client`` both honour) and urllib3's documented ``ConnectionCls`` of its
-  pools. The reach: CPython's ``HTTPResponse`` reads the socket only through the file that
-  ``sock.makefile("rb")`` returns. Fallback: the socket itself (the read timeout bounds each
+  urllib3 and ``http.client`` both honour), urllib3's documented ``ConnectionCls`` of its pools,
+  and the pool manager's ``pool_classes_by_scheme`` (an attribute urllib3 sets in its
+  constructor and reads for every new pool). The reaches: CPython's ``HTTPResponse`` reads the
+  socket only through the file that ``sock.makefile("rb")`` returns, and the pool manager keeps
+  reading ``pool_classes_by_scheme``. Fallback: the socket itself (the read timeout bounds each
   read, the total only the body; see :mod:`.deadline`).
 - Closing kept-alive connections: ``PoolManager.clear()`` forgets its pools without closing
   them, so :func:`close_pools` reads ``PoolManager.pools`` (undocumented) to close each.
@@ -41,6 +43,7 @@ __all__ = [
     "close_pools",
     "pool_classes",
     "pool_is_closed",
+    "use_deadline_pools",
 ]
 
 logger = logging.getLogger("kfp_server_api.rest")
@@ -130,6 +133,14 @@ class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
 def pool_classes() -> dict[str, type[urllib3.HTTPConnectionPool]]:
     """Pool classes by scheme, for ``PoolManager.pool_classes_by_scheme``."""
     return {"http": _HTTPConnectionPool, "https": _HTTPSConnectionPool}
+
+
+def use_deadline_pools(manager: urllib3.PoolManager) -> None:
+    """Make ``manager``'s new pools read responses under the total deadline."""
+    if not isinstance(getattr(manager, "pool_classes_by_scheme", None), dict):
+        logger.debug("total time limit not attached: no PoolManager.pool_classes_by_scheme")
+        return
+    manager.pool_classes_by_scheme = pool_classes()
 
 
 def close_pools(manager: urllib3.PoolManager) -> None:

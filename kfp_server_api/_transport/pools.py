@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from kfp_server_api.configuration import Configuration
 
-__all__ = ["DEFAULT_POOLS_SIZE", "PLAIN_URL", "DirectPools", "pool_manager"]
+__all__ = ["DEFAULT_POOLS_SIZE", "PLAIN_URL", "DirectPools", "default_timeout", "pool_manager"]
 
 #: Number of connection pools (one per host) kept by the pool manager.
 DEFAULT_POOLS_SIZE = 4
@@ -72,7 +72,7 @@ def pool_manager(
     options["retries"] = (
         _URLLIB3_RETRIES_UNDER_POLICY if configuration.retries is None else configuration.retries
     )
-    options["timeout"] = to_urllib3_timeout(configuration.request_timeout) or DEFAULT_TIMEOUT
+    options["timeout"] = default_timeout(configuration)
     manager: urllib3.PoolManager
     if configuration.proxy:
         manager = urllib3.ProxyManager(
@@ -81,8 +81,13 @@ def pool_manager(
     else:
         manager = urllib3.PoolManager(**options)
     # Pools whose responses honour the total time limit while the head arrives too.
-    manager.pool_classes_by_scheme = internals.pool_classes()
+    internals.use_deadline_pools(manager)
     return manager
+
+
+def default_timeout(configuration: Configuration) -> urllib3.Timeout:
+    """The time limits of a call without ``_request_timeout``."""
+    return to_urllib3_timeout(configuration.request_timeout) or DEFAULT_TIMEOUT
 
 
 class DirectPools:

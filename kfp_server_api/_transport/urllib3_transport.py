@@ -19,7 +19,7 @@ from kfp_server_api._transport import deadline as deadlines
 from kfp_server_api._transport import failures, internals
 from kfp_server_api._transport.base import Transport
 from kfp_server_api._transport.content import read_body, read_rest
-from kfp_server_api._transport.pools import DirectPools, pool_manager
+from kfp_server_api._transport.pools import DirectPools, default_timeout, pool_manager
 from kfp_server_api._transport.redaction import (
     credentials_of_request,
     proxy_credentials,
@@ -67,7 +67,7 @@ class Urllib3Transport(Transport):
     def __init__(self, configuration: Configuration, pools_size: int, maxsize: int | None) -> None:
         self.pool_manager: urllib3.PoolManager = pool_manager(configuration, pools_size, maxsize)
         # The limits of calls without _request_timeout (the pool manager's default).
-        self._default_timeout: urllib3.Timeout = self.pool_manager.connection_pool_kw["timeout"]
+        self._default_timeout = default_timeout(configuration)
         self._default_total = total_of(self._default_timeout)
         self._direct = DirectPools()
         self._redirect_limit = redirect_limit(configuration.retries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -212,3 +213,18 @@ def test_a_handler_that_returns_something_else_is_named() -> None:
         pytest.raises(TypeError, match="MockTransport handler returned a dict"),
     ):
         RunServiceApi(client).get_run("r-1")
+
+
+def test_a_subclass_that_overrides_call_api_still_sees_every_call(run_ok: Recorder) -> None:
+    seen: list[tuple[str, str]] = []
+
+    class Tracing(ApiClient):
+        def call_api(self, resource_path: str, method: str, *args: Any, **kwargs: Any) -> Any:
+            seen.append((method, resource_path))
+            return super().call_api(resource_path, method, *args, **kwargs)
+
+    with Tracing(Configuration(host=HOST), rest_client=MockTransport(run_ok)) as client:
+        assert RunServiceApi(client).get_run("r-1").run.name == "first"
+
+    assert seen == [("GET", "/apis/v1beta1/runs/{run_id}")]
+    assert run_ok.requests[0].retry_safe is True  # found by route

@@ -7,19 +7,13 @@ HTTP layer (``rest_client``, a :class:`~kfp_server_api.rest.RESTClientObject` un
 
 For each call it:
 
-1. merges the headers (endpoint headers, ``default_headers`` with the User-Agent and the
-   ``header_name``/``header_value`` pair, the cookie, then the credentials; the refresh hook runs
-   first);
-2. fills the path template with percent-encoded values (no safe characters, so ``/``, ``?``,
-   ``#`` and ``..`` stay inside their segment);
-3. builds the URL as ``configuration.host + path`` (a host without a scheme is taken as http);
-4. encodes query, body and form values with :func:`kfp_server_api.model.encode`;
-5. sends the request through ``rest_client`` (its ``send(request)`` when it has one, see
-   :mod:`kfp_server_api._transport.base`; else its 1.8.5 ``request(...)``), raises for a
-   non-2xx status, and when an attempt fails, sends it again as ``configuration.retry_policy``
-   allows and once after a 401 when ``refresh_api_key_hook`` is set (see
-   :mod:`kfp_server_api._call`; the retry safety comes from the endpoint description);
-6. decodes the JSON response into ``response_type``. A 2xx body that is not JSON, or not
+1. prepares the request: headers, credentials, the path filled with percent-encoded values, the
+   URL, the encoded query, body and form (see :mod:`kfp_server_api._call`);
+2. sends it through ``rest_client``: as a request record to its ``send(request)`` when it has
+   one (the seam, :mod:`kfp_server_api._transport.base`), raising for a non-2xx status here,
+   else through its 1.8.5 ``request(...)``; a failed attempt is sent again as the retry policy
+   and the 401 refresh allow (see :mod:`kfp_server_api._attempts`);
+3. decodes the JSON response into ``response_type``. A 2xx body that is not JSON, or not
    shaped like ``response_type``, raises :class:`~kfp_server_api.exceptions.ApiDecodeError`.
 
 Every call is logged at DEBUG on the ``kfp_server_api`` logger once it is over (see
@@ -92,7 +86,10 @@ class ApiClient:
         header_value: value of that header.
         cookie: value of the ``Cookie`` header sent with every request.
         pool_threads: threads of the pool used for ``async_req=True`` calls.
-        rest_client: the HTTP layer to use instead of a new ``RESTClientObject``.
+        rest_client: the HTTP layer to use instead of a new ``RESTClientObject``: a transport
+            (an object with ``send(request)``, such as
+            :class:`kfp_server_api.testing.MockTransport`), or a 1.8.5-style object with
+            ``request(...)``.
 
     Use it as a context manager, or call :meth:`close`, to release connections and threads.
     """

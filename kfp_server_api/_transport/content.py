@@ -8,7 +8,7 @@ the limit, and the decoder stops as soon as it passes it. A chunked body is read
 line it read (no decision depends on an error's wording).
 
 A gzip or deflate body is decoded here, in one piece, so that a stream that is corrupt
-(``urllib3.exceptions.DecodeError``) or cut short (:class:`EncodingCutShort`) is reported as
+(:class:`CorruptEncoding`) or cut short (:class:`EncodingCutShort`) is reported as
 such rather than as an empty or invalid JSON body. Other encodings are left to urllib3.
 
 
@@ -29,6 +29,7 @@ from urllib3 import exceptions as urllib3_errors
 __all__ = [
     "ZLIB_CODINGS",
     "BodyTooLarge",
+    "CorruptEncoding",
     "EncodingCutShort",
     "decompressed",
     "read_body",
@@ -55,6 +56,11 @@ class EncodingCutShort(Exception):
         super().__init__(reason)
         self.reason = reason
         self.data = data
+
+
+class CorruptEncoding(urllib3_errors.DecodeError):
+    """A gzip or deflate body whose compressed stream is corrupt (urllib3's ``DecodeError``, as
+    urllib3 itself reports a corrupt body in the encodings it decodes)."""
 
 
 class BodyTooLarge(Exception):
@@ -92,7 +98,7 @@ def decompressed(data: bytes, coding: str, limit: int | None) -> bytes:
         limit: most bytes the decoded body may have (``None``: no limit).
 
     Raises:
-        urllib3.exceptions.DecodeError: the stream is corrupt.
+        CorruptEncoding: the stream is corrupt.
         EncodingCutShort: the stream stops before its end.
         BodyTooLarge: the decoded body would pass ``limit``.
     """
@@ -119,7 +125,7 @@ def decompressed(data: bytes, coding: str, limit: int | None) -> bytes:
             except zlib.error:
                 return b"".join(pieces)
     except zlib.error as error:
-        raise urllib3_errors.DecodeError(f"Content-Encoding {coding}: {error}") from error
+        raise CorruptEncoding(f"Content-Encoding {coding}: {error}") from error
     except BodyTooLarge:
         raise _too_large(coding, limit or 0) from None
     decoded = b"".join(pieces)
@@ -198,7 +204,7 @@ def read_body(raw: Any, limit: int | None) -> bytes:
     Raises:
         BodyTooLarge: the body, as sent or decoded, is longer than ``limit``.
         EncodingCutShort: the gzip or deflate stream stops before its end.
-        urllib3.exceptions.DecodeError: the gzip or deflate stream is corrupt.
+        CorruptEncoding: the gzip or deflate stream is corrupt.
     """
     coding = raw.headers.get("Content-Encoding")
     if coding is not None:

@@ -250,7 +250,7 @@ _FAILURES: tuple[_Failure, ...] = (
         transient=False,
     ),
     _Failure(
-        lambda e: isinstance(e, urllib3_errors.DecodeError),
+        lambda e: isinstance(e, urllib3_errors.DecodeError),  # CorruptEncoding too
         ApiConnectionError,
         "Response body failed to decode (corrupt content encoding)",
         request_sent=True,

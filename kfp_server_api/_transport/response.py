@@ -13,8 +13,7 @@ from kfp_server_api._transport.redaction import credentials_of_request
 from kfp_server_api.exceptions import ApiException
 
 if TYPE_CHECKING:
-    from urllib3 import BaseHTTPResponse
-    from urllib3._collections import HTTPHeaderDict
+    from urllib3 import BaseHTTPResponse, HTTPHeaderDict
 
     from kfp_server_api._transport.request import Request
 

@@ -23,6 +23,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
+    license_files=["LICENSE"],
     python_requires=">=3.9",
     install_requires=REQUIRES,
     packages=find_packages(include=["kfp_server_api", "kfp_server_api.*"]),

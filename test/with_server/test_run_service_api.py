@@ -9,7 +9,7 @@ from multiprocessing.pool import ApplyResult
 from typing import Any, Callable
 
 import pytest
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,

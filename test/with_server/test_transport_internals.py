@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 import trustme
 import urllib3
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import ApiConnectionError, ApiException, Configuration
 from kfp_server_api._transport import deadline, internals

@@ -18,6 +18,10 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
 - the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
   ten has no such metric.
 
+Then the same for experiments, in two emulators holding only experiments (``EXPERIMENT_ROWS``,
+as data): the first page, a middle page, the UI's page (archived left out, newest first) and
+a page sorted by name.
+
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
 
@@ -111,25 +115,30 @@ def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[s
     return str(server.url), str(experiments[1])
 
 
-def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
-    response = pool.request("GET", f"{url}/apis/v1beta1/runs?{urlencode(query)}")
+def _get(
+    pool: urllib3.PoolManager, url: str, query: dict[str, Any], resource: str = "runs"
+) -> dict[str, Any]:
+    response = pool.request("GET", f"{url}/apis/v1beta1/{resource}?{urlencode(query)}")
     if response.status != 200:
-        raise AssertionError(f"list_runs answered {response.status}: {response.data[:200]!r}")
+        raise AssertionError(
+            f"listing {resource} answered {response.status}: {response.data[:200]!r}"
+        )
     document: dict[str, Any] = json.loads(response.data)
     return document
 
 
-def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
+def _middle_token(pool: urllib3.PoolManager, url: str, count: int, resource: str = "runs") -> str:
     """The page token whose page starts at the middle of the default listing."""
     skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
-    # Each step returns the token of the page that starts after the runs skipped so far.
+    # Each step returns the token of the page that starts after the items skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
-        token = _get(pool, url, query)["next_page_token"]
+        token = _get(pool, url, query, resource)["next_page_token"]
         query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
-        return str(_get(pool, url, {**query, "page_size": remainder})["next_page_token"])
+        last = _get(pool, url, {**query, "page_size": remainder}, resource)
+        return str(last["next_page_token"])
     return str(query["page_token"])
 
 
@@ -160,10 +169,111 @@ def _queries(
     }
 
 
+# Experiments: stored in bulk (``Emulator.seed_experiments``), every tenth archived, names
+# and descriptions of a few shapes; each row is a query of list_experiment, as data.
+_EXPERIMENT_UI_FILTER = json.dumps(
+    {
+        "predicates": [
+            {"key": "storage_state", "op": "NOT_EQUALS", "string_value": "STORAGESTATE_ARCHIVED"}
+        ]
+    }
+)
+EXPERIMENT_ROWS: dict[str, dict[str, Any]] = {
+    "experiments first page": {},
+    "experiments middle page": {"page_token": "middle"},
+    "experiments UI page": {"filter": _EXPERIMENT_UI_FILTER, "sort_by": "created_at desc"},
+    "experiments by name page": {"sort_by": "name desc"},
+}
+"""The experiment listing rows: label -> query (``page_token: middle`` is filled in)."""
+
+
+def _experiment_seeds(emulator_module: Any, count: int) -> Iterator[Any]:
+    rng = random.Random(runs_data.SEED)
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    teams = ("churn", "fraud", "ranking", "forecast", "vision")
+    for index in range(count):
+        yield emulator_module.ExperimentSeed(
+            name=f"{teams[index % len(teams)]}-{index:06d}",
+            description=f"{teams[index % len(teams)]} models, variant {rng.randint(1, 50)}",
+            created_at=start + timedelta(seconds=index * 61 + rng.randint(0, 30)),
+            archived=index % 10 == 9,
+        )
+
+
+def _start_experiments(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    server.seed_experiments(_experiment_seeds(emulator_module, count - 1))  # and Default
+    return str(server.url)
+
+
+def _measure(
+    pool: urllib3.PoolManager,
+    label: str,
+    resource: str,
+    urls: tuple[str, str],
+    queries: tuple[dict[str, Any], dict[str, Any]],
+    sizes: tuple[int, int, int, int],
+) -> Measurement:
+    """One row: the same page from the large store (subject) and the small one (baseline)."""
+    small, large, page_size, repeat = sizes
+    many_url, few_url = urls
+    many_query, few_query = queries
+    for url, query in ((few_url, few_query), (many_url, many_query)):
+        if len(_get(pool, url, query, resource).get(resource, [])) != page_size:
+            raise AssertionError(f"{label}: the page does not hold {page_size} {resource}")
+    progress(f"emulator {label}")
+    operation = {"runs": "list_runs", "experiments": "list_experiment"}[resource]
+    subject, baseline = measure.alternate(
+        sampler(lambda: _get(pool, many_url, many_query, resource)),
+        sampler(lambda: _get(pool, few_url, few_query, resource)),
+        repeat,
+        warmup=0,  # the calibrating call in sampler warmed both up
+    )
+    return Measurement(
+        name=f"emulator {label}",
+        subject=f"{operation} page of {page_size} from {large:,} {resource}",
+        baseline=f"from {small:,} {resource}",
+        unit="s",
+        subject_samples=subject,
+        baseline_samples=baseline,
+        params={"small": small, "large": large, "page_size": page_size, "clock": "wall"},
+    )
+
+
+def _experiment_listing(
+    target: Target, small: int, large: int, page_size: int, repeat: int
+) -> list[Measurement]:
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} experiments")
+    with ExitStack() as stack:
+        few_url = _start_experiments(stack, target, small)
+        many_url = _start_experiments(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+
+        def query(url: str, count: int, row: dict[str, Any]) -> dict[str, Any]:
+            filled = {"page_size": page_size, **row}
+            if filled.get("page_token") == "middle":
+                filled["page_token"] = _middle_token(pool, url, count, "experiments")
+            return filled
+
+        return [
+            _measure(
+                pool,
+                label,
+                "experiments",
+                (many_url, few_url),
+                (query(many_url, large, row), query(few_url, small, row)),
+                (small, large, page_size, repeat),
+            )
+            for label, row in EXPERIMENT_ROWS.items()
+        ]
+
+
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs."""
+    """Time of one page from ``large`` stored runs (then experiments), against ``small``."""
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
@@ -176,31 +286,15 @@ def listing(
         few_queries = _queries(pool, few_url, few_experiment, small, page_size)
         many_queries = _queries(pool, many_url, many_experiment, large, page_size)
         for label, few_query in few_queries.items():
-            many_query = many_queries[label]
-            for url, query in ((few_url, few_query), (many_url, many_query)):
-                if len(_get(pool, url, query).get("runs", [])) != page_size:
-                    raise AssertionError(f"{label}: the page does not hold {page_size} runs")
-            progress(f"{target.label}: emulator {label}")
-            subject, baseline = measure.alternate(
-                sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
-                sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
-                repeat,
-                warmup=0,  # the calibrating call in sampler warmed both up
-            )
             results.append(
-                Measurement(
-                    name=f"emulator {label}",
-                    subject=f"list_runs page of {page_size} from {large:,} runs",
-                    baseline=f"from {small:,} runs",
-                    unit="s",
-                    subject_samples=subject,
-                    baseline_samples=baseline,
-                    params={
-                        "small": small,
-                        "large": large,
-                        "page_size": page_size,
-                        "clock": "wall",
-                    },
+                _measure(
+                    pool,
+                    label,
+                    "runs",
+                    (many_url, few_url),
+                    (many_queries[label], few_query),
+                    (small, large, page_size, repeat),
                 )
             )
+    results += _experiment_listing(target, small, large, page_size, repeat)
     return results

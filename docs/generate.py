@@ -61,6 +61,7 @@ EMULATOR_PAGE = "emulator.md"
 GUIDES: tuple[tuple[str, str], ...] = (
     ("guide.md", "Using the client: configuration, retries, timeouts, errors, paging, artifacts"),
     ("compatibility.md", "What this package is relative to kfp-server-api 1.8.5, and what differs"),
+    ("kfp2-servers.md", "Using the client with a KFP 2.x server: what differs, what to use"),
     ("testing.md", "Running the tests: tiers, tox environments, CI, the test servers"),
     ("testing-your-code.md", "Testing code built on the client without a server: MockTransport"),
     ("performance.md", "The performance budget and the latest measured figures"),

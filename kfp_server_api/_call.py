@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode
 from kfp_server_api._transport.redaction import credentials_of_request, url_for_display
 from kfp_server_api._transport.request import Request, build_request
 from kfp_server_api.exceptions import REDACTED, ApiDecodeError, ApiException, ApiValueError
-from kfp_server_api.model import encode
+from kfp_server_api.model import encode, encode_known
 
 if TYPE_CHECKING:
     from kfp_server_api._transport.timeouts import RequestTimeout
@@ -292,7 +292,9 @@ def prepare(client: ApiClient, call: ApiCall) -> PreparedCall:
     auth_start = len(query)  # credentials that go in the query come after this index
     if call.auth_settings:
         client.update_params_for_auth(headers, query, call.auth_settings)
-    body = None if call.body is None else encode(call.body)
+    body = call.body
+    if body is not None:
+        body = encode_known(body) if client.configuration.discard_unknown_keys else encode(body)
     host = client.configuration.host if call._host is None else call._host
     if "://" not in host:
         host = "http://" + host

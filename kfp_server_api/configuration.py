@@ -107,7 +107,10 @@ class Configuration:
             ``authorization: Bearer TOKEN``.
         username: user for HTTP basic authentication (see :meth:`get_basic_auth_token`).
         password: password for HTTP basic authentication.
-        discard_unknown_keys: kept for compatibility; unknown JSON keys are always ignored.
+        discard_unknown_keys: if true, request bodies are sent without the JSON keys that
+            models kept from responses although no field declares them (KFP 2.14 and later
+            reject a request with a key they do not know). Either way, unknown keys in a
+            response are never an error.
 
     Retries and time limits (details in the module documentation):
 

@@ -45,6 +45,9 @@ error status (``NotFoundException`` for 404, ...), ``ApiException`` with the 3xx
 redirect the client does not follow (it follows only those that keep the path and query; see
 :mod:`kfp_server_api.rest`), ``ApiConnectionError`` / ``ApiTimeoutError`` (status 0) when no
 complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the expected JSON.
+KFP 2.14 and later servers answer a route they do not serve with a JSON 404 (gRPC code 5) and a
+known path with the wrong verb with 501 ``ServiceException`` (gRPC code 12), where earlier
+servers sent plain-text 404 and 405; none of these is retried.
 
 ``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
 can do no harm (reads, and operations whose repetition ends in the same state). It travels with
@@ -72,7 +75,7 @@ The option sets behind the overloads (``Call``, ``AsyncCall``, ``RawCall``, ``An
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Protocol, TypeVar, Union
 
 from kfp_server_api._call import ApiCall
 from kfp_server_api._frozen import Frozen
@@ -489,3 +492,17 @@ class ServiceApi:
 
     def _call(self, name: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
         return call_endpoint(self.api_client, self.endpoints[name], arguments, options)
+
+    def _call_in_steps(
+        self, name: str, steps: Callable[[dict[str, Any]], Any], options: Mapping[str, Any]
+    ) -> Any:
+        """Run ``steps``, a function of the call options that makes several calls, as one call.
+
+        The keywords are checked against the endpoint ``name`` first; with ``async_req`` the
+        steps run in the client's thread pool and an ``ApplyResult`` is returned.
+        """
+        _check_keywords(self.endpoints[name], options)
+        remaining = dict(options)
+        if remaining.pop("async_req", False):
+            return self.api_client.pool.apply_async(steps, (remaining,))
+        return steps(remaining)

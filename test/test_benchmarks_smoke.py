@@ -29,6 +29,10 @@ EMULATOR_ROWS = (
     "sparse substring page",
     "experiment page",
     "metric page",
+    "experiments first page",
+    "experiments middle page",
+    "experiments UI page",
+    "experiments by name page",
 )
 
 

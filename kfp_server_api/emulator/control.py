@@ -43,7 +43,7 @@ from .runs import RunService
 from .store import RUN_FIELDS
 from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 
-__all__ = ["Control", "PipelineIds", "RunSeed"]
+__all__ = ["Control", "ExperimentSeed", "PipelineIds", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,19 @@ class RunSeed:
     parameters: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     node_id: str = "main"
+
+
+@dataclass(frozen=True)
+class ExperimentSeed:
+    """An experiment to store directly with ``seed_experiments`` (no name check).
+
+    ``created_at`` defaults to the clock's now.
+    """
+
+    name: str
+    description: str = ""
+    created_at: Timestamp | None = None
+    archived: bool = False
 
 
 class PipelineIds(NamedTuple):
@@ -102,15 +115,54 @@ class Control:
                 raise ValueError(f"experiment id {experiment_id!r} is taken") from None
         return experiment_id
 
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
+    def add_job(
+        self,
+        name: str,
+        *,
+        job_id: str | None = None,
+        experiment_id: str | None = None,
+        enabled: bool = True,
+    ) -> str:
         """Store a job (recurring run) so that JOB references resolve; returns its id."""
         job_id = job_id or str(uuid.uuid4())
         with self.store.transaction():
+            if experiment_id is not None and self.store.experiment(experiment_id) is None:
+                raise ValueError(f"no experiment {experiment_id!r}")
             try:
-                self.store.add_job(job_id, name, self.context.now())
+                self.store.add_job(
+                    job_id, name, self.context.now(), experiment_id or "", enabled=enabled
+                )
             except sqlite3.IntegrityError:
                 raise ValueError(f"job id {job_id!r} is taken") from None
         return job_id
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job's name, experiment, enabled flag and updated_at; KeyError if unknown."""
+        with self.store.reading():
+            row = self.store.job(job_id)
+        if row is None:
+            raise KeyError(f"no job {job_id!r}")
+        return {
+            "name": row["name"],
+            "experiment_id": row["experiment_id"],
+            "enabled": bool(row["enabled"]),
+            "updated_at": row["updated_at"],
+        }
+
+    def seed_experiments(self, seeds: Iterable[ExperimentSeed]) -> list[str]:
+        """Store many experiments in one transaction, without checks; returns their ids."""
+        now = self.context.now()
+        ids: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for seed in seeds:
+            experiment_id = str(uuid.uuid4())
+            created = now if seed.created_at is None else _seconds(seed.created_at, "created_at")
+            state = render.ARCHIVED if seed.archived else render.AVAILABLE
+            rows.append((experiment_id, seed.name, seed.description, "", created, state))
+            ids.append(experiment_id)
+        with self.store.transaction():
+            self.store.insert_experiments(rows)
+        return ids
 
     def add_pipeline(
         self,
@@ -371,7 +423,12 @@ class Control:
             ),
             (
                 "jobs",
-                {**name, "job_id": (_string, False)},
+                {
+                    **name,
+                    "job_id": (_string, False),
+                    "experiment_id": (_string, False),
+                    "enabled": (_boolean, False),
+                },
                 None,
                 lambda **fields: {"job_id": self.add_job(**fields)},
             ),

@@ -63,6 +63,7 @@ GUIDES: tuple[tuple[str, str], ...] = (
     ("compatibility.md", "What this package is relative to kfp-server-api 1.8.5, and what differs"),
     ("kfp2-servers.md", "Using the client with a KFP 2.x server: what differs, what to use"),
     ("testing.md", "Running the tests: tiers, tox environments, CI, the test servers"),
+    ("testing-your-code.md", "Testing code built on the client without a server: MockTransport"),
     ("performance.md", "The performance budget and the latest measured figures"),
     ("reliability.md", "What the reliability suite checks, and its figures"),
     ("security.md", "What the client promises against hostile servers, proxies and data"),

@@ -55,7 +55,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypedDict
 
-from kfp_server_api._header_values import CONTROL_CHARACTER, control_character_error
+from kfp_server_api._transport.header_values import CONTROL_CHARACTER, control_character_error
 from kfp_server_api.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 
 if TYPE_CHECKING:

@@ -18,9 +18,14 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
 - the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
   ten has no such metric.
 
-Then the same comparison for pipelines (``pipeline_listing``): stores of ``small`` and ``large``
-pipelines, one of which has ``small`` or ``large`` versions besides its first, asked for the
-pages of ``PIPELINE_ROWS``.
+Then the same for experiments, in two emulators holding only experiments (``EXPERIMENT_ROWS``,
+as data): the first page, a middle page, the UI's page (archived left out, newest first) and
+a page sorted by name.
+
+Then the same for pipelines (``PIPELINE_ROWS``, as data): two emulators holding ``small`` and
+``large`` pipelines, one of which has as many versions besides its first; the first page, a
+middle page and a page by name of pipelines, and of that pipeline's versions a first page, a
+middle page, the newest first and a page by name.
 
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
@@ -115,31 +120,38 @@ def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[s
     return str(server.url), str(experiments[1])
 
 
-def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
-    """The page at ``url`` (a list endpoint, or a server's URL for list_runs)."""
-    if "/apis/" not in url:
-        url = f"{url}/apis/v1beta1/runs"
-    response = pool.request("GET", f"{url}?{urlencode(query)}")
+def _get(
+    pool: urllib3.PoolManager, url: str, query: dict[str, Any], resource: str = "runs"
+) -> dict[str, Any]:
+    response = pool.request("GET", f"{url}/apis/v1beta1/{resource}?{urlencode(query)}")
     if response.status != 200:
-        raise AssertionError(f"{url} answered {response.status}: {response.data[:200]!r}")
+        raise AssertionError(
+            f"listing {resource} answered {response.status}: {response.data[:200]!r}"
+        )
     document: dict[str, Any] = json.loads(response.data)
     return document
 
 
 def _middle_token(
-    pool: urllib3.PoolManager, url: str, count: int, base: dict[str, Any] | None = None
+    pool: urllib3.PoolManager,
+    url: str,
+    count: int,
+    resource: str = "runs",
+    base: dict[str, Any] | None = None,
 ) -> str:
-    """The page token whose page starts at the middle of the default listing."""
-    base = {key: value for key, value in (base or {}).items() if key != "page_size"}
+    """The page token whose page starts at the middle of the default listing (of the
+    listing ``base`` selects, when given)."""
+    base = base or {}
     skipped, query = 0, {**base, "page_size": _WALK_PAGE_SIZE}
-    # Each step returns the token of the page that starts after the runs skipped so far.
+    # Each step returns the token of the page that starts after the items skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
-        token = _get(pool, url, query)["next_page_token"]
+        token = _get(pool, url, query, resource)["next_page_token"]
         query = {**base, "page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
-        return str(_get(pool, url, {**query, "page_size": remainder})["next_page_token"])
+        last = _get(pool, url, {**query, "page_size": remainder}, resource)
+        return str(last["next_page_token"])
     return str(query["page_token"])
 
 
@@ -170,11 +182,122 @@ def _queries(
     }
 
 
+# Experiments: stored in bulk (``Emulator.seed_experiments``), every tenth archived, names
+# and descriptions of a few shapes; each row is a query of list_experiment, as data.
+_EXPERIMENT_UI_FILTER = json.dumps(
+    {
+        "predicates": [
+            {"key": "storage_state", "op": "NOT_EQUALS", "string_value": "STORAGESTATE_ARCHIVED"}
+        ]
+    }
+)
+EXPERIMENT_ROWS: dict[str, dict[str, Any]] = {
+    "experiments first page": {},
+    "experiments middle page": {"page_token": "middle"},
+    "experiments UI page": {"filter": _EXPERIMENT_UI_FILTER, "sort_by": "created_at desc"},
+    "experiments by name page": {"sort_by": "name desc"},
+}
+"""The experiment listing rows: label -> query (``page_token: middle`` is filled in)."""
+
+
+def _experiment_seeds(emulator_module: Any, count: int) -> Iterator[Any]:
+    rng = random.Random(runs_data.SEED)
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    teams = ("churn", "fraud", "ranking", "forecast", "vision")
+    for index in range(count):
+        yield emulator_module.ExperimentSeed(
+            name=f"{teams[index % len(teams)]}-{index:06d}",
+            description=f"{teams[index % len(teams)]} models, variant {rng.randint(1, 50)}",
+            created_at=start + timedelta(seconds=index * 61 + rng.randint(0, 30)),
+            archived=index % 10 == 9,
+        )
+
+
+def _start_experiments(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    server.seed_experiments(_experiment_seeds(emulator_module, count - 1))  # and Default
+    return str(server.url)
+
+
+_OPERATIONS = {
+    "runs": "list_runs",
+    "experiments": "list_experiment",
+    "pipelines": "list_pipelines",
+    "pipeline_versions": "list_pipeline_versions",
+}
+_ITEMS = {"pipeline_versions": "versions"}
+"""The key of a listing's items, where it is not the resource's path."""
+
+
+def _measure(
+    pool: urllib3.PoolManager,
+    label: str,
+    resource: str,
+    urls: tuple[str, str],
+    queries: tuple[dict[str, Any], dict[str, Any]],
+    sizes: tuple[int, int, int, int],
+) -> Measurement:
+    """One row: the same page from the large store (subject) and the small one (baseline)."""
+    small, large, page_size, repeat = sizes
+    many_url, few_url = urls
+    many_query, few_query = queries
+    items = _ITEMS.get(resource, resource)
+    for url, query in ((few_url, few_query), (many_url, many_query)):
+        if len(_get(pool, url, query, resource).get(items, [])) != page_size:
+            raise AssertionError(f"{label}: the page does not hold {page_size} {items}")
+    progress(f"emulator {label}")
+    operation = _OPERATIONS[resource]
+    subject, baseline = measure.alternate(
+        sampler(lambda: _get(pool, many_url, many_query, resource)),
+        sampler(lambda: _get(pool, few_url, few_query, resource)),
+        repeat,
+        warmup=0,  # the calibrating call in sampler warmed both up
+    )
+    return Measurement(
+        name=f"emulator {label}",
+        subject=f"{operation} page of {page_size} from {large:,} {items}",
+        baseline=f"from {small:,} {items}",
+        unit="s",
+        subject_samples=subject,
+        baseline_samples=baseline,
+        params={"small": small, "large": large, "page_size": page_size, "clock": "wall"},
+    )
+
+
+def _experiment_listing(
+    target: Target, small: int, large: int, page_size: int, repeat: int
+) -> list[Measurement]:
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} experiments")
+    with ExitStack() as stack:
+        few_url = _start_experiments(stack, target, small)
+        many_url = _start_experiments(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+
+        def query(url: str, count: int, row: dict[str, Any]) -> dict[str, Any]:
+            filled = {"page_size": page_size, **row}
+            if filled.get("page_token") == "middle":
+                filled["page_token"] = _middle_token(pool, url, count, "experiments")
+            return filled
+
+        return [
+            _measure(
+                pool,
+                label,
+                "experiments",
+                (many_url, few_url),
+                (query(many_url, large, row), query(few_url, small, row)),
+                (small, large, page_size, repeat),
+            )
+            for label, row in EXPERIMENT_ROWS.items()
+        ]
+
+
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs,
-    then of pipeline and version pages (``pipeline_listing``)."""
+    """Time of one page from ``large`` stored runs (then experiments), against ``small``."""
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
@@ -188,116 +311,73 @@ def listing(
         many_queries = _queries(pool, many_url, many_experiment, large, page_size)
         for label, few_query in few_queries.items():
             results.append(
-                _compare(
+                _measure(
                     pool,
                     label,
-                    (f"{many_url}/apis/v1beta1/runs", many_queries[label]),
-                    (f"{few_url}/apis/v1beta1/runs", few_query),
                     "runs",
+                    (many_url, few_url),
+                    (many_queries[label], few_query),
                     (small, large, page_size, repeat),
                 )
             )
-    return results + pipeline_listing(target, small, large, page_size, repeat)
+    results += _experiment_listing(target, small, large, page_size, repeat)
+    results += _pipeline_listing(target, small, large, page_size, repeat)
+    return results
 
 
-def _compare(
-    pool: urllib3.PoolManager,
-    label: str,
-    many: tuple[str, dict[str, Any]],
-    few: tuple[str, dict[str, Any]],
-    items: str,
-    sizes: tuple[int, int, int, int],
-) -> Measurement:
-    """One row: the same page asked of the large and the small store, alternately."""
-    small, large, page_size, repeat = sizes
-    for url, query in (many, few):
-        if len(_get(pool, url, query).get(items, [])) != page_size:
-            raise AssertionError(f"{label}: the page does not hold {page_size} {items}")
-    progress(f"emulator {label}")
-    subject, baseline = measure.alternate(
-        sampler(lambda: _get(pool, *many)),
-        sampler(lambda: _get(pool, *few)),
-        repeat,
-        warmup=0,  # the calibrating call in sampler warmed both up
-    )
-    noun = "versions" if items == "versions" else items
-    return Measurement(
-        name=f"emulator {label}",
-        subject=f"{_LIST_CALLS[items]} page of {page_size} from {large:,} {noun}",
-        baseline=f"from {small:,} {noun}",
-        unit="s",
-        subject_samples=subject,
-        baseline_samples=baseline,
-        params={"small": small, "large": large, "page_size": page_size, "clock": "wall"},
-    )
-
-
-_LIST_CALLS = {
-    "runs": "list_runs",
-    "pipelines": "list_pipelines",
-    "versions": "list_pipeline_versions",
-}
-
-# Pipeline rows: label -> (what is listed, the query). "middle" pages start at the middle of
-# the default order, reached with next_page_token (keyset paging must not scan what it skips).
+# Pipelines: stored in bulk (``Emulator.seed_pipelines``); one of them has as many versions
+# besides its first as there are pipelines. Each row is a query of list_pipelines or of
+# list_pipeline_versions of that pipeline, as data.
 PIPELINE_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "pipelines first page": ("pipelines", {}),
-    "pipelines middle page": ("pipelines", {"middle": True}),
-    "pipelines by name desc": ("pipelines", {"sort_by": "name desc"}),
-    "versions first page": ("versions", {}),
-    "versions middle page": ("versions", {"middle": True}),
-    "versions newest first": ("versions", {"sort_by": "created_at desc"}),
-    "versions by name": ("versions", {"sort_by": "name"}),
+    "pipelines middle page": ("pipelines", {"page_token": "middle"}),
+    "pipelines by name page": ("pipelines", {"sort_by": "name desc"}),
+    "versions first page": ("pipeline_versions", {}),
+    "versions middle page": ("pipeline_versions", {"page_token": "middle"}),
+    "versions newest first page": ("pipeline_versions", {"sort_by": "created_at desc"}),
+    "versions by name page": ("pipeline_versions", {"sort_by": "name"}),
 }
+"""The pipeline listing rows: label -> (resource, query); ``page_token: middle`` is filled in."""
 
 
 def _start_pipelines(stack: ExitStack, target: Target, count: int) -> tuple[str, str]:
-    """An emulator holding ``count`` pipelines, one of which has ``count`` more versions;
-    its URL and that pipeline's id."""
+    """An emulator holding ``count`` pipelines; its URL and the id of the one with versions."""
     emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
     server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
     seeds = [emulator_module.PipelineSeed(f"pipeline {index:06d}") for index in range(count)]
-    seeds[count // 2] = emulator_module.PipelineSeed(
-        f"pipeline {count // 2:06d}", versions=[f"version {index:06d}" for index in range(count)]
-    )
-    ids = server.seed_pipelines(seeds)
-    return str(server.url), str(ids[count // 2])
+    versions = [f"version {index:06d}" for index in range(count)]
+    seeds[count // 2] = emulator_module.PipelineSeed(f"pipeline {count // 2:06d}", versions)
+    return str(server.url), str(server.seed_pipelines(seeds)[count // 2])
 
 
-def _pipeline_query(
-    pool: urllib3.PoolManager,
-    url: str,
-    owner: str,
-    row: tuple[str, dict[str, Any]],
-    count: int,
-    page_size: int,
-) -> tuple[str, dict[str, Any]]:
-    items, query = row
-    path = f"{url}/apis/v1beta1/{'pipelines' if items == 'pipelines' else 'pipeline_versions'}"
-    query = {"page_size": page_size, **query}
-    if items == "versions":
-        query.update({"resource_key.type": "PIPELINE", "resource_key.id": owner})
-    if query.pop("middle", False):
-        query["page_token"] = _middle_token(pool, path, count, query)
-    return path, query
-
-
-def pipeline_listing(
+def _pipeline_listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one list_pipelines or list_pipeline_versions page from ``large`` stored
-    pipelines (and versions of one pipeline), against ``small``."""
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} pipelines")
-    results = []
     with ExitStack() as stack:
         few_url, few_owner = _start_pipelines(stack, target, small)
         many_url, many_owner = _start_pipelines(stack, target, large)
         pool = urllib3.PoolManager()
         stack.callback(pool.clear)
-        for label, row in PIPELINE_ROWS.items():
-            many = _pipeline_query(pool, many_url, many_owner, row, large, page_size)
-            few = _pipeline_query(pool, few_url, few_owner, row, small, page_size)
-            results.append(
-                _compare(pool, label, many, few, row[0], (small, large, page_size, repeat))
+
+        def query(url: str, owner: str, count: int, row: tuple[str, dict[str, Any]]) -> Any:
+            resource, fields = row
+            base = {}
+            if resource == "pipeline_versions":  # the versions of the pipeline that has them
+                base = {"resource_key.type": "PIPELINE", "resource_key.id": owner}
+            filled = {"page_size": page_size, **base, **fields}
+            if filled.get("page_token") == "middle":
+                filled["page_token"] = _middle_token(pool, url, count, resource, base)
+            return filled
+
+        return [
+            _measure(
+                pool,
+                label,
+                row[0],
+                (many_url, few_url),
+                (query(many_url, many_owner, large, row), query(few_url, few_owner, small, row)),
+                (small, large, page_size, repeat),
             )
-    return results
+            for label, row in PIPELINE_ROWS.items()
+        ]

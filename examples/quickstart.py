@@ -10,9 +10,11 @@ bearer token::
 
     python examples/quickstart.py --host https://kfp.example.com/pipeline --token "$TOKEN"
 
-Steps: upload a pipeline (an Argo workflow file) and a second version of it, create a run of
-that version, wait until it finishes, report metrics, list runs with a filter and a sort, read
-an output artifact, then archive, unarchive and delete the run, and delete the pipeline. Exits
+Steps: find or create the experiment ``quickstart`` (``ExperimentServiceApi``), upload a
+pipeline (an Argo workflow file) and a second version of it (``PipelineUploadServiceApi``),
+create a run of that version in the experiment, wait until it finishes, report metrics, list
+runs with a filter and a sort, read an output artifact, then archive, unarchive and delete the
+run, and delete the pipeline. Exits
 non-zero with a one-line message if any call fails.
 """
 
@@ -31,9 +33,12 @@ from typing import Any
 
 import kfp_server_api
 from kfp_server_api.artifacts import ArtifactArchive
-from kfp_server_api.filters import Filter, contains, gte
+from kfp_server_api.filters import Filter, contains, eq, gte
 
+# Error comes from KFP 1.x servers only (2.x reports it as Failed); any other status, such as
+# the Unknown of 2.x, is not final.
 FINAL_STATUSES = ("Succeeded", "Failed", "Error", "Skipped")
+EXPERIMENT_NAME = "quickstart"
 ARTIFACT_NAME = "mlpipeline-metrics"
 METRICS_FILE = "mlpipeline-metrics.json"
 TRAINING_METRICS = {"metrics": [{"name": "accuracy", "numberValue": 0.93, "format": "PERCENTAGE"}]}
@@ -85,6 +90,19 @@ def kfp_host(args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
         yield server.url, server
 
 
+def find_or_create_experiment(api: kfp_server_api.ExperimentServiceApi, name: str) -> Any:
+    """The experiment called ``name``, created if there is none (names are unique)."""
+    found = api.list_experiment(filter=Filter.where(eq("name", name))).experiments
+    if found:
+        detail(f"found it: {found[0].id}")
+        return found[0]
+    experiment = api.create_experiment(
+        kfp_server_api.ApiExperiment(name=name, description="Runs of examples/quickstart.py")
+    )
+    detail(f"created it: {experiment.id}")
+    return experiment
+
+
 def wait_for_run(api: kfp_server_api.RunServiceApi, run_id: str, timeout: float) -> Any:
     """Poll get_run until the run reaches a final status; return the final ApiRunDetail."""
     deadline = time.monotonic() + timeout
@@ -122,6 +140,10 @@ def run_flow(args: argparse.Namespace) -> None:
             api = kfp_server_api.RunServiceApi(client)
             started = datetime.now(timezone.utc) - timedelta(seconds=1)
 
+            step(f"Finding or creating the experiment {EXPERIMENT_NAME!r}")
+            experiments = kfp_server_api.ExperimentServiceApi(client)
+            experiment = find_or_create_experiment(experiments, EXPERIMENT_NAME)
+
             version = upload_pipeline(client, f"quickstart {started:%Y-%m-%d %H:%M:%S.%f}")
             pipeline_id = version.resource_references[0].key.id
 
@@ -136,18 +158,24 @@ def run_flow(args: argparse.Namespace) -> None:
                     resource_references=[
                         kfp_server_api.ApiResourceReference(
                             key=kfp_server_api.ApiResourceKey(
+                                type=kfp_server_api.ApiResourceType.EXPERIMENT, id=experiment.id
+                            ),
+                            relationship=kfp_server_api.ApiRelationship.OWNER,
+                        ),
+                        kfp_server_api.ApiResourceReference(
+                            key=kfp_server_api.ApiResourceKey(
                                 type=kfp_server_api.ApiResourceType.PIPELINE_VERSION,
                                 id=version.id,
                             ),
                             relationship=kfp_server_api.ApiRelationship.CREATOR,
-                        )
+                        ),
                     ],
                 )
             )
             run = created.run
             detail(f"id: {run.id}")
-            experiment = next(r.name for r in run.resource_references if r.key.type == "EXPERIMENT")
-            detail(f"experiment: {experiment}")
+            owner = next(r.name for r in run.resource_references if r.key.type == "EXPERIMENT")
+            detail(f"experiment: {owner}")
 
             step("Waiting for the run to finish")
             finished = wait_for_run(api, run.id, args.timeout)

@@ -20,7 +20,7 @@ import pytest
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
 RUN = BENCHMARKS_DIR / "run.py"
-EXPECTED = ("decode", "encode", "call", "import", "memory", "emulator", "startstop")
+EXPECTED = ("decode", "encode", "call", "import", "memory", "emulator", "startstop", "snapshot")
 EMULATOR_ROWS = (
     "first page",
     "middle page",
@@ -29,13 +29,17 @@ EMULATOR_ROWS = (
     "sparse substring page",
     "experiment page",
     "metric page",
+    "experiments first page",
+    "experiments middle page",
+    "experiments UI page",
+    "experiments by name page",
     "pipelines first page",
     "pipelines middle page",
-    "pipelines by name desc",
+    "pipelines by name page",
     "versions first page",
     "versions middle page",
-    "versions newest first",
-    "versions by name",
+    "versions newest first page",
+    "versions by name page",
 )
 
 

@@ -3,12 +3,12 @@
 Each ```python block is one test case, named after its file and line. It runs against a fresh
 emulator (examples create resources with fixed names): the example host is replaced by the
 emulator's address and each placeholder (``"run_id_example"``...) by a value seeded for that
-block (a run with an artifact, a pipeline with two versions, a pipeline file to upload);
-package URLs (``https://example.com/...``) point at a loopback server that serves a pipeline
-file. Blocks that mention the example token run against an emulator that requires it, so the
-Bearer set-up of the examples is exercised too. A block fails if it raises or if it prints the
-marker the examples print when a call raised ``ApiException``. A
-block calling a route the emulator does not serve at all is skipped, with the route as reason.
+block (a run with an artifact, a pipeline with two versions, a pipeline file to upload, an
+experiment); package URLs (``https://example.com/...``) point at a loopback server that serves
+a pipeline file. Blocks that mention the example token run against an emulator that requires
+it, so the Bearer set-up of the examples is exercised too. A block fails if it raises or if it
+prints the marker the examples print when a call raised ``ApiException``. A block calling a
+route the emulator does not serve at all is skipped, with the route as reason.
 """
 
 from __future__ import annotations
@@ -134,12 +134,13 @@ def seed(server: Emulator, code: str, files: Path) -> dict[str, str]:
     version_id = server.add_pipeline_version(pipeline.pipeline_id, "example version")
     package = files / "pipeline.yaml"
     package.write_bytes(_PACKAGE)
-    # What `id` names depends on the API class the example uses.
-    ids = {"PipelineServiceApi": pipeline.pipeline_id}
+    experiment_id = server.add_experiment(f"example experiment {run_id}")
     api_class = _API_CLASS.search(code)
+    # What a bare ``id`` names depends on the API the block calls.
+    owners = {"ExperimentServiceApi": experiment_id, "PipelineServiceApi": pipeline.pipeline_id}
     values = {
         "run_id": run_id,
-        "id": ids.get(api_class.group(1) if api_class else "", run_id),
+        "id": owners.get(api_class.group(1) if api_class else "", run_id),
         "node_id": _NODE_ID,
         "artifact_name": _ARTIFACT_NAME,
         "pipeline_id": pipeline.pipeline_id,

@@ -1,8 +1,8 @@
 """An emulator of the Kubeflow Pipelines v1beta1 API server, for tests and local work.
 
-It is a real HTTP server that speaks the ten RunService endpoints, the eleven PipelineService
-endpoints and the two pipeline upload routes as the KFP API server (tag 1.8.5, single-user
-mode) does: the same paths, JSON field names and key order, omission of zero
+It is a real HTTP server that speaks the ten RunService, the six ExperimentService and the
+eleven PipelineService endpoints and the two pipeline upload routes as the KFP API server (tag
+1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
 values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
 memory or in a file. It uses only the standard library.
 
@@ -22,7 +22,8 @@ Three ways to use it::
     #        [--no-control] [--no-ui]
     #    and open http://127.0.0.1:8888/ in a browser to see what your code did
 
-    # 3. As the server of this project's own tests.
+    # 3. As the server of this project's own tests, and of yours: the package's pytest
+    #    plugin (kfp_server_api.pytest_plugin) gives each test a reset emulator and clients.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
 tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",
@@ -62,12 +63,21 @@ not:
   workflow_manifest=None, ...)`` (returns ``PipelineIds(pipeline_id, version_id)``; the first
   version has the pipeline's id, as an upload's does), ``add_pipeline_version(pipeline_id,
   name, ...)``: so that references resolve. The experiment ``Default`` exists from the start
-  (``default_experiment_id``). ``seed_pipelines(PipelineSeed(name, versions=...) for ...)``
-  stores many pipelines in one transaction.
+  (``default_experiment_id``); as on the real server it can be archived and deleted, and the
+  next run created without an experiment creates it again. ``add_job(name,
+  experiment_id=..., enabled=True)`` makes a job that archiving its experiment disables
+  (``get_job`` shows it). ``seed_pipelines(PipelineSeed(name, versions=...) for ...)`` stores
+  many pipelines in one transaction.
 - ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle.
 - ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
-  seconds), for benchmarks and large listings.
+  seconds), for benchmarks and large listings; ``seed_experiments(ExperimentSeed(...) for
+  ...)`` does the same for experiments.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
+- ``reset(clock=None)``: back to the empty state (the Default experiment only, with a new id)
+  in milliseconds, whatever is stored. The clock keeps its time unless ``clock`` replaces it.
+- ``snapshot()`` and ``restore(snapshot)``: a ``Snapshot`` is an in-memory copy of the whole
+  state (not the clock), restorable any number of times, into a file-backed emulator too;
+  seed a large store once and start each test from it (100,000 runs in about 60 ms).
 
 Control over HTTP: the same controls are served under ``/emulator/v1/`` (where KFP has no
 routes), for the command line and clients in other languages. JSON objects in and out, errors
@@ -76,8 +86,8 @@ in the KFP error format (400 for bad JSON or fields, 404 for an unknown run or p
 turns it off. All are POST: ``runs/{run_id}/status`` (``status``, ``finished_at`` as RFC 3339
 or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` in base64, or
 ``files`` as {name: base64}), ``experiments``, ``pipelines``, ``pipelines/{pipeline_id}/versions``,
-``jobs`` (the keyword arguments of the methods above as fields) and ``clock:advance``
-(``seconds``)::
+``jobs`` (the keyword arguments of the methods above as fields), ``clock:advance``
+(``seconds``) and ``reset`` (no fields; answers ``default_experiment_id``)::
 
     curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
          -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
@@ -104,11 +114,15 @@ Known differences from a real KFP API server
 --------------------------------------------
 Scope and environment
 
-- The RunService and PipelineService endpoints and the upload routes are served, plus ``GET
-  /apis/v1beta1/healthz``. Experiments and jobs are created through the control API, not
+- The RunService, ExperimentService and PipelineService endpoints and the upload routes are
+  served, plus ``GET /apis/v1beta1/healthz``. Jobs are created through the control API, not
   through their REST endpoints. Only single-user mode is emulated (no namespace
   authorization); an upload's ``namespace`` is stored (the real single-user server fails on
   it). No sample pipelines are loaded at start.
+- Experiment names are unique as compared exactly (MySQL's collation would also make
+  ``Training`` and ``training`` collide); names and descriptions have no length limit. The
+  control API's ``add_experiment`` does not check names. Archiving an experiment disables its
+  jobs in the store only (there is no ScheduledWorkflow to patch, so never a 500).
 - Nothing runs: statuses follow the configured lifecycle instead of Argo. The create response
   shows the run with no status, as the real server's does; the first step applies before the
   next request. After terminate_run, ``Terminating`` becomes ``Failed`` along the lifecycle's
@@ -249,10 +263,11 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import PipelineIds, PipelineSeed, RunSeed
+from .control import ExperimentSeed, PipelineIds, PipelineSeed, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
+from .store import Snapshot
 from .workflow import argo_artifact_archive
 
 __all__ = [
@@ -262,11 +277,13 @@ __all__ = [
     "FINAL_STATUSES",
     "Clock",
     "Emulator",
+    "ExperimentSeed",
     "Lifecycle",
     "ManualClock",
     "PipelineIds",
     "PipelineSeed",
     "RunSeed",
+    "Snapshot",
     "Step",
     "SystemClock",
     "argo_artifact_archive",

@@ -3,9 +3,10 @@
 KFP's API server only records what Argo, the persistence agent and the users' pipelines do; the
 emulator has no cluster, so these operations stand in for it: set a run's status, attach an
 artifact, add experiments, pipelines, versions and jobs, step the clock, store many runs at
-once. ``Control`` holds them; the ``Emulator`` object calls it from Python, and ``routes()``
-serves the same operations over HTTP under ``/emulator/v1/`` (JSON object in, JSON object out,
-KFP error bodies: 400 for a bad field, 404 for an unknown run or pipeline).
+once, and put the whole state back: empty (``reset``) or as a ``Snapshot`` held it.
+``Control`` holds them; the ``Emulator`` object calls it from Python, and ``routes()`` serves
+the same operations over HTTP under ``/emulator/v1/`` (JSON object in, JSON object out, KFP
+error bodies: 400 for a bad field, 404 for an unknown run or pipeline).
 
 A rejected request changes nothing: fields are checked before the operation runs, and every
 write happens in one transaction. Times are bounded to what the server can represent (a
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import errors, render
-from .clock import Timestamp, to_seconds
+from .clock import Clock, Timestamp, to_seconds
 from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
 from .lifecycle import FINAL_STATUSES
@@ -41,11 +42,11 @@ from .render import runs as render_runs
 from .routes import CONTROL_PREFIX, Route
 from .run_creation import EXPERIMENT, OWNER, Reference
 from .runs import RunService
-from .store import RUN_FIELDS
+from .store import RUN_FIELDS, Snapshot
 from .templates import Template, parse_template
 from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 
-__all__ = ["Control", "PipelineIds", "PipelineSeed", "RunSeed"]
+__all__ = ["Control", "ExperimentSeed", "PipelineIds", "PipelineSeed", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,19 @@ class RunSeed:
     parameters: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     node_id: str = "main"
+
+
+@dataclass(frozen=True)
+class ExperimentSeed:
+    """An experiment to store directly with ``seed_experiments`` (no name check).
+
+    ``created_at`` defaults to the clock's now.
+    """
+
+    name: str
+    description: str = ""
+    created_at: Timestamp | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,15 +130,54 @@ class Control:
                 raise ValueError(f"experiment id {experiment_id!r} is taken") from None
         return experiment_id
 
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
+    def add_job(
+        self,
+        name: str,
+        *,
+        job_id: str | None = None,
+        experiment_id: str | None = None,
+        enabled: bool = True,
+    ) -> str:
         """Store a job (recurring run) so that JOB references resolve; returns its id."""
         job_id = job_id or str(uuid.uuid4())
         with self.store.transaction():
+            if experiment_id is not None and self.store.experiment(experiment_id) is None:
+                raise ValueError(f"no experiment {experiment_id!r}")
             try:
-                self.store.add_job(job_id, name, self.context.now())
+                self.store.add_job(
+                    job_id, name, self.context.now(), experiment_id or "", enabled=enabled
+                )
             except sqlite3.IntegrityError:
                 raise ValueError(f"job id {job_id!r} is taken") from None
         return job_id
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job's name, experiment, enabled flag and updated_at; KeyError if unknown."""
+        with self.store.reading():
+            row = self.store.job(job_id)
+        if row is None:
+            raise KeyError(f"no job {job_id!r}")
+        return {
+            "name": row["name"],
+            "experiment_id": row["experiment_id"],
+            "enabled": bool(row["enabled"]),
+            "updated_at": row["updated_at"],
+        }
+
+    def seed_experiments(self, seeds: Iterable[ExperimentSeed]) -> list[str]:
+        """Store many experiments in one transaction, without checks; returns their ids."""
+        now = self.context.now()
+        ids: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for seed in seeds:
+            experiment_id = str(uuid.uuid4())
+            created = now if seed.created_at is None else _seconds(seed.created_at, "created_at")
+            state = render.ARCHIVED if seed.archived else render.AVAILABLE
+            rows.append((experiment_id, seed.name, seed.description, "", created, state))
+            ids.append(experiment_id)
+        with self.store.transaction():
+            self.store.insert_experiments(rows)
+        return ids
 
     def add_pipeline(
         self,
@@ -349,6 +402,28 @@ class Control:
         with self.store.reading():
             return self.store.run_count()
 
+    def reset(self, clock: Clock | None = None) -> str:
+        """Empty every table, re-create the Default experiment; returns its new id.
+
+        The clock keeps its time unless ``clock`` replaces it.
+        """
+        with self.store.lock:
+            if clock is not None:
+                self.context.clock = clock
+            self.store.reset()
+            self.context.reload()
+            return self.context.default_experiment_id
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the whole stored state, to ``restore`` later."""
+        return self.store.snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Bring back the state ``snapshot`` holds (the clock is not part of it)."""
+        with self.store.lock:
+            self.store.restore(snapshot)
+            self.context.reload()
+
     def routes(self) -> list[Route]:
         """The control routes: each checks its JSON fields, then calls an operation above."""
         name = {"name": (_string, True)}
@@ -403,11 +478,17 @@ class Control:
             ),
             (
                 "jobs",
-                {**name, "job_id": (_string, False)},
+                {
+                    **name,
+                    "job_id": (_string, False),
+                    "experiment_id": (_string, False),
+                    "enabled": (_boolean, False),
+                },
                 None,
                 lambda **fields: {"job_id": self.add_job(**fields)},
             ),
             ("clock:advance", {"seconds": (_number, True)}, None, self._advance_clock_over_http),
+            ("reset", {}, None, lambda: {"default_experiment_id": self.reset()}),
         ]
         return [
             Route.parse(

@@ -11,19 +11,26 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, PipelineIds, PipelineSeed, RunSeed
+from .control import Control, ExperimentSeed, PipelineIds, PipelineSeed, RunSeed
+from .errors import ApiError
+from .experiments import ExperimentService
 from .lifecycle import Lifecycle
 from .pipelines import PipelineService
 from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
-from .store import Store
+from .store import Snapshot, Store
 from .ui import serve as serve_page
 from .uploads import UploadService
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService, UploadService, PipelineService)
+SERVICES: tuple[type[Service], ...] = (
+    RunService,
+    ExperimentService,
+    UploadService,
+    PipelineService,
+)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
@@ -33,7 +40,8 @@ class Emulator:
     ``with Emulator() as server:`` starts it on a free loopback port in a background thread;
     ``server.url`` is its address. The control methods (``set_run_status``,
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
-    ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
+    ``seed_runs``, ``reset``, ``snapshot``, ``restore``, ...) act on its state directly and work
+    whether or not it is serving.
     With ``http_control`` (the default), the same controls are also served over HTTP under
     ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route. With
     ``ui`` (the default), a read-only web page at ``/`` shows the runs, experiments, pipelines
@@ -90,7 +98,6 @@ class Emulator:
         self.http_control = http_control
         self.max_connections, self.idle_timeout = max_connections, idle_timeout
         self.ui = ui
-        self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
         elif isinstance(lifecycle, str):
@@ -102,7 +109,12 @@ class Emulator:
             self._tls_context = context
         self.store = Store(db)
         try:
-            self.context = ServiceContext(self.store, self.clock, lifecycle, namespace=namespace)
+            self.context = ServiceContext(
+                self.store,
+                clock if clock is not None else SystemClock(),
+                lifecycle,
+                namespace=namespace,
+            )
         except Exception:
             self.store.close()
             raise
@@ -201,6 +213,11 @@ class Emulator:
     # Control API
 
     @property
+    def clock(self) -> Clock:
+        """The source of time (``reset(clock=...)`` replaces it)."""
+        return self.context.clock
+
+    @property
     def lifecycle(self) -> Lifecycle:
         """How runs move; assignable (applies to steps not yet taken)."""
         return self.context.lifecycle
@@ -214,8 +231,15 @@ class Emulator:
 
     @property
     def default_experiment_id(self) -> str:
-        """Id of the experiment ``Default``, which owns runs created without one."""
-        return self.context.default_experiment_id
+        """Id of the experiment ``Default``, which owns runs created without one.
+
+        If it was deleted, it is created again, as the next such run would do; ValueError if
+        another experiment has taken the name meanwhile.
+        """
+        try:
+            return self.context.default_experiment()
+        except ApiError as exc:
+            raise ValueError(exc.message) from None
 
     def add_experiment(
         self,
@@ -230,9 +254,30 @@ class Emulator:
             name, description=description, experiment_id=experiment_id, namespace=namespace
         )
 
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Add a job (recurring run) so that JOB references resolve; returns its id."""
-        return self.control.add_job(name, job_id=job_id)
+    def add_job(
+        self,
+        name: str,
+        *,
+        job_id: str | None = None,
+        experiment_id: str | None = None,
+        enabled: bool = True,
+    ) -> str:
+        """Add a job (recurring run) so that JOB references resolve; returns its id.
+
+        ``experiment_id``: the experiment it belongs to (archiving it disables the job).
+        """
+        return self.control.add_job(
+            name, job_id=job_id, experiment_id=experiment_id, enabled=enabled
+        )
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job added with ``add_job``: ``name``, ``experiment_id``, ``enabled`` and
+        ``updated_at`` (Unix seconds); KeyError if unknown."""
+        return self.control.get_job(job_id)
+
+    def seed_experiments(self, seeds: Iterable[ExperimentSeed]) -> list[str]:
+        """Store many experiments at once (fast; no name check); returns their ids."""
+        return self.control.seed_experiments(seeds)
 
     def add_pipeline(
         self,
@@ -319,3 +364,27 @@ class Emulator:
     def run_count(self) -> int:
         """How many runs are stored."""
         return self.control.run_count()
+
+    def reset(self, *, clock: Clock | None = None) -> None:
+        """Bring back the empty state: every table emptied, a new Default experiment.
+
+        Takes milliseconds, whatever is stored; serving or not, file-backed or in memory.
+        The lifecycle is kept, and so is the clock's time: pass ``clock`` (for example a new
+        ``ManualClock()``) to start from another.
+        """
+        self.control.reset(clock)
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the whole stored state, kept in memory, for ``restore``.
+
+        Seed a large store once, take a snapshot, and restore it at the start of each test.
+        """
+        return self.control.snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Bring back the state ``snapshot`` holds; it can be restored again afterwards.
+
+        The clock and the lifecycle are not part of a snapshot: they stay as they are, so runs
+        that were waiting for a lifecycle step take it when the current time says it is due.
+        """
+        self.control.restore(snapshot)

@@ -451,94 +451,58 @@ class _Reader:
                 self.i += 1
                 return "".join(out)
             if char == "\\" and quote == '"':
-                code = self.peek(1)
-                if code == "\n":
-                    self.i += 2
-                    while self.peek() in (" ", "\t") and self.peek():
-                        self.i += 1
-                    continue
-                if code in _HEX_ESCAPES:
-                    size = _HEX_ESCAPES[code]
-                    digits = text[self.i + 2 : self.i + 2 + size]
-                    if len(digits) != size or not all(
-                        c in "0123456789abcdefABCDEF" for c in digits
-                    ):
-                        raise self.error(
-                            "found unknown escape character while parsing a quoted scalar"
-                        )
-                    out.append(chr(int(digits, 16)) if int(digits, 16) <= 0x10FFFF else "\ufffd")
-                    self.i += 2 + size
-                    continue
-                if code not in _ESCAPES:
-                    raise self.error("found unknown escape character while parsing a quoted scalar")
-                out.append(_ESCAPES[code])
-                self.i += 2
-                continue
-            if char == "\n":
+                out.append(self.escape())
+            elif char == "\n":
                 while out and out[-1] in (" ", "\t"):
                     out.pop()
-                breaks = 0
-                while self.peek() == "\n":
-                    self.i += 1
-                    breaks += 1
-                    while self.peek() in (" ", "\t") and self.peek():
-                        self.i += 1
-                if self.at_document_marker():
-                    raise self.error("found unexpected document indicator in a quoted scalar")
-                out.append("\n" * (breaks - 1) if breaks > 1 else " ")
-                continue
-            out.append(char)
+                out.append(self.folded_breaks())
+            else:
+                out.append(char)
+                self.i += 1
+
+    def escape(self) -> str:
+        """The character a double-quoted escape at the position stands for ('' for an escaped
+        line break, which joins the lines)."""
+        code = self.peek(1)
+        if code == "\n":
+            self.i += 2
+            while self.peek() in (" ", "\t") and self.peek():
+                self.i += 1
+            return ""
+        size = _HEX_ESCAPES.get(code, 0)
+        digits = self.text[self.i + 2 : self.i + 2 + size]
+        known = code in _ESCAPES or (
+            size and len(digits) == size and all(c in "0123456789abcdefABCDEF" for c in digits)
+        )
+        if not known:
+            raise self.error("found unknown escape character while parsing a quoted scalar")
+        self.i += 2 + size
+        if not size:
+            return _ESCAPES[code]
+        return chr(int(digits, 16)) if int(digits, 16) <= 0x10FFFF else "\ufffd"
+
+    def folded_breaks(self) -> str:
+        """The line breaks (and indentation) at the position in a quoted scalar, folded: one
+        break is a space, more are all but one kept."""
+        breaks = 0
+        while self.peek() == "\n":
             self.i += 1
+            breaks += 1
+            while self.peek() in (" ", "\t") and self.peek():
+                self.i += 1
+        if self.at_document_marker():
+            raise self.error("found unexpected document indicator in a quoted scalar")
+        return "\n" * (breaks - 1) if breaks > 1 else " "
 
     def block_scalar(self, parent: int) -> str:
         folded = self.peek() == ">"
         self.i += 1
-        chomp = "clip"
-        indent = 0
-        while self.peek() in ("+", "-") or (self.peek().isdigit() and self.peek()):
-            char = self.peek()
-            if char == "+":
-                chomp = "keep"
-            elif char == "-":
-                chomp = "strip"
-            else:
-                indent = int(char)
-            self.i += 1
-        if not self.at_line_end():
-            raise self.error("did not find expected comment or line break")
+        chomp, indent = self.block_header()
         end = self.text.find("\n", self.i)
         if end == -1:
             return ""
         self.i = end + 1
-        base = max(parent, 0) + indent if indent else 0
-        lines: list[str] = []
-        while self.i <= len(self.text):
-            line_end = self.text.find("\n", self.i)
-            if line_end == -1:
-                line_end = len(self.text)
-            line = self.text[self.i : line_end]
-            stripped = line.lstrip(" ")
-            spaces = len(line) - len(stripped)
-            if not base and stripped:
-                base = spaces
-                if base <= parent:
-                    break
-            if stripped and spaces < base:
-                break
-            if not stripped and base and spaces > base:
-                lines.append(line[base:])
-            elif not stripped:
-                lines.append("")
-            else:
-                if self.i == line_end or (spaces == 0 and self.at_document_marker()):
-                    break
-                lines.append(line[base:])
-            if line_end >= len(self.text):
-                self.i = len(self.text)
-                break
-            self.i = line_end + 1
-        if self.i < len(self.text) and self.text[self.i - 1] == "\n":
-            self.i -= 1  # leave the line break before the next content
+        lines = self.block_lines(parent, max(parent, 0) + indent if indent else 0)
         trailing = 0
         while lines and lines[-1] == "":
             lines.pop()
@@ -551,6 +515,46 @@ class _Reader:
         if chomp == "keep":
             return body + "\n" * (trailing + 1)
         return body + "\n"
+
+    def block_header(self) -> tuple[str, int]:
+        """A block scalar's chomping (clip, strip, keep) and indentation indicator (0: none)."""
+        chomp = "clip"
+        indent = 0
+        while self.peek() in ("+", "-") or (self.peek().isdigit() and self.peek()):
+            char = self.peek()
+            if char in ("+", "-"):
+                chomp = "keep" if char == "+" else "strip"
+            else:
+                indent = int(char)
+            self.i += 1
+        if not self.at_line_end():
+            raise self.error("did not find expected comment or line break")
+        return chomp, indent
+
+    def block_lines(self, parent: int, base: int) -> list[str]:
+        """A block scalar's lines without their indentation (``base``; 0: the first line's)."""
+        lines: list[str] = []
+        while self.i <= len(self.text):
+            line_end = self.text.find("\n", self.i)
+            if line_end == -1:
+                line_end = len(self.text)
+            line = self.text[self.i : line_end]
+            stripped = line.lstrip(" ")
+            spaces = len(line) - len(stripped)
+            if not base and stripped:
+                base = spaces
+                if base <= parent:
+                    break
+            if stripped and (spaces < base or (spaces == 0 and self.at_document_marker())):
+                break
+            lines.append(line[base:] if stripped or spaces > base else "")
+            if line_end >= len(self.text):
+                self.i = len(self.text)
+                break
+            self.i = line_end + 1
+        if self.i < len(self.text) and self.text[self.i - 1] == "\n":
+            self.i -= 1  # leave the line break before the next content
+        return lines
 
     # ------------------------------------------------------------------------------------
     # Flow collections

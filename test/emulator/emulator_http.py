@@ -168,3 +168,16 @@ def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool 
         except ConnectionResetError:
             pass
     return b"".join(chunks)
+
+
+SCHEMA_3_TO_2 = """
+CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
+DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
+CREATE TABLE experiments (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
+INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+"""
+"""SQL that takes a database back from schema 3 to schema 2 (experiments without a storage
+state, jobs without experiment, enabled flag and updated_at), for tests of migrations."""

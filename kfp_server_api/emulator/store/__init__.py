@@ -15,15 +15,15 @@ adds a migration.
 from __future__ import annotations
 
 from . import experiments, jobs, manifests, pipelines, runs
-from .base import SETTINGS_SCHEMA, StoreError
-from .experiments import ExperimentTable
+from .base import SETTINGS_SCHEMA, Snapshot, StoreError
+from .experiments import EXPERIMENT_FIELDS, ExperimentTable
 from .jobs import JobTable
 from .pipelines import PipelineTable
 from .runs import RUN_FIELDS, RunTable
 
-__all__ = ["RUN_FIELDS", "SCHEMA_VERSION", "Store", "StoreError"]
+__all__ = ["EXPERIMENT_FIELDS", "RUN_FIELDS", "SCHEMA_VERSION", "Snapshot", "Store", "StoreError"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = "".join(
     (
@@ -35,8 +35,8 @@ _SCHEMA = "".join(
         runs.SCHEMA,
     )
 )
-_DERIVED = {**runs.DERIVED, **pipelines.DERIVED}
-_MIGRATIONS = {**runs.MIGRATIONS, **pipelines.MIGRATIONS}
+_DERIVED = {**runs.DERIVED, **experiments.DERIVED, **pipelines.DERIVED}
+_MIGRATIONS = {**runs.MIGRATIONS, **experiments.MIGRATIONS, **pipelines.MIGRATIONS}
 
 
 class Store(RunTable, ExperimentTable, PipelineTable, JobTable):
@@ -46,4 +46,4 @@ class Store(RunTable, ExperimentTable, PipelineTable, JobTable):
     schema = _SCHEMA
     derived = _DERIVED
     migrations = _MIGRATIONS
-    text_searched = (runs.RUNS,)
+    text_searched = (runs.RUNS, experiments.EXPERIMENTS)

@@ -568,3 +568,18 @@ def test_control_and_http_pipelines_are_the_same_kind(client: Client, emulator: 
     assert pipeline["default_version"]["id"] == ids.pipeline_id == ids.version_id
     with pytest.raises(ValueError, match="The name control already exist"):
         emulator.add_pipeline("control")
+
+
+def test_snapshot_restore_and_reset_cover_pipelines(client: Client, emulator: Emulator) -> None:
+    kept = ok(upload(client, ARGUMENTS_YAML, name="kept"))
+    snapshot = emulator.snapshot()
+    ok(upload(client, COMPILED, name="later"))
+
+    emulator.restore(snapshot)
+    assert _names(ok(client.get(PIPELINES))) == ["kept"]
+    assert ok(client.get(f"{PIPELINES}/{kept['id']}/templates"))["template"]
+    emulator.reset()
+    assert ok(client.get(PIPELINES)) == {}
+    again = ok(upload(client, COMPILED, name="after reset"))
+    template = json.loads(ok(client.get(f"{PIPELINES}/{again['id']}/templates"))["template"])
+    assert template["metadata"]["generateName"] == "addition-pipeline-"

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +42,6 @@ def scaling(x: float = 2.5, factor: float = 4.0, label: str = "a & b") -> None:
     multiply = create_component_from_func(_multiply, base_image="python:3.9")
     first = multiply(x, factor)
     multiply(first.output, factor)
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(lifecycle="instant") as server:
-        yield server
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Any:
-    return kfp.Client(host=emulator.url)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from .clock import Clock
@@ -46,6 +47,8 @@ class ServiceContext:
         self.clock = clock
         self.lifecycle = lifecycle
         self.namespace = namespace
+        self.tick_hooks: list[Callable[[float], None]] = []
+        """Called with the time by every ``tick``, after the lifecycle steps."""
         with store.transaction():
             self.default_experiment_id = self._ensure_default_experiment()
             self._next_due = store.next_due()
@@ -69,15 +72,28 @@ class ServiceContext:
         return experiment_id
 
     def tick(self) -> None:
-        """Apply every lifecycle step that is due by now."""
+        """Apply every lifecycle step that is due by now, then the ``tick_hooks`` (the
+        scheduler fires the jobs' runs that are due)."""
         with self.store.lock:
             now = self.clock.now()
+            self.advance_lifecycle(now)
+            for hook in self.tick_hooks:
+                hook(now)
+
+    def advance_lifecycle(self, now: float) -> None:
+        """Apply every lifecycle step that is due at ``now``."""
+        with self.store.lock:
             if self._next_due is None or self._next_due > now:
                 return
             with self.store.transaction():
                 for row in self.store.due_runs(now):
                     self._advance(row, now)
                 self._next_due = self.store.next_due()
+
+    @property
+    def next_lifecycle_due(self) -> float | None:
+        """When the earliest pending lifecycle step of a run is due, or None."""
+        return self._next_due
 
     def _advance(self, row: sqlite3.Row, now: float) -> None:
         steps = self.lifecycle.track(row["track"] or "create")

@@ -191,6 +191,8 @@ class Control:
                 step=0,
                 next_step_at=None,
             )
+        # A run that finished may let a job waiting on max_concurrency fire.
+        self.context.tick()
 
     def attach_artifact(
         self,

@@ -12,6 +12,7 @@ from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
 from .control import Control, PipelineIds, RunSeed
+from .jobs import JobService
 from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
 from .runs import RunService
@@ -20,7 +21,7 @@ from .store import Store
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService,)
+SERVICES: tuple[type[Service], ...] = (RunService, JobService)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
@@ -101,6 +102,7 @@ class Emulator:
         self.services = tuple(service(self.context) for service in SERVICES)
         runs = next(s for s in self.services if isinstance(s, RunService))
         self.control = Control(self.context, runs)
+        self._scheduler = next(s for s in self.services if isinstance(s, JobService)).scheduler
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -134,6 +136,7 @@ class Emulator:
             daemon=True,
         )
         self._thread.start()
+        self._scheduler.start()
         return self
 
     def stop(self) -> None:
@@ -142,6 +145,7 @@ class Emulator:
         if server is None:
             return
         self._server = self._thread = None
+        self._scheduler.stop()
         server.shutdown()
         server.server_close()
         server.close_connections()

@@ -227,6 +227,8 @@ END;
 DROP INDEX runs_by_name; DROP INDEX runs_by_namespace; DROP INDEX runs_by_uuid;
 CREATE INDEX runs_by_name ON runs (name, uuid);
 CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
+DROP TABLE jobs; DROP TABLE job_references;
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 PRAGMA user_version = 1;
 """
 

@@ -23,7 +23,7 @@ from .runs import RUN_FIELDS, RunTable
 
 __all__ = ["RUN_FIELDS", "SCHEMA_VERSION", "Store", "StoreError"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = "".join(
     (
@@ -35,8 +35,8 @@ _SCHEMA = "".join(
         runs.SCHEMA,
     )
 )
-_DERIVED = {**runs.DERIVED}
-_MIGRATIONS = {**runs.MIGRATIONS}
+_DERIVED = {**runs.DERIVED, **jobs.DERIVED}
+_MIGRATIONS = {**runs.MIGRATIONS, **jobs.MIGRATIONS}
 
 
 class Store(RunTable, ExperimentTable, PipelineTable, JobTable):

@@ -1,25 +1,210 @@
-"""The jobs table (recurring runs)."""
+"""The jobs table (recurring runs), their references, and the scheduler's state of each job.
+
+A job row holds what the API shows (name, pipeline spec, references as a JSON fragment,
+trigger, ...) and what the ScheduledWorkflow controller keeps in the custom resource's status:
+the nominal time of the last run fired (``last_triggered``), its index (``last_index``), and the
+scheduler's own bookkeeping (``next_fire_at``, ``blocked``, ``paced_until``; see
+``scheduler.py``). Firing a run and updating these happen in one transaction, so a restart
+never fires a run twice.
+
+Schema version 1 of this table held only uuid, name and created_at; the columns after them
+are added by ``ADDED`` (a migration for older files, part of the schema for new ones).
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
 
-from .listing import TableListing
+from ..listing import ListOptions, ReferenceKey
+from .listing import Table, TableListing, listing_indexes
 
-__all__ = ["SCHEMA", "JobTable"]
+__all__ = ["DERIVED", "JOBS", "JOB_FIELDS", "MIGRATIONS", "SCHEMA", "JobTable"]
 
-SCHEMA = """
-CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
-"""
+_ORIGINAL = (
+    "CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);"
+)
+
+# (column, declaration) added after the original three.
+_COLUMNS = (
+    ("description", "TEXT NOT NULL DEFAULT ''"),
+    ("updated_at", "INTEGER NOT NULL DEFAULT 0"),
+    ("experiment_id", "TEXT NOT NULL DEFAULT ''"),
+    ("namespace", "TEXT NOT NULL DEFAULT ''"),
+    ("pipeline_id", "TEXT NOT NULL DEFAULT ''"),
+    ("pipeline_name", "TEXT NOT NULL DEFAULT ''"),
+    ("workflow_manifest_id", "INTEGER"),
+    ("pipeline_manifest_id", "INTEGER"),
+    ("parameters", "TEXT NOT NULL DEFAULT ''"),
+    ("refs", "TEXT NOT NULL DEFAULT ''"),
+    ("service_account", "TEXT NOT NULL DEFAULT ''"),
+    ("max_concurrency", "INTEGER NOT NULL DEFAULT 1"),
+    ("trigger", "TEXT NOT NULL DEFAULT '{}'"),
+    ("enabled", "INTEGER NOT NULL DEFAULT 0"),
+    ("no_catchup", "INTEGER NOT NULL DEFAULT 0"),
+    ("status", "TEXT NOT NULL DEFAULT 'NO_STATUS'"),
+    ("k8s_name", "TEXT NOT NULL DEFAULT 'job-'"),
+    ("last_triggered", "INTEGER"),
+    ("last_index", "INTEGER NOT NULL DEFAULT 0"),
+    ("next_fire_at", "INTEGER"),
+    ("blocked", "INTEGER NOT NULL DEFAULT 0"),
+    ("paced_until", "INTEGER"),
+)
+_REFERENCES = (
+    "CREATE TABLE job_references (job_uuid TEXT NOT NULL, ref_type TEXT NOT NULL, "
+    "ref_id TEXT NOT NULL);"
+)
+ADDED = "".join(f"ALTER TABLE jobs ADD COLUMN {column} {kind};" for column, kind in _COLUMNS)
+ADDED += _REFERENCES
+
+SCHEMA = _ORIGINAL + ADDED
+MIGRATIONS = {2: ADDED}
+"""The script that takes a database to this table's current form (key: the schema version)."""
+
+JOB_FIELDS = ("uuid", "name", "created_at", *(name for name, _ in _COLUMNS))
+
+JOBS = Table(
+    name="jobs",
+    columns={
+        "UUID": "uuid",
+        "DisplayName": "name",
+        "CreatedAtInSec": "created_at",
+        "PipelineId": "pipeline_id",
+    },
+    fields=JOB_FIELDS,
+    count_sql="SELECT count(*) FROM jobs",
+    reference_columns={"EXPERIMENT": "experiment_id", "NAMESPACE": "namespace"},
+    references="SELECT job_uuid FROM job_references WHERE ref_type = ? AND ref_id = ?",
+)
+"""How jobs list; PIPELINE_VERSION and JOB reference keys go through job_references."""
+
+DERIVED = {
+    **listing_indexes(JOBS),
+    "jobs_due": "CREATE INDEX jobs_due ON jobs (next_fire_at) WHERE next_fire_at IS NOT NULL",
+    "job_references_by_target": (
+        "CREATE INDEX job_references_by_target ON job_references (ref_type, ref_id, job_uuid)"
+    ),
+    "job_references_by_job": "CREATE INDEX job_references_by_job ON job_references (job_uuid)",
+    "jobs_deleted": (
+        "CREATE TRIGGER jobs_deleted AFTER DELETE ON jobs BEGIN "
+        "DELETE FROM job_references WHERE job_uuid = OLD.uuid; END"
+    ),
+}
 
 
 class JobTable(TableListing):
-    """Jobs."""
+    """Jobs, their references, and the JOB references runs hold to them."""
 
-    def add_job(self, uuid: str, name: str, created_at: int) -> None:
-        """Store a job (a recurring run) so that JOB references resolve."""
-        self._execute("INSERT INTO jobs VALUES (?, ?, ?)", (uuid, name, created_at))
+    def add_job(self, uuid: str, name: str, created_at: int, **fields: Any) -> None:
+        """Store a job; columns not given take their defaults (a disabled one-off job)."""
+        unknown = set(fields) - set(JOB_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        values = {"uuid": uuid, "name": name, "created_at": created_at, "updated_at": created_at}
+        values.update(fields)
+        names = list(values)
+        self._execute(
+            f"INSERT INTO jobs ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            list(values.values()),
+        )
+
+    def add_job_references(self, references: Sequence[tuple[str, str, str]]) -> None:
+        """Store (job, type name, id) references that list_jobs filters on."""
+        self._connection.executemany("INSERT INTO job_references VALUES (?, ?, ?)", references)
 
     def job(self, uuid: str) -> sqlite3.Row | None:
         """The job with this id, or None."""
-        return self._one("SELECT * FROM jobs WHERE uuid = ?", (uuid,))
+        return self._one(f"SELECT {JOBS.select} FROM jobs r WHERE r.uuid = ?", (uuid,))
+
+    def update_job(self, uuid: str, **fields: Any) -> int:
+        """Set the given columns of a job; returns the number of rows changed."""
+        unknown = set(fields) - set(JOB_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        cursor = self._execute(
+            f"UPDATE jobs SET {assignments} WHERE uuid = ?", (*fields.values(), uuid)
+        )
+        return int(cursor.rowcount)
+
+    def set_job_enabled(self, uuid: str, enabled: bool, now: int, **fields: Any) -> bool:
+        """Enable or disable a job; ``updated_at`` (and ``fields``) change only if it flips."""
+        assignments = "".join(f", {name} = ?" for name in fields)
+        cursor = self._execute(
+            f"UPDATE jobs SET enabled = ?, updated_at = ?{assignments} "
+            "WHERE uuid = ? AND enabled = ?",
+            (int(enabled), now, *fields.values(), uuid, int(not enabled)),
+        )
+        return cursor.rowcount == 1
+
+    def disable_jobs_of_experiment(self, experiment_id: str, now: int) -> int:
+        """Disable every enabled job of an experiment (archive_experiment does this)."""
+        cursor = self._execute(
+            "UPDATE jobs SET enabled = 0, updated_at = ?, status = 'Disabled', "
+            "next_fire_at = NULL WHERE experiment_id = ? AND enabled = 1",
+            (now, experiment_id),
+        )
+        return int(cursor.rowcount)
+
+    def delete_job(self, uuid: str) -> bool:
+        """Delete a job; the runs it started keep everything but their JOB references."""
+        cursor = self._execute("DELETE FROM jobs WHERE uuid = ?", (uuid,))
+        if cursor.rowcount != 1:
+            return False
+        runs = [
+            row[0]
+            for row in self._execute(
+                "SELECT run_uuid FROM run_references WHERE ref_type = 'JOB' AND ref_id = ?",
+                (uuid,),
+            )
+        ]
+        self._execute("DELETE FROM run_references WHERE ref_type = 'JOB' AND ref_id = ?", (uuid,))
+        for run in runs:
+            row = self._one("SELECT refs FROM runs WHERE uuid = ?", (run,))
+            if row is None or not row[0]:
+                continue
+            kept = [
+                ref
+                for ref in json.loads(row[0])
+                if ref.get("key", {}) != {"type": "JOB", "id": uuid}
+            ]
+            text = json.dumps(kept, ensure_ascii=False, separators=(",", ":")) if kept else ""
+            self._execute("UPDATE runs SET refs = ? WHERE uuid = ?", (text, run))
+        return True
+
+    def due_jobs(self, now: float) -> list[sqlite3.Row]:
+        """Enabled jobs whose next run is due at ``now`` (blocked ones included)."""
+        return list(
+            self._execute(
+                f"SELECT {JOBS.select} FROM jobs r INDEXED BY jobs_due "
+                "WHERE r.next_fire_at IS NOT NULL AND r.next_fire_at <= ? AND r.enabled = 1 "
+                "ORDER BY r.next_fire_at, r.uuid",
+                (now,),
+            )
+        )
+
+    def next_job_wake(self) -> int | None:
+        """When the earliest job that is not blocked is next due, or None."""
+        row = self._one(
+            "SELECT min(next_fire_at) FROM jobs WHERE next_fire_at IS NOT NULL "
+            "AND enabled = 1 AND blocked = 0"
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
+    def active_runs_of_job(self, uuid: str, final: Sequence[str]) -> int:
+        """How many runs started by a job have a status that is not final."""
+        row = self._one(
+            "SELECT count(*) FROM run_references x CROSS JOIN runs r ON r.uuid = x.run_uuid "
+            f"WHERE x.ref_type = 'JOB' AND x.ref_id = ? AND r.status NOT IN "
+            f"({', '.join('?' * len(final))})",
+            (uuid, *final),
+        )
+        return 0 if row is None else int(row[0])
+
+    def list_jobs(
+        self, options: ListOptions, reference: ReferenceKey | None
+    ) -> tuple[list[sqlite3.Row], int]:
+        """Up to page_size + 1 jobs of the page, each with a ``sort_value``, and the total."""
+        return self.list_rows(JOBS, options, reference)

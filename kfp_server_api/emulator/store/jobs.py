@@ -175,21 +175,20 @@ class JobTable(TableListing):
         return True
 
     def due_jobs(self, now: float) -> list[sqlite3.Row]:
-        """Enabled jobs whose next run is due at ``now`` (blocked ones included)."""
+        """Jobs the scheduler must look at by ``now`` (blocked ones included)."""
         return list(
             self._execute(
                 f"SELECT {JOBS.select} FROM jobs r INDEXED BY jobs_due "
-                "WHERE r.next_fire_at IS NOT NULL AND r.next_fire_at <= ? AND r.enabled = 1 "
+                "WHERE r.next_fire_at IS NOT NULL AND r.next_fire_at <= ? "
                 "ORDER BY r.next_fire_at, r.uuid",
                 (now,),
             )
         )
 
     def next_job_wake(self) -> int | None:
-        """When the earliest job that is not blocked is next due, or None."""
+        """When the scheduler must next look at a job (blocked ones aside), or None."""
         row = self._one(
-            "SELECT min(next_fire_at) FROM jobs WHERE next_fire_at IS NOT NULL "
-            "AND enabled = 1 AND blocked = 0"
+            "SELECT min(next_fire_at) FROM jobs WHERE next_fire_at IS NOT NULL AND blocked = 0"
         )
         return None if row is None or row[0] is None else int(row[0])
 

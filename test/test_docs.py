@@ -104,9 +104,12 @@ def seed(server: Emulator, code: str) -> dict[str, str]:
     (run_id,) = server.seed_runs([RunSeed(name="example run", status=status)])
     server.attach_artifact(run_id, _NODE_ID, _ARTIFACT_NAME, files={"metrics.json": b"{}"})
     pipeline = server.add_pipeline(f"example pipeline {run_id}")
+    # The `id` of an example is the id of the resource its API class serves.
+    ids = {"JobServiceApi": server.add_job(f"example job {run_id}")}
+    api_class = _API_CLASS.search(code)
     values = {
         "run_id": run_id,
-        "id": run_id,
+        "id": ids.get(api_class.group(1) if api_class else "", run_id),
         "node_id": _NODE_ID,
         "artifact_name": _ARTIFACT_NAME,
         "pipeline_id": pipeline.pipeline_id,

@@ -41,7 +41,13 @@ from .routes import CONTROL_PREFIX, Route
 from .run_creation import EXPERIMENT, OWNER, Reference
 from .runs import RunService
 from .store import RUN_FIELDS
-from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
+from .workflow import (
+    ARGO_API_VERSION,
+    argo_artifact_archive,
+    default_workflow,
+    swf_name,
+    unmarshal_workflow,
+)
 
 __all__ = ["Control", "PipelineIds", "RunSeed"]
 
@@ -103,11 +109,31 @@ class Control:
         return experiment_id
 
     def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Store a job (recurring run) so that JOB references resolve; returns its id."""
+        """Store a disabled job without a trigger (it fires once when enabled) in the Default
+        experiment, running a small default workflow; returns its id. The job service
+        creates jobs with every field; this one exists so that JOB references resolve."""
         job_id = job_id or str(uuid.uuid4())
+        experiment_id = self.context.default_experiment_id
         with self.store.transaction():
+            experiment = self.store.experiment(experiment_id)
+            owner = Reference(
+                EXPERIMENT, experiment_id, OWNER, experiment["name"] if experiment else ""
+            )
+            manifest = render.compact_json(default_workflow(name))
+            now = self.context.now()
             try:
-                self.store.add_job(job_id, name, self.context.now())
+                self.store.add_job(
+                    job_id,
+                    name,
+                    now,
+                    experiment_id=experiment_id,
+                    namespace=self.context.namespace,
+                    workflow_manifest_id=self.store.intern_manifest(manifest),
+                    refs=render.references_json([owner.as_dict()]),
+                    service_account=DEFAULT_SERVICE_ACCOUNT,
+                    k8s_name=swf_name(name),
+                    next_fire_at=now,
+                )
             except sqlite3.IntegrityError:
                 raise ValueError(f"job id {job_id!r} is taken") from None
         return job_id

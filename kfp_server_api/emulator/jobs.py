@@ -13,8 +13,6 @@ the Default experiment and the references. Firing runs is the scheduler's part
 from __future__ import annotations
 
 import json
-import random
-import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -38,7 +36,7 @@ from .run_creation import (
     RunCreation,
 )
 from .scheduler import Scheduler
-from .workflow import declared_parameters, workflow_service_account
+from .workflow import declared_parameters, swf_name, workflow_service_account
 
 __all__ = ["JOB_LISTING", "JobPage", "JobRecord", "JobService"]
 
@@ -61,9 +59,6 @@ _CONVERT = ("Error to convert resource references.", "Create job failed")
 _CRON_FORMAT = (
     "Schedule cron is not a supported format(https://godoc.org/github.com/robfig/cron). Error: "
 )
-# Kubernetes' generateName suffix alphabet (no vowels, no look-alikes).
-_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-_NAME_LIMIT = 25
 
 
 @dataclass(frozen=True)
@@ -82,14 +77,6 @@ class JobPage:
     jobs: list[JobRecord]
     total_size: int
     next_page_token: str
-
-
-def swf_name(job_name: str) -> str:
-    """The ScheduledWorkflow's Kubernetes name: the cleaned job name (at most 25 characters,
-    ``job-`` if nothing is left) and five random characters, as Kubernetes generates it."""
-    cleaned = re.sub(r"[^a-z0-9-]", "", job_name.lower()) or "job-"
-    suffix = "".join(random.choice(_SUFFIX_ALPHABET) for _ in range(5))
-    return cleaned.encode("utf-8")[:_NAME_LIMIT].decode("utf-8", "ignore") + suffix
 
 
 class JobService:

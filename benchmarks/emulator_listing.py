@@ -16,7 +16,10 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
   only ``page_size`` runs spread evenly over the store carry, at both sizes;
 - the first page of one experiment's runs (``resource_reference_key``), sorted by ``name``;
 - the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
-  ten has no such metric.
+  ten has no such metric;
+- the first page of jobs (list_jobs), from as many stored jobs as runs (``Emulator.seed_jobs``).
+
+Each row is data: its label, the collection it lists (``runs`` or ``jobs``) and its query.
 
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
@@ -100,6 +103,17 @@ def _seeds(emulator_module: Any, count: int, experiments: list[str], marked: int
         )
 
 
+def _job_seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
+    """``count`` JobSeeds, created over time and spread over the experiments."""
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    for index in range(count):
+        yield emulator_module.JobSeed(
+            name=f"recurring {index:06d}",
+            created_at=start + timedelta(seconds=index * 37),
+            experiment_id=experiments[index % len(experiments)],
+        )
+
+
 def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[str, str]:
     """A seeded emulator's URL, and the id of the experiment the experiment page lists."""
     emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
@@ -108,13 +122,18 @@ def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[s
     server.seed_runs(_seeds(emulator_module, count, experiments, marked))
     if server.run_count() != count:
         raise AssertionError(f"seeded {server.run_count()} runs instead of {count}")
+    server.seed_jobs(_job_seeds(emulator_module, count, experiments))
     return str(server.url), str(experiments[1])
 
 
-def _get(pool: urllib3.PoolManager, url: str, query: dict[str, Any]) -> dict[str, Any]:
-    response = pool.request("GET", f"{url}/apis/v1beta1/runs?{urlencode(query)}")
+def _get(
+    pool: urllib3.PoolManager, url: str, query: dict[str, Any], collection: str = "runs"
+) -> dict[str, Any]:
+    response = pool.request("GET", f"{url}/apis/v1beta1/{collection}?{urlencode(query)}")
     if response.status != 200:
-        raise AssertionError(f"list_runs answered {response.status}: {response.data[:200]!r}")
+        raise AssertionError(
+            f"list {collection} answered {response.status}: {response.data[:200]!r}"
+        )
     document: dict[str, Any] = json.loads(response.data)
     return document
 
@@ -134,6 +153,16 @@ def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
 
 
 def _queries(
+    pool: urllib3.PoolManager, url: str, experiment: str, count: int, page_size: int
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each row's label, with the collection it lists and its query."""
+    runs = _run_queries(pool, url, experiment, count, page_size)
+    rows = {label: ("runs", query) for label, query in runs.items()}
+    rows["jobs page"] = ("jobs", {"page_size": page_size})
+    return rows
+
+
+def _run_queries(
     pool: urllib3.PoolManager, url: str, experiment: str, count: int, page_size: int
 ) -> dict[str, Any]:
     return {
@@ -163,8 +192,8 @@ def _queries(
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one list_runs page from ``large`` stored runs, against ``small`` stored runs."""
-    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
+    """Time of one page from ``large`` stored runs (jobs), against ``small`` stored ones."""
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs and jobs")
     results = []
     with ExitStack() as stack:
         # As many name matches as a page holds, at both sizes: the sparse page then asks
@@ -175,23 +204,31 @@ def listing(
         stack.callback(pool.clear)
         few_queries = _queries(pool, few_url, few_experiment, small, page_size)
         many_queries = _queries(pool, many_url, many_experiment, large, page_size)
-        for label, few_query in few_queries.items():
-            many_query = many_queries[label]
+        for label, (collection, few_query) in few_queries.items():
+            many_query = many_queries[label][1]
             for url, query in ((few_url, few_query), (many_url, many_query)):
-                if len(_get(pool, url, query).get("runs", [])) != page_size:
-                    raise AssertionError(f"{label}: the page does not hold {page_size} runs")
+                if len(_get(pool, url, query, collection).get(collection, [])) != page_size:
+                    raise AssertionError(f"{label}: the page does not hold {page_size} items")
             progress(f"{target.label}: emulator {label}")
             subject, baseline = measure.alternate(
-                sampler(lambda url=many_url, query=many_query: _get(pool, url, query)),
-                sampler(lambda url=few_url, query=few_query: _get(pool, url, query)),
+                sampler(
+                    lambda url=many_url, query=many_query, kind=collection: _get(
+                        pool, url, query, kind
+                    )
+                ),
+                sampler(
+                    lambda url=few_url, query=few_query, kind=collection: _get(
+                        pool, url, query, kind
+                    )
+                ),
                 repeat,
                 warmup=0,  # the calibrating call in sampler warmed both up
             )
             results.append(
                 Measurement(
                     name=f"emulator {label}",
-                    subject=f"list_runs page of {page_size} from {large:,} runs",
-                    baseline=f"from {small:,} runs",
+                    subject=f"list_{collection} page of {page_size} from {large:,} {collection}",
+                    baseline=f"from {small:,} {collection}",
                     unit="s",
                     subject_samples=subject,
                     baseline_samples=baseline,

@@ -29,6 +29,7 @@ EMULATOR_ROWS = (
     "sparse substring page",
     "experiment page",
     "metric page",
+    "jobs page",
 )
 
 

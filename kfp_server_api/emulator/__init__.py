@@ -201,7 +201,7 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import PipelineIds, RunSeed
+from .control import JobSeed, PipelineIds, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
@@ -214,6 +214,7 @@ __all__ = [
     "FINAL_STATUSES",
     "Clock",
     "Emulator",
+    "JobSeed",
     "Lifecycle",
     "ManualClock",
     "PipelineIds",

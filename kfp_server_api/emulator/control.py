@@ -49,7 +49,7 @@ from .workflow import (
     unmarshal_workflow,
 )
 
-__all__ = ["Control", "PipelineIds", "RunSeed"]
+__all__ = ["Control", "JobSeed", "PipelineIds", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,17 @@ class RunSeed:
     parameters: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     node_id: str = "main"
+
+
+@dataclass(frozen=True)
+class JobSeed:
+    """A job to store directly with ``seed_jobs``: disabled, without a trigger, running a
+    small default workflow, in ``experiment_id`` (Default if None); ``created_at`` defaults to
+    the clock's now."""
+
+    name: str
+    created_at: Timestamp | None = None
+    experiment_id: str | None = None
 
 
 class PipelineIds(NamedTuple):
@@ -107,6 +118,41 @@ class Control:
             except sqlite3.IntegrityError:
                 raise ValueError(f"experiment id {experiment_id!r} is taken") from None
         return experiment_id
+
+    def seed_jobs(self, seeds: Iterable[JobSeed]) -> list[str]:
+        """Store many jobs in one transaction, without validation; returns their ids."""
+        manifest = render.compact_json(default_workflow("seeded"))
+        ids: list[str] = []
+        with self.store.transaction():
+            manifest_id = self.store.intern_manifest(manifest)
+            references: dict[str, str] = {}
+            for seed in seeds:
+                experiment_id = seed.experiment_id or self.context.default_experiment_id
+                if experiment_id not in references:
+                    experiment = self.store.experiment(experiment_id)
+                    if experiment is None:
+                        raise KeyError(f"no experiment {experiment_id!r}")
+                    owner = Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"])
+                    references[experiment_id] = render.references_json([owner.as_dict()])
+                job_id = str(uuid.uuid4())
+                created = (
+                    self.context.now()
+                    if seed.created_at is None
+                    else _seconds(seed.created_at, "created_at")
+                )
+                self.store.add_job(
+                    job_id,
+                    seed.name,
+                    created,
+                    experiment_id=experiment_id,
+                    namespace=self.context.namespace,
+                    workflow_manifest_id=manifest_id,
+                    refs=references[experiment_id],
+                    service_account=DEFAULT_SERVICE_ACCOUNT,
+                    k8s_name=f"seeded{job_id[:5]}",
+                )
+                ids.append(job_id)
+        return ids
 
     def add_job(self, name: str, *, job_id: str | None = None) -> str:
         """Store a disabled job without a trigger (it fires once when enabled) in the Default

@@ -11,7 +11,7 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, PipelineIds, RunSeed
+from .control import Control, JobSeed, PipelineIds, RunSeed
 from .jobs import JobService
 from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
@@ -302,6 +302,11 @@ class Emulator:
     def seed_runs(self, seeds: Iterable[RunSeed]) -> list[str]:
         """Store many runs at once (fast; no validation, no lifecycle); returns their ids."""
         return self.control.seed_runs(seeds)
+
+    def seed_jobs(self, seeds: Iterable[JobSeed]) -> list[str]:
+        """Store many jobs at once (disabled, no trigger; for benchmarks and large listings);
+        returns their ids."""
+        return self.control.seed_jobs(seeds)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run as get_run answers it (a parsed RunDetail); KeyError if unknown."""

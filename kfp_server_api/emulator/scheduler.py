@@ -104,8 +104,11 @@ class Scheduler:
     def sync(self, now: float) -> None:
         """Fire what is due at ``now``; the caller holds the store's lock."""
         moment = math.floor(now)
+        due = self.store.due_jobs(moment)
+        if not due:  # the common case costs one indexed lookup, no transaction
+            return
         with self.store.transaction():
-            for row in self.store.due_jobs(moment):
+            for row in due:
                 self._sync_job(row["uuid"], moment)
 
     def _next_tick(self, job: Any, now: int) -> int | None:
@@ -172,9 +175,10 @@ class Scheduler:
                 status = "Succeeded" if fired and not active else "Running"
                 if active:  # looked at again until its run has finished
                     changes.update(next_fire_at=now, blocked=1)
-            if status != job["status"]:
-                changes["status"] = status
-            self.store.update_job(job_id, **changes)
+            changes["status"] = status
+            changed = {name: value for name, value in changes.items() if job[name] != value}
+            if changed:
+                self.store.update_job(job_id, **changed)
             return
 
     def _fire(self, job: Any, scheduled: int, now: int) -> None:

@@ -178,7 +178,7 @@ class JobTable(TableListing):
         """Jobs the scheduler must look at by ``now`` (blocked ones included)."""
         return list(
             self._execute(
-                f"SELECT {JOBS.select} FROM jobs r INDEXED BY jobs_due "
+                "SELECT r.uuid FROM jobs r INDEXED BY jobs_due "
                 "WHERE r.next_fire_at IS NOT NULL AND r.next_fire_at <= ? "
                 "ORDER BY r.next_fire_at, r.uuid",
                 (now,),

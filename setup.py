@@ -23,10 +23,15 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
+    license_files=["LICENSE"],
     python_requires=">=3.9",
     install_requires=REQUIRES,
     packages=find_packages(include=["kfp_server_api", "kfp_server_api.*"]),
-    package_data={"kfp_server_api": ["py.typed"]},
+    package_data={
+        "kfp_server_api": ["py.typed"],
+        # The emulator's web page: served from the installed package.
+        "kfp_server_api.emulator.ui": ["*.html", "*.js", "*.css", "*.svg"],
+    },
     include_package_data=True,
     zip_safe=False,
     keywords=["Kubeflow", "Kubeflow Pipelines", "KFP", "OpenAPI", "emulator"],

@@ -5,6 +5,7 @@
     python benchmarks/run.py --only decode --only call --repeat 5
     python benchmarks/run.py --compare-upstream   # also kfp-server-api 1.8.5, in a virtualenv
     python benchmarks/run.py --json results.json --plot benchmarks/decode.png
+    python benchmarks/run.py --compare-upstream --markdown   # refresh docs/performance.md
 
 Every row compares this SDK with a floor measured alternately in the same process (see
 README.md next to this file) and prints both medians, their ratio, the budget and PASS/FAIL.
@@ -248,6 +249,8 @@ def check_same_payloads(ours: list[Measurement], theirs: list[Measurement]) -> N
 
 
 MARKERS = ("<!-- figures:start -->", "<!-- figures:end -->")
+#: Where ``--markdown`` writes the figures when given no file: the performance page of the docs.
+PERFORMANCE_PAGE = HERE.parent / "docs" / "performance.md"
 
 
 def write_markdown(
@@ -318,9 +321,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--markdown",
         type=Path,
+        nargs="?",
+        const=PERFORMANCE_PAGE,
         metavar="FILE",
         help=f"write the tables as Markdown (between the lines {MARKERS[0]} and {MARKERS[1]} "
-        "if FILE has them)",
+        "if FILE has them); without FILE, into docs/performance.md",
     )
     parser.add_argument(
         "--compare-upstream",

@@ -23,12 +23,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
 import measure
 import runs_data
-import static_server
 import urllib3
 from measure import Measurement
 
@@ -36,6 +36,8 @@ RUN_ID = "2e596e20-f192-499c-8494-fbb9d563739a"
 """Run id requested by the call benchmark (the static server answers any path)."""
 
 _MIN_SAMPLE_SECONDS = 0.05
+# The call benchmark's server is the static server of the test suite, in test/servers/.
+_TEST_DIR = Path(__file__).resolve().parent.parent / "test"
 
 
 @dataclass
@@ -52,6 +54,13 @@ class Target:
             if entry not in sys.path:
                 sys.path.insert(0, entry)
         return importlib.import_module(self.module)
+
+
+def static_server() -> ModuleType:
+    """The static server of the test suite (test/servers/static.py)."""
+    if str(_TEST_DIR) not in sys.path:
+        sys.path.append(str(_TEST_DIR))
+    return importlib.import_module("servers.static")
 
 
 def progress(message: str) -> None:
@@ -138,7 +147,7 @@ def call_operations(target: Target) -> Iterator[Operations]:
     """``get_run`` over keep-alive loopback vs a bare urllib3 request + ``json.loads``."""
     sdk = target.sdk()
     body = runs_data.run_detail_payload()
-    with static_server.serve(body) as url:
+    with static_server().serve(body) as url:
         client = sdk.ApiClient(sdk.Configuration(host=url))
         pool = urllib3.PoolManager()
         try:

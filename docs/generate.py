@@ -15,6 +15,11 @@ Every page is computed from the package, so the pages cannot drift from it:
   fields, or its constants for enum classes.
 - ``docs/README.md``: the index, authorization, the call options and the exception tree (from
   the docstrings of ``kfp_server_api.endpoint`` and ``kfp_server_api.exceptions``).
+- ``docs/emulator.md``: the emulator's usage, control API and known differences from a real KFP
+  API server, from the docstring of ``kfp_server_api.emulator``.
+
+The guides (``GUIDES``) are written by hand; the index links them and ``--check`` leaves them
+alone.
 
 Each method page has an example built from the endpoint data: required string arguments are
 placeholders (`placeholder`), bodies and chosen optional arguments come from the tables below.
@@ -40,6 +45,7 @@ from typing import Any, NamedTuple
 
 import kfp_server_api
 import kfp_server_api.api
+import kfp_server_api.emulator
 import kfp_server_api.endpoint
 import kfp_server_api.exceptions
 import kfp_server_api.models
@@ -50,8 +56,19 @@ from kfp_server_api.model import EnumModel, Model, resolve_model
 
 DOCS_DIR = Path(__file__).resolve().parent
 INDEX_PAGE = "README.md"
+EMULATOR_PAGE = "emulator.md"
+#: The hand-written pages of docs/, with what each is for (the index lists them in this order).
+GUIDES: tuple[tuple[str, str], ...] = (
+    ("guide.md", "Using the client: configuration, retries, timeouts, errors, paging, artifacts"),
+    ("compatibility.md", "What this package is relative to kfp-server-api 1.8.5, and what differs"),
+    ("testing.md", "Running the tests: tiers, tox environments, CI, the test servers"),
+    ("performance.md", "The performance budget and the latest measured figures"),
+    ("reliability.md", "What the reliability suite checks, and its figures"),
+    ("security.md", "What the client promises against hostile servers, proxies and data"),
+    ("emulator-ui.md", "The emulator's read-only web page: runs, experiments, pipelines, jobs"),
+)
 #: Pages of docs/ written by hand, not generated (their examples still run in the tests).
-HAND_WRITTEN_PAGES = frozenset({"security.md"})
+HAND_WRITTEN_PAGES = frozenset(name for name, _ in GUIDES)
 
 #: Server address used by every example; tests point it at an emulator.
 EXAMPLE_HOST = "http://localhost:8888"
@@ -420,20 +437,23 @@ def annotation(value: object) -> str:
 
 
 def signature(cls: type[ServiceApi], endpoint: Endpoint, method_name: str) -> str:
-    """The Python signature of a method: real positional parameters, the endpoint's keywords."""
+    """The Python signature of a method with default call options: its real parameters, and
+    the result type its first overload gives (from the endpoint's response type)."""
     real = inspect.signature(getattr(cls, method_name))
-    parts = [
-        f"{p.name}: {annotation(p.annotation)}"
-        for p in real.parameters.values()
-        if p.name != "self" and p.kind is not p.VAR_KEYWORD
-    ]
-    optional = [p for p in endpoint.params if not p.required]
-    if optional:
-        parts.append("*")
-        parts += [f"{p.name}: {python_type(p.type_name)} | None = None" for p in optional]
+    parts = []
+    for p in real.parameters.values():
+        if p.name == "self" or p.kind is p.VAR_KEYWORD:
+            continue
+        if p.kind is p.KEYWORD_ONLY and "*" not in parts:
+            parts.append("*")
+        default = "" if p.default is p.empty else f" = {p.default!r}"
+        parts.append(f"{p.name}: {annotation(p.annotation)}{default}")
     parts.append("**kwargs")
+    result = python_type(endpoint.response_type) if endpoint.response_type else "None"
+    if method_name.endswith("_with_http_info"):
+        result = f"tuple[{result}, int, HTTPHeaderDict]"
     head = f"{cls.__name__}.{method_name}("
-    tail = f") -> {annotation(real.return_annotation)}"
+    tail = f") -> {result}"
     one_line = head + ", ".join(parts) + tail
     if len(one_line) <= _LINE_LIMIT:
         return one_line
@@ -764,9 +784,20 @@ def index_page(
         "generated from the code by `python docs/generate.py`; `python docs/generate.py "
         "--check` (run by the test suite) fails when they are out of date.",
         "",
-        "## API classes",
+        "## Guides",
         "",
     ]
+    out += table(
+        ("Page", "About"),
+        [
+            *((f"[{name}]({name})", about) for name, about in GUIDES),
+            (
+                f"[{EMULATOR_PAGE}]({EMULATOR_PAGE})",
+                "The emulator: usage, control API, known differences (generated)",
+            ),
+        ],
+    )
+    out += ["", "## API classes", ""]
     out += table(
         ("Class", "Description"),
         ((f"[{a.__name__}]({a.__name__}.md)", inline(parse_docstring(a).summary)) for a in apis),
@@ -821,6 +852,49 @@ def index_page(
     return "\n".join(out)
 
 
+# --- the emulator page -----------------------------------------------------------------------
+
+_RST_HEADING = re.compile(r"^(\S[^\n]*)\n-{3,}\n", re.MULTILINE)
+
+
+def _subheadings(markdown: str) -> str:
+    """A lone line between blank lines that is neither a list item nor code becomes a heading."""
+    lines = markdown.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        alone = (i == 0 or not lines[i - 1].strip()) and (
+            i + 1 == len(lines) or not lines[i + 1].strip()
+        )
+        plain = (
+            line.strip()
+            and not line.startswith((" ", "-", "`", "|", "#"))
+            and not line[0].isdigit()
+        )
+        out.append(f"### {line}" if alone and plain and not line.endswith((".", ":")) else line)
+    return "\n".join(out)
+
+
+def emulator_page() -> str:
+    """docs/emulator.md: the docstring of ``kfp_server_api.emulator``, section by section."""
+    doc = parse_docstring(kfp_server_api.emulator)
+    # re.split with one group: the text before the first section, then (title, text) pairs.
+    usage, *sections = _RST_HEADING.split(doc.body)
+    out = [
+        "# The emulator",
+        "",
+        "Generated from the docstring of `kfp_server_api.emulator` by "
+        "`python docs/generate.py`. Every command-line option is listed by "
+        "`python -m kfp_server_api.emulator --help`.",
+        "",
+        inline(doc.summary),
+        "",
+        rst_to_markdown(usage.strip()),
+    ]
+    for title, text in zip(sections[::2], sections[1::2]):
+        out += ["", f"## {title}", "", _subheadings(rst_to_markdown(text.strip()))]
+    return "\n".join(out) + "\n"
+
+
 # --- all pages, writing and checking --------------------------------------------------------
 
 
@@ -831,7 +905,7 @@ def render_pages() -> dict[str, str]:
     model_names = [m.__name__ for m in models]
     schemes = _authorization_schemes()
     used_by = usages(apis, models)
-    pages = {INDEX_PAGE: index_page(apis, models, schemes)}
+    pages = {INDEX_PAGE: index_page(apis, models, schemes), EMULATOR_PAGE: emulator_page()}
     for api in apis:
         pages[f"{api.__name__}.md"] = api_page(api, model_names, schemes)
     for model in models:

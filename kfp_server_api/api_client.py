@@ -24,7 +24,9 @@ For each call it:
 Every call is logged at DEBUG on the ``kfp_server_api`` logger, once it is over: method, URL
 (without user info), status (or the error), duration and number of attempts; each retry is
 logged too. Nothing is formatted, and the clock is not read, unless DEBUG is enabled. Headers
-are never logged, and the credentials sent are redacted from the errors raised.
+are never logged, and the credentials sent are redacted from the errors raised. Every
+``ApiException`` raised names the request that failed (``method``, and ``url`` without
+credentials; see :meth:`ApiException.set_request`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
-from kfp_server_api._redaction import scrubbed
+from kfp_server_api._redaction import credentials_of_request, scrubbed
 from kfp_server_api.configuration import Configuration
 from kfp_server_api.endpoint import is_retry_safe
 from kfp_server_api.exceptions import (
@@ -154,6 +156,19 @@ def _shown_url(url: str, query: list[tuple[str, Any]], auth_start: int) -> str:
         for index, (name, value) in enumerate(query)
     ]
     return f"{shown}{'&' if '?' in shown else '?'}{urlencode(pairs)}"
+
+
+def _record_request(
+    error: ApiException,
+    method: str,
+    url: str,
+    query: list[tuple[str, Any]],
+    auth_start: int,
+    headers: Mapping[str, Any],
+) -> None:
+    """Tell ``error`` which request failed, without the credentials sent."""
+    secrets = credentials_of_request(headers, url)
+    error.set_request(method, _shown_url(url, query, auth_start), secrets)
 
 
 def _outcome(error: ApiException) -> str:
@@ -459,6 +474,7 @@ class ApiClient:
             if error.__cause__ is not None and scrubbed(error.__cause__, secrets) is None:
                 error.__cause__ = None  # it quotes an echoed credential: keep it out of tracebacks
                 error.__suppress_context__ = True
+            _record_request(error, method, url, query, auth_start, headers)
             raise
         if _return_http_data_only:
             return data
@@ -546,6 +562,7 @@ class ApiClient:
             error.reason += f" (after {attempts} attempts)"
         if _CALL_LOG.isEnabledFor(_DEBUG):
             _log_call(method, url, query, auth_start, _outcome(error), attempts, started)
+        _record_request(error, method, url, query, auth_start, headers)
         raise error
 
     def request(

@@ -24,8 +24,8 @@ Every API method also accepts these keyword arguments:
 
 ``async_req`` (bool)
     Run the call on the client's thread pool and return a
-    ``multiprocessing.pool.ApplyResult``; its ``.get()`` returns what the call would have
-    returned, or raises what it would have raised.
+    ``multiprocessing.pool.ApplyResult`` (typed as :class:`AsyncResult`); its ``.get()``
+    returns what the call would have returned, or raises what it would have raised.
 ``_preload_content`` (bool, default True)
     If false, return the ``urllib3`` response without reading or decoding the body (the
     caller must read or release it).
@@ -37,7 +37,7 @@ Every API method also accepts these keyword arguments:
     limit applies to each attempt (see :mod:`kfp_server_api.retry`).
 ``_return_http_data_only`` (bool)
     ``*_with_http_info`` methods only: return just the data instead of
-    ``(data, status, headers)``.
+    ``(data, status, headers)`` (the plain methods accept it and ignore it, as 1.8.5 did).
 
 Errors every method can raise are those of :mod:`kfp_server_api.exceptions`: ``ApiTypeError``
 and ``ApiValueError`` for bad arguments (before any I/O), an ``ApiException`` subclass for an
@@ -50,22 +50,43 @@ complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the exp
 can do no harm (reads, and operations whose repetition ends in the same state). The client's
 retry policy reads it (see :mod:`kfp_server_api.retry`): every ``ServiceApi`` subclass registers
 its endpoints by route, and :func:`is_retry_safe` looks a request's verb and path template up.
+
+Types
+-----
+The query parameters of an endpoint are keyword-only parameters of its methods, with ``None``
+(the default) meaning "not sent". ``None`` and leaving a parameter out mean the same thing on the
+wire, as in 1.8.5, so no separate "not given" marker is needed. Each method is overloaded on the
+call options, so that a type checker knows what a call returns:
+
+- by default, the decoded data (``x``) or ``(data, status, headers)`` (``x_with_http_info``);
+- with ``async_req=True``, an :class:`AsyncResult` of that;
+- with ``_preload_content=False``, the unread urllib3 response (``urllib3.BaseHTTPResponse``);
+- with a ``bool`` that is not a literal, the union of these.
+
+The option sets behind the overloads (``Call``, ``AsyncCall``, ``RawCall``, ``AnyCall``,
+``InfoCall``, ``AsyncInfoCall``, ``AnyInfoCall``) and the aliases ``HttpInfo[T]``,
+``CallResult[T]`` and ``InfoResult[T]`` exist for type checkers only (``TYPE_CHECKING``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, Union
 
 from kfp_server_api._frozen import Frozen
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 from kfp_server_api.retry import IDEMPOTENT_METHODS
 
 if TYPE_CHECKING:
+    from typing_extensions import Required, TypeAlias, TypedDict
+    from urllib3 import BaseHTTPResponse, HTTPHeaderDict
+
     from kfp_server_api.api_client import ApiClient
+    from kfp_server_api.rest import RequestTimeout
 
 __all__ = [
     "CALL_OPTIONS",
+    "AsyncResult",
     "Endpoint",
     "Param",
     "ParamLocation",
@@ -81,6 +102,81 @@ __all__ = [
 CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_request_timeout")
 
 ParamLocation = Literal["path", "query", "body", "file"]
+
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class AsyncResult(Protocol[_T_co]):
+    """What a call with ``async_req=True`` returns (a ``multiprocessing.pool.ApplyResult``)."""
+
+    def get(self, timeout: float | None = None) -> _T_co:
+        """Wait for the call and return its result, or raise what it raised."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until the call is over, or ``timeout`` seconds have passed."""
+        ...
+
+    def ready(self) -> bool:
+        """Whether the call is over."""
+        ...
+
+    def successful(self) -> bool:
+        """Whether the call returned without raising (ValueError while it runs)."""
+        ...
+
+
+if TYPE_CHECKING:
+    # The call options as type checkers see them, one set per overload of the API methods (see
+    # "Types" in the module docstring). `_return_http_data_only` on a plain method is ignored.
+
+    class _Options(TypedDict, total=False):
+        _request_timeout: RequestTimeout
+
+    class Call(_Options, total=False):
+        async_req: Literal[False] | None
+        _preload_content: Literal[True]
+        _return_http_data_only: bool | None
+
+    class AsyncCall(_Options, total=False):
+        async_req: Required[Literal[True]]
+        _preload_content: Literal[True]
+        _return_http_data_only: bool | None
+
+    class RawCall(_Options, total=False):
+        async_req: Literal[False] | None
+        _preload_content: Required[Literal[False]]
+        _return_http_data_only: bool | None
+
+    class AnyCall(_Options, total=False):
+        async_req: bool | None
+        _preload_content: bool
+        _return_http_data_only: bool | None
+
+    class InfoCall(_Options, total=False):
+        async_req: Literal[False] | None
+        _preload_content: Literal[True]
+        _return_http_data_only: Literal[False] | None
+
+    class AsyncInfoCall(_Options, total=False):
+        async_req: Required[Literal[True]]
+        _preload_content: Literal[True]
+        _return_http_data_only: Literal[False] | None
+
+    AnyInfoCall = AnyCall
+
+    #: The unread response of a ``_preload_content=False`` call.
+    RawResponse: TypeAlias = BaseHTTPResponse
+    #: What ``x_with_http_info`` returns by default: data, status and headers.
+    HttpInfo: TypeAlias = tuple[_T, int, HTTPHeaderDict]
+    #: What a plain method returns when the options are not literals.
+    CallResult: TypeAlias = Union[
+        _T, AsyncResult[_T], BaseHTTPResponse, AsyncResult[BaseHTTPResponse]
+    ]
+    #: What a ``*_with_http_info`` method returns when the options are not literals.
+    InfoResult: TypeAlias = Union[CallResult[_T], CallResult[HttpInfo[_T]]]
+
 
 _JSON = "application/json"
 # Every registered endpoint by path template, then by HTTP verb.
@@ -262,24 +358,24 @@ def call_endpoint(
     Args:
         api_client: the client that sends the request.
         endpoint: what to call.
-        arguments: the required (positional) arguments by name.
-        options: the caller's keyword arguments: optional parameters and call options.
+        arguments: the endpoint's parameters by name: the required ones, and the optional ones
+            the method takes as keyword parameters (``None`` for not given).
+        options: the caller's other keyword arguments: call options, and optional parameters
+            the method does not name.
 
     Returns:
         What ``ApiClient.call_api`` returns for these options.
     """
-    accepted = endpoint.accepted_keywords
-    for keyword in options:
-        if keyword not in accepted:
-            raise ApiTypeError(
-                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
-            )
+    _check_keywords(endpoint, options)
     path_params: dict[str, Any] = {}
     query: list[tuple[str, Any]] = []
     files: dict[str, Any] = {}
     body = None
     for param in endpoint.params:
-        value = (arguments if param.required else options).get(param.name)
+        value = arguments.get(param.name)
+        if value is None and not param.required:
+            # A method that takes its optional parameters through **kwargs leaves them there.
+            value = options.get(param.name)
         if value is None:
             if not param.required:
                 continue
@@ -317,6 +413,15 @@ def call_endpoint(
         _preload_content=options.get("_preload_content", True),
         _request_timeout=options.get("_request_timeout"),
     )
+
+
+def _check_keywords(endpoint: Endpoint, options: Mapping[str, Any]) -> None:
+    accepted = endpoint.accepted_keywords
+    for keyword in options:
+        if keyword not in accepted:
+            raise ApiTypeError(
+                f"Got an unexpected keyword argument '{keyword}' to method {endpoint.name}"
+            )
 
 
 def register_endpoints(endpoints: Iterable[Endpoint]) -> None:

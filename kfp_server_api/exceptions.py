@@ -16,12 +16,27 @@ text in ``.message``::
         ├── UnprocessableEntityException   422
         ├── ServiceException               500-599
         ├── ApiDecodeError                 2xx whose body is not the JSON that was expected
-        └── ApiConnectionError             status 0: the server could not be reached, or the
+        └── ApiConnectionError(ConnectionError)
+            │                              status 0: the server could not be reached, or the
             │                              exchange broke before a whole response arrived
-            └── ApiTimeoutError            status 0: connect, read or total time limit passed
+            └── ApiTimeoutError(TimeoutError)
+                                           status 0: connect, read or total time limit passed
 
 Other statuses raise :class:`ApiException` itself. :meth:`ApiException.from_response` is the one
 place that picks the class for a status (from ``STATUS_EXCEPTIONS``).
+
+As in requests (whose ``ConnectTimeout`` is both a ``ConnectionError`` and a ``Timeout``), the
+transport errors have a second, built-in base, so code that handles network failures in general
+catches them too: ``ApiConnectionError`` is a ``ConnectionError`` and ``ApiTimeoutError`` a
+``TimeoutError`` (which ``socket.timeout`` is too, from Python 3.10 on), both ``OSError``
+subclasses. So an ``except OSError`` around a call now catches them as well. ``ApiException``
+comes first in their method resolution order, so ``str()``, ``status`` and ``reason`` are the
+client's, and ``errno`` and ``strerror`` are ``None``. They pickle and copy like the others.
+
+The client records on every :class:`ApiException` it raises the request that failed: ``method``
+and ``url``, with the credentials left out of the URL (user info, the values of query parameters
+that carry credentials, the credentials sent). ``str()`` shows them on a last ``Request:`` line,
+except for ``ApiConnectionError``, whose reason names them already.
 
 The Kubeflow Pipelines API server answers errors with a JSON body
 ``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}``. When the body has that
@@ -44,6 +59,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Union
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 __all__ = [
     "STATUS_EXCEPTIONS",
@@ -64,7 +80,9 @@ __all__ = [
     "UnprocessableEntityException",
     "credentials_in_headers",
     "is_credential_header",
+    "is_credential_query_parameter",
     "redact",
+    "redact_url",
     "render_path",
 ]
 
@@ -120,6 +138,49 @@ def credentials_in_headers(headers: Mapping[str, Any] | None) -> tuple[str, ...]
             secrets.extend(part.partition("=")[2].strip() for part in text.split(";"))
     # Longest first, so that a secret containing another is replaced whole.
     return tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+
+
+# Lower-case query parameter names, and words in them, that mark a credential. ("page_token" is
+# a position in a listing, not a credential, so "token" counts only as the whole name.)
+_CREDENTIAL_QUERY_NAMES: Final = frozenset({"token", "key", "sig", "code", "auth"})
+_CREDENTIAL_QUERY_WORDS: Final = (
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "auth_token",
+    "api_key",
+    "apikey",
+    "api-key",
+    "password",
+    "secret",
+    "credential",
+    "signature",
+    "authorization",
+)
+
+
+def is_credential_query_parameter(name: str) -> bool:
+    """Whether a query parameter called ``name`` carries a credential (its value is hidden)."""
+    lowered = name.lower()
+    return lowered in _CREDENTIAL_QUERY_NAMES or any(
+        word in lowered for word in _CREDENTIAL_QUERY_WORDS
+    )
+
+
+def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
+    """``url`` for messages: user info and the values of credential query parameters shown as
+    ``***``, and each of ``secrets`` redacted; the rest of the text is kept as it was."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
+    pieces = parts.query.split("&") if parts.query else []
+    for index, piece in enumerate(pieces):
+        name, equals, _ = piece.partition("=")
+        if equals and is_credential_query_parameter(unquote_plus(name)):
+            pieces[index] = f"{name}={REDACTED}"
+    shown = urlunsplit((parts.scheme, netloc, parts.path, "&".join(pieces), parts.fragment))
+    return redact(shown, secrets)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -222,7 +283,14 @@ class ApiException(OpenApiException):
             one (``code`` is the gRPC code, not the HTTP status; the upload endpoints' body is
             read as the module documentation says); otherwise ``error``, ``code`` and
             ``details`` are ``None`` and ``message`` is the full text.
+        method, url: the request that failed, as recorded by :meth:`set_request` (the client
+            does it; ``None`` otherwise); ``url`` never shows credentials.
     """
+
+    method: str | None = None
+    url: str | None = None
+    # Whether `reason` names the method and URL already (then str() does not repeat them).
+    _reason_names_request: bool = False
 
     def __init__(
         self,
@@ -291,7 +359,15 @@ class ApiException(OpenApiException):
             text += f"HTTP response headers: {_masked_headers(self.headers)}\n"
         if self.body:
             text += f"HTTP response body: {self.body}\n"
+        if self.method is not None and not self._reason_names_request:
+            text += f"Request: {self.method} {self.url}\n"
         return text
+
+    def set_request(self, method: str, url: str, secrets: Iterable[str] = ()) -> None:
+        """Record the request that failed: its method, and its URL with the credentials in it
+        (user info, credential query parameters and each of ``secrets``) shown as ``***``."""
+        self.method = method
+        self.url = redact_url(url, secrets)
 
     def redact_credentials(self, secrets: Iterable[str]) -> None:
         """Replace each of ``secrets`` by ``***`` in ``reason``, ``body`` and header values.
@@ -390,8 +466,11 @@ class ApiDecodeError(ApiException):
         return
 
 
-class ApiConnectionError(ApiException):
+class ApiConnectionError(ApiException, ConnectionError):
     """No (complete) response: refused, DNS failure, TLS failure, dropped connection.
+
+    Also a built-in ``ConnectionError`` (see the module docstring). Its ``reason`` names the
+    method and URL (without the query), so ``str()`` does not add them again.
 
     ``status`` is ``0`` and ``reason`` is a one-line description; the lower-level error is
     chained as ``__cause__``.
@@ -403,6 +482,8 @@ class ApiConnectionError(ApiException):
         transient: whether trying again later may succeed (False for TLS failures such as an
             untrusted certificate, and for responses that are broken rather than cut off).
     """
+
+    _reason_names_request = True
 
     def __init__(
         self,
@@ -418,5 +499,8 @@ class ApiConnectionError(ApiException):
         self.transient = transient
 
 
-class ApiTimeoutError(ApiConnectionError):
-    """Connecting to the server, or waiting for its response, took longer than allowed."""
+class ApiTimeoutError(ApiConnectionError, TimeoutError):
+    """Connecting to the server, or waiting for its response, took longer than allowed.
+
+    Also a built-in ``TimeoutError`` (see the module docstring).
+    """

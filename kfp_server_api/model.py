@@ -45,6 +45,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import importlib
+import linecache
 import re
 import sys
 import threading
@@ -763,7 +764,12 @@ def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
         "new": object.__new__,
         "set_aside_unknown": _set_aside_unknown,
     }
-    exec(compile(_model_decoder_source(cls._fields), f"<{type_name} decoder>", "exec"), namespace)
+    source = _model_decoder_source(cls._fields)
+    filename = f"<{type_name} decoder>"
+    # Registered with linecache so that tracebacks, pdb and inspect.getsource show the generated
+    # lines; an entry without a modification time is never dropped by linecache.checkcache().
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
     decode: Decoder = namespace["decode"]
     # Registered before the fields are resolved, so a type that contains itself terminates.
     _BUILDING[type_name] = decode

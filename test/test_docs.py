@@ -167,3 +167,81 @@ def test_example_runs(
     exec(compiled, {"__name__": "__main__"})
     printed = capsys.readouterr().out
     assert generate.FAILURE_MARKER not in printed, printed
+
+
+# -- links and the exception tree ----------------------------------------------------------------
+
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|!\[[^\]]*\]\(([^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$")
+
+
+def _markdown_pages() -> list[Path]:
+    return [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted(DOCS.glob("*.md"))]
+
+
+def _outside_code(path: Path) -> Iterator[str]:
+    """The lines of a Markdown file that are not inside a fenced code block."""
+    fenced = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            yield line
+
+
+def _anchors(path: Path) -> set[str]:
+    return {
+        generate.anchor(heading.group(1).replace("`", ""))
+        for heading in map(_HEADING.match, _outside_code(path))
+        if heading
+    }
+
+
+@pytest.mark.parametrize("page", _markdown_pages(), ids=lambda path: path.name)
+def test_relative_links_point_to_existing_files_and_headings(page: Path) -> None:
+    broken = []
+    for line in _outside_code(page):
+        for match in _LINK.finditer(line):
+            target = match.group(1) or match.group(2)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # http:, https:, mailto:...
+                continue
+            file_part, _, fragment = target.partition("#")
+            linked = (page.parent / file_part).resolve() if file_part else page
+            if not linked.exists():
+                broken.append(f"{target} (no such file)")
+            elif fragment and linked.suffix == ".md" and fragment not in _anchors(linked):
+                broken.append(f"{target} (no such heading)")
+    assert broken == [], f"{page.name}: {', '.join(broken)}"
+
+
+_TREE_ENTRY = re.compile(r"(?:^\s*|── )([A-Z]\w+)")
+
+
+def test_the_exception_tree_drawn_in_exceptions_py_matches_the_classes() -> None:
+    """The tree in the docstring (rendered into docs/README.md) is the class hierarchy."""
+    from kfp_server_api import exceptions
+
+    doc = exceptions.__doc__ or ""
+    block = doc[doc.index("::\n") + 3 :].strip("\n").split("\n\n", 1)[0]
+    drawn: dict[str, str | None] = {}
+    stack: list[tuple[int, str]] = []  # (column, name) of the entries above, outermost first
+    for line in block.splitlines():
+        entry = _TREE_ENTRY.search(line)
+        if entry is None or (stack and "── " not in line):
+            continue  # a description running on to a second line
+        column = entry.start(1)
+        while stack and stack[-1][0] >= column:
+            stack.pop()
+        drawn[entry.group(1)] = stack[-1][1] if stack else None
+        stack.append((column, entry.group(1)))
+
+    classes = {
+        name: value
+        for name, value in vars(exceptions).items()
+        if isinstance(value, type) and issubclass(value, exceptions.OpenApiException)
+    }
+    actual = {
+        name: next((base.__name__ for base in cls.__bases__ if base.__name__ in classes), None)
+        for name, cls in classes.items()
+    }
+    assert drawn == actual

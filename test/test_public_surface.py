@@ -12,6 +12,7 @@ import inspect
 import subprocess
 import sys
 import types
+import typing
 from typing import Any, Callable
 
 import pytest
@@ -471,7 +472,13 @@ def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
 @pytest.mark.parametrize(("cls", "name"), METHODS)
 def test_service_method(cls: type[ServiceApi], name: str) -> None:
     positional, method, path, query, response_type = SERVICES[cls][name]
-    arguments = f"self, {positional}, **kwargs" if positional else "self, **kwargs"
+    # The 1.8.5 positional parameters, then each query parameter as a keyword-only parameter
+    # (its 1.8.5 keyword: the wire name with "_" for "."), then the call options.
+    keywords = [f"{wire_name.replace('.', '_')}=None" for wire_name in query]
+    arguments = ", ".join(
+        ["self", *([positional] if positional else []), *(["*", *keywords] if keywords else [])]
+    )
+    arguments += ", **kwargs"
     assert shape(getattr(cls, name)) == f"({arguments})"
     assert shape(getattr(cls, f"{name}_with_http_info")) == f"({arguments})"
 
@@ -482,6 +489,24 @@ def test_service_method(cls: type[ServiceApi], name: str) -> None:
     assert endpoint.retry_safe is (name not in NOT_RETRY_SAFE)
     multipart = "multipart/form-data" if name in MULTIPART else "application/json"
     assert endpoint.content_type == multipart
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="typing.get_overloads is new in 3.11")
+@pytest.mark.parametrize(("cls", "name"), METHODS)
+def test_service_method_is_overloaded_on_the_call_options(cls: type[ServiceApi], name: str) -> None:
+    # One overload per option set (see kfp_server_api.endpoint), each with the parameters of
+    # the implementation, so a type checker knows the result of every call.
+    for method_name, option_sets in (
+        (name, ["Call", "AsyncCall", "RawCall", "AnyCall"]),
+        (f"{name}_with_http_info", ["InfoCall", "AsyncInfoCall", "RawCall", "AnyInfoCall"]),
+    ):
+        method = getattr(cls, method_name)
+        overloads = typing.get_overloads(method)
+        assert [inspect.signature(o).parameters["options"].annotation for o in overloads] == [
+            f"Unpack[{option_set}]" for option_set in option_sets
+        ]
+        for overload in overloads:
+            assert shape(overload).replace("**options", "**kwargs") == shape(method)
 
 
 @pytest.mark.parametrize(("cls", "name"), METHODS)

@@ -9,13 +9,28 @@ errors every method can raise are described once, in :mod:`kfp_server_api.endpoi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
 
 if TYPE_CHECKING:
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
+    from kfp_server_api.filters import Filter
     from kfp_server_api.models import ApiExperiment, ApiListExperimentsResponse
 
 __all__ = ["EXPERIMENT_SERVICE_ENDPOINTS", "ExperimentServiceApi"]
@@ -141,7 +156,19 @@ class ExperimentServiceApi(ServiceApi):
 
     endpoints = EXPERIMENT_SERVICE_ENDPOINTS
 
-    def archive_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def archive_experiment(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def archive_experiment(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def archive_experiment(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def archive_experiment(
+        self, id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def archive_experiment(self, id: str, **kwargs: Any) -> Any:
         """Archive an experiment.
 
         Every run of the experiment is archived too, and its recurring runs (jobs) are
@@ -160,18 +187,41 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.archive_experiment_with_http_info(id, **kwargs))
+        return self.archive_experiment_with_http_info(id, **kwargs)
 
+    @overload
     def archive_experiment_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def archive_experiment_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def archive_experiment_with_http_info(
+        self, id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def archive_experiment_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def archive_experiment_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`archive_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("archive_experiment", {"id": id}, kwargs),
-        )
+        return self._call("archive_experiment", {"id": id}, kwargs)
 
-    def create_experiment(self, body: ApiExperiment, **kwargs: Any) -> ApiExperiment:
+    @overload
+    def create_experiment(self, body: ApiExperiment, **options: Unpack[Call]) -> ApiExperiment: ...
+    @overload
+    def create_experiment(
+        self, body: ApiExperiment, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiExperiment]: ...
+    @overload
+    def create_experiment(self, body: ApiExperiment, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def create_experiment(
+        self, body: ApiExperiment, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiExperiment]: ...
+    def create_experiment(self, body: ApiExperiment, **kwargs: Any) -> Any:
         """Create an experiment.
 
         Not safe to repeat blindly: names are unique (per namespace), so a second call with
@@ -192,18 +242,41 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiExperiment", self.create_experiment_with_http_info(body, **kwargs))
+        return self.create_experiment_with_http_info(body, **kwargs)
 
+    @overload
     def create_experiment_with_http_info(
-        self, body: ApiExperiment, **kwargs: Any
-    ) -> tuple[ApiExperiment, int, HTTPHeaderDict]:
+        self, body: ApiExperiment, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiExperiment]: ...
+    @overload
+    def create_experiment_with_http_info(
+        self, body: ApiExperiment, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiExperiment]]: ...
+    @overload
+    def create_experiment_with_http_info(
+        self, body: ApiExperiment, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_experiment_with_http_info(
+        self, body: ApiExperiment, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiExperiment]: ...
+    def create_experiment_with_http_info(self, body: ApiExperiment, **kwargs: Any) -> Any:
         """Like :meth:`create_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiExperiment, int, HTTPHeaderDict]",
-            self._call("create_experiment", {"body": body}, kwargs),
-        )
+        return self._call("create_experiment", {"body": body}, kwargs)
 
-    def delete_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def delete_experiment(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def delete_experiment(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def delete_experiment(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_experiment(
+        self, id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def delete_experiment(self, id: str, **kwargs: Any) -> Any:
         """Delete an experiment.
 
         Args:
@@ -218,18 +291,39 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.delete_experiment_with_http_info(id, **kwargs))
+        return self.delete_experiment_with_http_info(id, **kwargs)
 
+    @overload
     def delete_experiment_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def delete_experiment_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def delete_experiment_with_http_info(
+        self, id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def delete_experiment_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def delete_experiment_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`delete_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("delete_experiment", {"id": id}, kwargs),
-        )
+        return self._call("delete_experiment", {"id": id}, kwargs)
 
-    def get_experiment(self, id: str, **kwargs: Any) -> ApiExperiment:
+    @overload
+    def get_experiment(self, id: str, **options: Unpack[Call]) -> ApiExperiment: ...
+    @overload
+    def get_experiment(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiExperiment]: ...
+    @overload
+    def get_experiment(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_experiment(self, id: str, **options: Unpack[AnyCall]) -> CallResult[ApiExperiment]: ...
+    def get_experiment(self, id: str, **kwargs: Any) -> Any:
         """Get an experiment.
 
         Args:
@@ -244,18 +338,85 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiExperiment", self.get_experiment_with_http_info(id, **kwargs))
+        return self.get_experiment_with_http_info(id, **kwargs)
 
+    @overload
     def get_experiment_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[ApiExperiment, int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiExperiment]: ...
+    @overload
+    def get_experiment_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiExperiment]]: ...
+    @overload
+    def get_experiment_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_experiment_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiExperiment]: ...
+    def get_experiment_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiExperiment, int, HTTPHeaderDict]",
-            self._call("get_experiment", {"id": id}, kwargs),
-        )
+        return self._call("get_experiment", {"id": id}, kwargs)
 
-    def list_experiment(self, **kwargs: Any) -> ApiListExperimentsResponse:
+    @overload
+    def list_experiment(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[Call],
+    ) -> ApiListExperimentsResponse: ...
+    @overload
+    def list_experiment(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiListExperimentsResponse]: ...
+    @overload
+    def list_experiment(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_experiment(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiListExperimentsResponse]: ...
+    def list_experiment(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """List experiments, one page at a time.
 
         Args:
@@ -282,18 +443,102 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiListExperimentsResponse", self.list_experiment_with_http_info(**kwargs))
-
-    def list_experiment_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiListExperimentsResponse, int, HTTPHeaderDict]:
-        """Like :meth:`list_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiListExperimentsResponse, int, HTTPHeaderDict]",
-            self._call("list_experiment", {}, kwargs),
+        return self.list_experiment_with_http_info(
+            page_token=page_token,
+            page_size=page_size,
+            sort_by=sort_by,
+            filter=filter,
+            resource_reference_key_type=resource_reference_key_type,
+            resource_reference_key_id=resource_reference_key_id,
+            **kwargs,
         )
 
-    def unarchive_experiment(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def list_experiment_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiListExperimentsResponse]: ...
+    @overload
+    def list_experiment_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiListExperimentsResponse]]: ...
+    @overload
+    def list_experiment_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_experiment_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiListExperimentsResponse]: ...
+    def list_experiment_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Like :meth:`list_experiment`, returning ``(data, status, headers)``."""
+        return self._call(
+            "list_experiment",
+            {
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort_by": sort_by,
+                "filter": filter,
+                "resource_reference_key_type": resource_reference_key_type,
+                "resource_reference_key_id": resource_reference_key_id,
+            },
+            kwargs,
+        )
+
+    @overload
+    def unarchive_experiment(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def unarchive_experiment(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def unarchive_experiment(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def unarchive_experiment(
+        self, id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def unarchive_experiment(self, id: str, **kwargs: Any) -> Any:
         """Restore an archived experiment.
 
         The runs archived with the experiment stay archived; restore them with
@@ -312,13 +557,24 @@ class ExperimentServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.unarchive_experiment_with_http_info(id, **kwargs))
+        return self.unarchive_experiment_with_http_info(id, **kwargs)
 
+    @overload
     def unarchive_experiment_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def unarchive_experiment_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def unarchive_experiment_with_http_info(
+        self, id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def unarchive_experiment_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def unarchive_experiment_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`unarchive_experiment`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("unarchive_experiment", {"id": id}, kwargs),
-        )
+        return self._call("unarchive_experiment", {"id": id}, kwargs)

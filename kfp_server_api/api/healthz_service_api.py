@@ -8,13 +8,27 @@ method accepts and the errors every method can raise are described once, in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, ServiceApi
 
 if TYPE_CHECKING:
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
     from kfp_server_api.models import ApiGetHealthzResponse
 
 __all__ = ["HEALTHZ_SERVICE_ENDPOINTS", "HealthzServiceApi"]
@@ -50,7 +64,15 @@ class HealthzServiceApi(ServiceApi):
 
     endpoints = HEALTHZ_SERVICE_ENDPOINTS
 
-    def get_healthz(self, **kwargs: Any) -> ApiGetHealthzResponse:
+    @overload
+    def get_healthz(self, **options: Unpack[Call]) -> ApiGetHealthzResponse: ...
+    @overload
+    def get_healthz(self, **options: Unpack[AsyncCall]) -> AsyncResult[ApiGetHealthzResponse]: ...
+    @overload
+    def get_healthz(self, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_healthz(self, **options: Unpack[AnyCall]) -> CallResult[ApiGetHealthzResponse]: ...
+    def get_healthz(self, **kwargs: Any) -> Any:
         """Check that the API server is up, and whether it is multi-user.
 
         A cheap call that reads no stored data: a good first request to check the host and
@@ -67,13 +89,22 @@ class HealthzServiceApi(ServiceApi):
             Errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiGetHealthzResponse", self.get_healthz_with_http_info(**kwargs))
+        return self.get_healthz_with_http_info(**kwargs)
 
+    @overload
     def get_healthz_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiGetHealthzResponse, int, HTTPHeaderDict]:
+        self, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiGetHealthzResponse]: ...
+    @overload
+    def get_healthz_with_http_info(
+        self, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiGetHealthzResponse]]: ...
+    @overload
+    def get_healthz_with_http_info(self, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_healthz_with_http_info(
+        self, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiGetHealthzResponse]: ...
+    def get_healthz_with_http_info(self, **kwargs: Any) -> Any:
         """Like :meth:`get_healthz`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiGetHealthzResponse, int, HTTPHeaderDict]",
-            self._call("get_healthz", {}, kwargs),
-        )
+        return self._call("get_healthz", {}, kwargs)

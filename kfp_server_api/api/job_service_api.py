@@ -9,13 +9,28 @@ errors every method can raise are described once, in :mod:`kfp_server_api.endpoi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
 
 if TYPE_CHECKING:
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
+    from kfp_server_api.filters import Filter
     from kfp_server_api.models import ApiJob, ApiListJobsResponse
 
 __all__ = ["JOB_SERVICE_ENDPOINTS", "JobServiceApi"]
@@ -135,7 +150,15 @@ class JobServiceApi(ServiceApi):
 
     endpoints = JOB_SERVICE_ENDPOINTS
 
-    def create_job(self, body: ApiJob, **kwargs: Any) -> ApiJob:
+    @overload
+    def create_job(self, body: ApiJob, **options: Unpack[Call]) -> ApiJob: ...
+    @overload
+    def create_job(self, body: ApiJob, **options: Unpack[AsyncCall]) -> AsyncResult[ApiJob]: ...
+    @overload
+    def create_job(self, body: ApiJob, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def create_job(self, body: ApiJob, **options: Unpack[AnyCall]) -> CallResult[ApiJob]: ...
+    def create_job(self, body: ApiJob, **kwargs: Any) -> Any:
         """Create a job that starts runs on a schedule.
 
         Not safe to repeat blindly: a second call creates a second job, which starts its own
@@ -157,18 +180,37 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiJob", self.create_job_with_http_info(body, **kwargs))
+        return self.create_job_with_http_info(body, **kwargs)
 
+    @overload
     def create_job_with_http_info(
-        self, body: ApiJob, **kwargs: Any
-    ) -> tuple[ApiJob, int, HTTPHeaderDict]:
+        self, body: ApiJob, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiJob]: ...
+    @overload
+    def create_job_with_http_info(
+        self, body: ApiJob, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiJob]]: ...
+    @overload
+    def create_job_with_http_info(
+        self, body: ApiJob, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_job_with_http_info(
+        self, body: ApiJob, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiJob]: ...
+    def create_job_with_http_info(self, body: ApiJob, **kwargs: Any) -> Any:
         """Like :meth:`create_job`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiJob, int, HTTPHeaderDict]",
-            self._call("create_job", {"body": body}, kwargs),
-        )
+        return self._call("create_job", {"body": body}, kwargs)
 
-    def delete_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def delete_job(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def delete_job(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def delete_job(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_job(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def delete_job(self, id: str, **kwargs: Any) -> Any:
         """Delete a job.
 
         The job starts no more runs; the runs it started are kept.
@@ -185,18 +227,35 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.delete_job_with_http_info(id, **kwargs))
+        return self.delete_job_with_http_info(id, **kwargs)
 
+    @overload
     def delete_job_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def delete_job_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def delete_job_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_job_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def delete_job_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`delete_job`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("delete_job", {"id": id}, kwargs),
-        )
+        return self._call("delete_job", {"id": id}, kwargs)
 
-    def disable_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def disable_job(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def disable_job(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def disable_job(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def disable_job(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def disable_job(self, id: str, **kwargs: Any) -> Any:
         """Stop a job from starting new runs.
 
         Runs already started go on. Disabling a disabled job changes nothing.
@@ -213,18 +272,35 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.disable_job_with_http_info(id, **kwargs))
+        return self.disable_job_with_http_info(id, **kwargs)
 
+    @overload
     def disable_job_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def disable_job_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def disable_job_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def disable_job_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def disable_job_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`disable_job`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("disable_job", {"id": id}, kwargs),
-        )
+        return self._call("disable_job", {"id": id}, kwargs)
 
-    def enable_job(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def enable_job(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def enable_job(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def enable_job(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def enable_job(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def enable_job(self, id: str, **kwargs: Any) -> Any:
         """Let a job start runs on its schedule again.
 
         Enabling an enabled job changes nothing.
@@ -241,18 +317,35 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.enable_job_with_http_info(id, **kwargs))
+        return self.enable_job_with_http_info(id, **kwargs)
 
+    @overload
     def enable_job_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def enable_job_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def enable_job_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def enable_job_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def enable_job_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`enable_job`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("enable_job", {"id": id}, kwargs),
-        )
+        return self._call("enable_job", {"id": id}, kwargs)
 
-    def get_job(self, id: str, **kwargs: Any) -> ApiJob:
+    @overload
+    def get_job(self, id: str, **options: Unpack[Call]) -> ApiJob: ...
+    @overload
+    def get_job(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[ApiJob]: ...
+    @overload
+    def get_job(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_job(self, id: str, **options: Unpack[AnyCall]) -> CallResult[ApiJob]: ...
+    def get_job(self, id: str, **kwargs: Any) -> Any:
         """Get a job.
 
         Args:
@@ -267,16 +360,83 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiJob", self.get_job_with_http_info(id, **kwargs))
+        return self.get_job_with_http_info(id, **kwargs)
 
-    def get_job_with_http_info(self, id: str, **kwargs: Any) -> tuple[ApiJob, int, HTTPHeaderDict]:
+    @overload
+    def get_job_with_http_info(self, id: str, **options: Unpack[InfoCall]) -> HttpInfo[ApiJob]: ...
+    @overload
+    def get_job_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiJob]]: ...
+    @overload
+    def get_job_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_job_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiJob]: ...
+    def get_job_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_job`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiJob, int, HTTPHeaderDict]",
-            self._call("get_job", {"id": id}, kwargs),
-        )
+        return self._call("get_job", {"id": id}, kwargs)
 
-    def list_jobs(self, **kwargs: Any) -> ApiListJobsResponse:
+    @overload
+    def list_jobs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[Call],
+    ) -> ApiListJobsResponse: ...
+    @overload
+    def list_jobs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiListJobsResponse]: ...
+    @overload
+    def list_jobs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_jobs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiListJobsResponse]: ...
+    def list_jobs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """List jobs, one page at a time.
 
         Args:
@@ -302,13 +462,85 @@ class JobServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiListJobsResponse", self.list_jobs_with_http_info(**kwargs))
+        return self.list_jobs_with_http_info(
+            page_token=page_token,
+            page_size=page_size,
+            sort_by=sort_by,
+            resource_reference_key_type=resource_reference_key_type,
+            resource_reference_key_id=resource_reference_key_id,
+            filter=filter,
+            **kwargs,
+        )
 
+    @overload
     def list_jobs_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiListJobsResponse, int, HTTPHeaderDict]:
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiListJobsResponse]: ...
+    @overload
+    def list_jobs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiListJobsResponse]]: ...
+    @overload
+    def list_jobs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_jobs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiListJobsResponse]: ...
+    def list_jobs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Like :meth:`list_jobs`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiListJobsResponse, int, HTTPHeaderDict]",
-            self._call("list_jobs", {}, kwargs),
+        return self._call(
+            "list_jobs",
+            {
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort_by": sort_by,
+                "resource_reference_key_type": resource_reference_key_type,
+                "resource_reference_key_id": resource_reference_key_id,
+                "filter": filter,
+            },
+            kwargs,
         )

@@ -10,13 +10,28 @@ method accepts and the errors every method can raise are described once, in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, ServiceApi, body_param, path_param, query_param
 
 if TYPE_CHECKING:
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
+    from kfp_server_api.filters import Filter
     from kfp_server_api.models import (
         ApiGetTemplateResponse,
         ApiListPipelinesResponse,
@@ -230,7 +245,19 @@ class PipelineServiceApi(ServiceApi):
 
     endpoints = PIPELINE_SERVICE_ENDPOINTS
 
-    def create_pipeline(self, body: ApiPipeline, **kwargs: Any) -> ApiPipeline:
+    @overload
+    def create_pipeline(self, body: ApiPipeline, **options: Unpack[Call]) -> ApiPipeline: ...
+    @overload
+    def create_pipeline(
+        self, body: ApiPipeline, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiPipeline]: ...
+    @overload
+    def create_pipeline(self, body: ApiPipeline, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def create_pipeline(
+        self, body: ApiPipeline, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiPipeline]: ...
+    def create_pipeline(self, body: ApiPipeline, **kwargs: Any) -> Any:
         """Create a pipeline from a package the server downloads.
 
         The server fetches the package from ``body.url.pipeline_url`` and makes it the first
@@ -253,20 +280,45 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiPipeline", self.create_pipeline_with_http_info(body, **kwargs))
+        return self.create_pipeline_with_http_info(body, **kwargs)
 
+    @overload
     def create_pipeline_with_http_info(
-        self, body: ApiPipeline, **kwargs: Any
-    ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
+        self, body: ApiPipeline, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiPipeline]: ...
+    @overload
+    def create_pipeline_with_http_info(
+        self, body: ApiPipeline, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiPipeline]]: ...
+    @overload
+    def create_pipeline_with_http_info(
+        self, body: ApiPipeline, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_pipeline_with_http_info(
+        self, body: ApiPipeline, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiPipeline]: ...
+    def create_pipeline_with_http_info(self, body: ApiPipeline, **kwargs: Any) -> Any:
         """Like :meth:`create_pipeline`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipeline, int, HTTPHeaderDict]",
-            self._call("create_pipeline", {"body": body}, kwargs),
-        )
+        return self._call("create_pipeline", {"body": body}, kwargs)
 
+    @overload
     def create_pipeline_version(
-        self, body: ApiPipelineVersion, **kwargs: Any
-    ) -> ApiPipelineVersion:
+        self, body: ApiPipelineVersion, **options: Unpack[Call]
+    ) -> ApiPipelineVersion: ...
+    @overload
+    def create_pipeline_version(
+        self, body: ApiPipelineVersion, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiPipelineVersion]: ...
+    @overload
+    def create_pipeline_version(
+        self, body: ApiPipelineVersion, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_pipeline_version(
+        self, body: ApiPipelineVersion, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiPipelineVersion]: ...
+    def create_pipeline_version(self, body: ApiPipelineVersion, **kwargs: Any) -> Any:
         """Add a version to a pipeline from a package the server downloads.
 
         The new version becomes the pipeline's default. Not safe to repeat blindly: a second
@@ -290,20 +342,43 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiPipelineVersion", self.create_pipeline_version_with_http_info(body, **kwargs)
-        )
+        return self.create_pipeline_version_with_http_info(body, **kwargs)
 
+    @overload
+    def create_pipeline_version_with_http_info(
+        self, body: ApiPipelineVersion, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiPipelineVersion]: ...
+    @overload
+    def create_pipeline_version_with_http_info(
+        self, body: ApiPipelineVersion, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiPipelineVersion]]: ...
+    @overload
+    def create_pipeline_version_with_http_info(
+        self, body: ApiPipelineVersion, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_pipeline_version_with_http_info(
+        self, body: ApiPipelineVersion, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiPipelineVersion]: ...
     def create_pipeline_version_with_http_info(
         self, body: ApiPipelineVersion, **kwargs: Any
-    ) -> tuple[ApiPipelineVersion, int, HTTPHeaderDict]:
+    ) -> Any:
         """Like :meth:`create_pipeline_version`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipelineVersion, int, HTTPHeaderDict]",
-            self._call("create_pipeline_version", {"body": body}, kwargs),
-        )
+        return self._call("create_pipeline_version", {"body": body}, kwargs)
 
-    def delete_pipeline(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def delete_pipeline(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def delete_pipeline(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def delete_pipeline(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_pipeline(
+        self, id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def delete_pipeline(self, id: str, **kwargs: Any) -> Any:
         """Delete a pipeline and all its versions.
 
         Runs and jobs created from the pipeline are kept.
@@ -320,18 +395,45 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.delete_pipeline_with_http_info(id, **kwargs))
+        return self.delete_pipeline_with_http_info(id, **kwargs)
 
+    @overload
     def delete_pipeline_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def delete_pipeline_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def delete_pipeline_with_http_info(
+        self, id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def delete_pipeline_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def delete_pipeline_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`delete_pipeline`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("delete_pipeline", {"id": id}, kwargs),
-        )
+        return self._call("delete_pipeline", {"id": id}, kwargs)
 
-    def delete_pipeline_version(self, version_id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def delete_pipeline_version(
+        self, version_id: str, **options: Unpack[Call]
+    ) -> dict[str, Any]: ...
+    @overload
+    def delete_pipeline_version(
+        self, version_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def delete_pipeline_version(
+        self, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def delete_pipeline_version(
+        self, version_id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def delete_pipeline_version(self, version_id: str, **kwargs: Any) -> Any:
         """Delete a pipeline version.
 
         Args:
@@ -346,20 +448,37 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "dict[str, Any]", self.delete_pipeline_version_with_http_info(version_id, **kwargs)
-        )
+        return self.delete_pipeline_version_with_http_info(version_id, **kwargs)
 
+    @overload
     def delete_pipeline_version_with_http_info(
-        self, version_id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, version_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def delete_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def delete_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def delete_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def delete_pipeline_version_with_http_info(self, version_id: str, **kwargs: Any) -> Any:
         """Like :meth:`delete_pipeline_version`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("delete_pipeline_version", {"version_id": version_id}, kwargs),
-        )
+        return self._call("delete_pipeline_version", {"version_id": version_id}, kwargs)
 
-    def get_pipeline(self, id: str, **kwargs: Any) -> ApiPipeline:
+    @overload
+    def get_pipeline(self, id: str, **options: Unpack[Call]) -> ApiPipeline: ...
+    @overload
+    def get_pipeline(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[ApiPipeline]: ...
+    @overload
+    def get_pipeline(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_pipeline(self, id: str, **options: Unpack[AnyCall]) -> CallResult[ApiPipeline]: ...
+    def get_pipeline(self, id: str, **kwargs: Any) -> Any:
         """Get a pipeline.
 
         Args:
@@ -374,18 +493,41 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiPipeline", self.get_pipeline_with_http_info(id, **kwargs))
+        return self.get_pipeline_with_http_info(id, **kwargs)
 
+    @overload
     def get_pipeline_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiPipeline]: ...
+    @overload
+    def get_pipeline_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiPipeline]]: ...
+    @overload
+    def get_pipeline_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_pipeline_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiPipeline]: ...
+    def get_pipeline_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_pipeline`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipeline, int, HTTPHeaderDict]",
-            self._call("get_pipeline", {"id": id}, kwargs),
-        )
+        return self._call("get_pipeline", {"id": id}, kwargs)
 
-    def get_pipeline_version(self, version_id: str, **kwargs: Any) -> ApiPipelineVersion:
+    @overload
+    def get_pipeline_version(
+        self, version_id: str, **options: Unpack[Call]
+    ) -> ApiPipelineVersion: ...
+    @overload
+    def get_pipeline_version(
+        self, version_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiPipelineVersion]: ...
+    @overload
+    def get_pipeline_version(self, version_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_pipeline_version(
+        self, version_id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiPipelineVersion]: ...
+    def get_pipeline_version(self, version_id: str, **kwargs: Any) -> Any:
         """Get a pipeline version.
 
         Args:
@@ -400,22 +542,45 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiPipelineVersion", self.get_pipeline_version_with_http_info(version_id, **kwargs)
-        )
+        return self.get_pipeline_version_with_http_info(version_id, **kwargs)
 
+    @overload
     def get_pipeline_version_with_http_info(
-        self, version_id: str, **kwargs: Any
-    ) -> tuple[ApiPipelineVersion, int, HTTPHeaderDict]:
+        self, version_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiPipelineVersion]: ...
+    @overload
+    def get_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiPipelineVersion]]: ...
+    @overload
+    def get_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def get_pipeline_version_with_http_info(
+        self, version_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiPipelineVersion]: ...
+    def get_pipeline_version_with_http_info(self, version_id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_pipeline_version`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipelineVersion, int, HTTPHeaderDict]",
-            self._call("get_pipeline_version", {"version_id": version_id}, kwargs),
-        )
+        return self._call("get_pipeline_version", {"version_id": version_id}, kwargs)
 
+    @overload
     def get_pipeline_version_template(
-        self, version_id: str, **kwargs: Any
-    ) -> ApiGetTemplateResponse:
+        self, version_id: str, **options: Unpack[Call]
+    ) -> ApiGetTemplateResponse: ...
+    @overload
+    def get_pipeline_version_template(
+        self, version_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiGetTemplateResponse]: ...
+    @overload
+    def get_pipeline_version_template(
+        self, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def get_pipeline_version_template(
+        self, version_id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiGetTemplateResponse]: ...
+    def get_pipeline_version_template(self, version_id: str, **kwargs: Any) -> Any:
         """Get the compiled pipeline (template) of a pipeline version.
 
         Args:
@@ -430,21 +595,41 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiGetTemplateResponse",
-            self.get_pipeline_version_template_with_http_info(version_id, **kwargs),
-        )
+        return self.get_pipeline_version_template_with_http_info(version_id, **kwargs)
 
+    @overload
     def get_pipeline_version_template_with_http_info(
-        self, version_id: str, **kwargs: Any
-    ) -> tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]:
+        self, version_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiGetTemplateResponse]: ...
+    @overload
+    def get_pipeline_version_template_with_http_info(
+        self, version_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiGetTemplateResponse]]: ...
+    @overload
+    def get_pipeline_version_template_with_http_info(
+        self, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def get_pipeline_version_template_with_http_info(
+        self, version_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiGetTemplateResponse]: ...
+    def get_pipeline_version_template_with_http_info(self, version_id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_pipeline_version_template`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]",
-            self._call("get_pipeline_version_template", {"version_id": version_id}, kwargs),
-        )
+        return self._call("get_pipeline_version_template", {"version_id": version_id}, kwargs)
 
-    def get_template(self, id: str, **kwargs: Any) -> ApiGetTemplateResponse:
+    @overload
+    def get_template(self, id: str, **options: Unpack[Call]) -> ApiGetTemplateResponse: ...
+    @overload
+    def get_template(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiGetTemplateResponse]: ...
+    @overload
+    def get_template(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_template(
+        self, id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiGetTemplateResponse]: ...
+    def get_template(self, id: str, **kwargs: Any) -> Any:
         """Get the compiled pipeline (template) of a pipeline's default version.
 
         Args:
@@ -459,18 +644,85 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiGetTemplateResponse", self.get_template_with_http_info(id, **kwargs))
+        return self.get_template_with_http_info(id, **kwargs)
 
+    @overload
     def get_template_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiGetTemplateResponse]: ...
+    @overload
+    def get_template_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiGetTemplateResponse]]: ...
+    @overload
+    def get_template_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_template_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiGetTemplateResponse]: ...
+    def get_template_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_template`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiGetTemplateResponse, int, HTTPHeaderDict]",
-            self._call("get_template", {"id": id}, kwargs),
-        )
+        return self._call("get_template", {"id": id}, kwargs)
 
-    def list_pipeline_versions(self, **kwargs: Any) -> ApiListPipelineVersionsResponse:
+    @overload
+    def list_pipeline_versions(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[Call],
+    ) -> ApiListPipelineVersionsResponse: ...
+    @overload
+    def list_pipeline_versions(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiListPipelineVersionsResponse]: ...
+    @overload
+    def list_pipeline_versions(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_pipeline_versions(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiListPipelineVersionsResponse]: ...
+    def list_pipeline_versions(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """List the versions of a pipeline, one page at a time.
 
         Args:
@@ -497,20 +749,148 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiListPipelineVersionsResponse", self.list_pipeline_versions_with_http_info(**kwargs)
+        return self.list_pipeline_versions_with_http_info(
+            resource_key_type=resource_key_type,
+            resource_key_id=resource_key_id,
+            page_size=page_size,
+            page_token=page_token,
+            sort_by=sort_by,
+            filter=filter,
+            **kwargs,
         )
 
+    @overload
     def list_pipeline_versions_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiListPipelineVersionsResponse, int, HTTPHeaderDict]:
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiListPipelineVersionsResponse]: ...
+    @overload
+    def list_pipeline_versions_with_http_info(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiListPipelineVersionsResponse]]: ...
+    @overload
+    def list_pipeline_versions_with_http_info(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_pipeline_versions_with_http_info(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiListPipelineVersionsResponse]: ...
+    def list_pipeline_versions_with_http_info(
+        self,
+        *,
+        resource_key_type: str | None = None,
+        resource_key_id: str | None = None,
+        page_size: int | None = None,
+        page_token: str | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Like :meth:`list_pipeline_versions`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiListPipelineVersionsResponse, int, HTTPHeaderDict]",
-            self._call("list_pipeline_versions", {}, kwargs),
+        return self._call(
+            "list_pipeline_versions",
+            {
+                "resource_key_type": resource_key_type,
+                "resource_key_id": resource_key_id,
+                "page_size": page_size,
+                "page_token": page_token,
+                "sort_by": sort_by,
+                "filter": filter,
+            },
+            kwargs,
         )
 
-    def list_pipelines(self, **kwargs: Any) -> ApiListPipelinesResponse:
+    @overload
+    def list_pipelines(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[Call],
+    ) -> ApiListPipelinesResponse: ...
+    @overload
+    def list_pipelines(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiListPipelinesResponse]: ...
+    @overload
+    def list_pipelines(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_pipelines(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiListPipelinesResponse]: ...
+    def list_pipelines(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """List pipelines, one page at a time.
 
         Args:
@@ -536,20 +916,108 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiListPipelinesResponse", self.list_pipelines_with_http_info(**kwargs))
-
-    def list_pipelines_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiListPipelinesResponse, int, HTTPHeaderDict]:
-        """Like :meth:`list_pipelines`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiListPipelinesResponse, int, HTTPHeaderDict]",
-            self._call("list_pipelines", {}, kwargs),
+        return self.list_pipelines_with_http_info(
+            page_token=page_token,
+            page_size=page_size,
+            sort_by=sort_by,
+            filter=filter,
+            resource_reference_key_type=resource_reference_key_type,
+            resource_reference_key_id=resource_reference_key_id,
+            **kwargs,
         )
 
+    @overload
+    def list_pipelines_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiListPipelinesResponse]: ...
+    @overload
+    def list_pipelines_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiListPipelinesResponse]]: ...
+    @overload
+    def list_pipelines_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_pipelines_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiListPipelinesResponse]: ...
+    def list_pipelines_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        filter: str | Filter | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Like :meth:`list_pipelines`, returning ``(data, status, headers)``."""
+        return self._call(
+            "list_pipelines",
+            {
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort_by": sort_by,
+                "filter": filter,
+                "resource_reference_key_type": resource_reference_key_type,
+                "resource_reference_key_id": resource_reference_key_id,
+            },
+            kwargs,
+        )
+
+    @overload
+    def update_pipeline_default_version(
+        self, pipeline_id: str, version_id: str, **options: Unpack[Call]
+    ) -> dict[str, Any]: ...
+    @overload
+    def update_pipeline_default_version(
+        self, pipeline_id: str, version_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def update_pipeline_default_version(
+        self, pipeline_id: str, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def update_pipeline_default_version(
+        self, pipeline_id: str, version_id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
     def update_pipeline_default_version(
         self, pipeline_id: str, version_id: str, **kwargs: Any
-    ) -> dict[str, Any]:
+    ) -> Any:
         """Make a version the default version of its pipeline.
 
         The default version is the one ``get_template`` returns and the one runs use when they
@@ -568,17 +1036,32 @@ class PipelineServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "dict[str, Any]",
-            self.update_pipeline_default_version_with_http_info(pipeline_id, version_id, **kwargs),
+        return self.update_pipeline_default_version_with_http_info(
+            pipeline_id, version_id, **kwargs
         )
 
+    @overload
+    def update_pipeline_default_version_with_http_info(
+        self, pipeline_id: str, version_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def update_pipeline_default_version_with_http_info(
+        self, pipeline_id: str, version_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def update_pipeline_default_version_with_http_info(
+        self, pipeline_id: str, version_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def update_pipeline_default_version_with_http_info(
+        self, pipeline_id: str, version_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
     def update_pipeline_default_version_with_http_info(
         self, pipeline_id: str, version_id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+    ) -> Any:
         """Like :meth:`update_pipeline_default_version`, returning ``(data, status, headers)``."""
-        arguments = {"pipeline_id": pipeline_id, "version_id": version_id}
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("update_pipeline_default_version", arguments, kwargs),
+        return self._call(
+            "update_pipeline_default_version",
+            {"pipeline_id": pipeline_id, "version_id": version_id},
+            kwargs,
         )

@@ -17,15 +17,29 @@ as it came (see :mod:`kfp_server_api.exceptions`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, ServiceApi, file_param, query_param
 
 if TYPE_CHECKING:
     import os
 
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
     from kfp_server_api.models import ApiPipeline, ApiPipelineVersion
 
 __all__ = ["PIPELINE_UPLOAD_SERVICE_ENDPOINTS", "PipelineUploadServiceApi"]
@@ -98,7 +112,50 @@ class PipelineUploadServiceApi(ServiceApi):
 
     endpoints = PIPELINE_UPLOAD_SERVICE_ENDPOINTS
 
-    def upload_pipeline(self, uploadfile: str | os.PathLike[str], **kwargs: Any) -> ApiPipeline:
+    @overload
+    def upload_pipeline(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[Call],
+    ) -> ApiPipeline: ...
+    @overload
+    def upload_pipeline(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiPipeline]: ...
+    @overload
+    def upload_pipeline(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def upload_pipeline(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiPipeline]: ...
+    def upload_pipeline(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Upload a pipeline package file as a new pipeline.
 
         The file becomes the pipeline's first (and default) version. Not safe to repeat
@@ -124,20 +181,110 @@ class PipelineUploadServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiPipeline", self.upload_pipeline_with_http_info(uploadfile, **kwargs))
-
-    def upload_pipeline_with_http_info(
-        self, uploadfile: str | os.PathLike[str], **kwargs: Any
-    ) -> tuple[ApiPipeline, int, HTTPHeaderDict]:
-        """Like :meth:`upload_pipeline`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipeline, int, HTTPHeaderDict]",
-            self._call("upload_pipeline", {"uploadfile": uploadfile}, kwargs),
+        return self.upload_pipeline_with_http_info(
+            uploadfile, name=name, description=description, **kwargs
         )
 
+    @overload
+    def upload_pipeline_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiPipeline]: ...
+    @overload
+    def upload_pipeline_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiPipeline]]: ...
+    @overload
+    def upload_pipeline_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def upload_pipeline_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiPipeline]: ...
+    def upload_pipeline_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Like :meth:`upload_pipeline`, returning ``(data, status, headers)``."""
+        return self._call(
+            "upload_pipeline",
+            {"uploadfile": uploadfile, "name": name, "description": description},
+            kwargs,
+        )
+
+    @overload
     def upload_pipeline_version(
-        self, uploadfile: str | os.PathLike[str], **kwargs: Any
-    ) -> ApiPipelineVersion:
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[Call],
+    ) -> ApiPipelineVersion: ...
+    @overload
+    def upload_pipeline_version(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiPipelineVersion]: ...
+    @overload
+    def upload_pipeline_version(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def upload_pipeline_version(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiPipelineVersion]: ...
+    def upload_pipeline_version(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Upload a pipeline package file as a new version of a pipeline.
 
         The new version becomes the pipeline's default. Not safe to repeat blindly: a second
@@ -166,15 +313,67 @@ class PipelineUploadServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiPipelineVersion", self.upload_pipeline_version_with_http_info(uploadfile, **kwargs)
+        return self.upload_pipeline_version_with_http_info(
+            uploadfile, name=name, pipelineid=pipelineid, description=description, **kwargs
         )
 
+    @overload
     def upload_pipeline_version_with_http_info(
-        self, uploadfile: str | os.PathLike[str], **kwargs: Any
-    ) -> tuple[ApiPipelineVersion, int, HTTPHeaderDict]:
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiPipelineVersion]: ...
+    @overload
+    def upload_pipeline_version_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiPipelineVersion]]: ...
+    @overload
+    def upload_pipeline_version_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def upload_pipeline_version_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiPipelineVersion]: ...
+    def upload_pipeline_version_with_http_info(
+        self,
+        uploadfile: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        pipelineid: str | None = None,
+        description: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Like :meth:`upload_pipeline_version`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiPipelineVersion, int, HTTPHeaderDict]",
-            self._call("upload_pipeline_version", {"uploadfile": uploadfile}, kwargs),
+        return self._call(
+            "upload_pipeline_version",
+            {
+                "uploadfile": uploadfile,
+                "name": name,
+                "pipelineid": pipelineid,
+                "description": description,
+            },
+            kwargs,
         )

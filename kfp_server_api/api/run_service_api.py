@@ -9,13 +9,28 @@ described once, in :mod:`kfp_server_api.endpoint`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, overload
 
 from kfp_server_api.endpoint import Endpoint, Param, ServiceApi
 
 if TYPE_CHECKING:
-    from urllib3 import HTTPHeaderDict
+    from typing_extensions import Unpack
 
+    from kfp_server_api.endpoint import (
+        AnyCall,
+        AnyInfoCall,
+        AsyncCall,
+        AsyncInfoCall,
+        AsyncResult,
+        Call,
+        CallResult,
+        HttpInfo,
+        InfoCall,
+        InfoResult,
+        RawCall,
+        RawResponse,
+    )
+    from kfp_server_api.filters import Filter
     from kfp_server_api.models import (
         ApiListRunsResponse,
         ApiReadArtifactResponse,
@@ -204,7 +219,15 @@ class RunServiceApi(ServiceApi):
 
     endpoints = RUN_SERVICE_ENDPOINTS
 
-    def archive_run(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def archive_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def archive_run(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def archive_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def archive_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def archive_run(self, id: str, **kwargs: Any) -> Any:
         """Archive a run.
 
         Args:
@@ -220,18 +243,37 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.archive_run_with_http_info(id, **kwargs))
+        return self.archive_run_with_http_info(id, **kwargs)
 
+    @overload
     def archive_run_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def archive_run_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def archive_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def archive_run_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def archive_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`archive_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("archive_run", {"id": id}, kwargs),
-        )
+        return self._call("archive_run", {"id": id}, kwargs)
 
-    def create_run(self, body: ApiRun, **kwargs: Any) -> ApiRunDetail:
+    @overload
+    def create_run(self, body: ApiRun, **options: Unpack[Call]) -> ApiRunDetail: ...
+    @overload
+    def create_run(
+        self, body: ApiRun, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiRunDetail]: ...
+    @overload
+    def create_run(self, body: ApiRun, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def create_run(self, body: ApiRun, **options: Unpack[AnyCall]) -> CallResult[ApiRunDetail]: ...
+    def create_run(self, body: ApiRun, **kwargs: Any) -> Any:
         """Create and start a run.
 
         Not safe to repeat blindly: a second call starts a second run.
@@ -250,18 +292,37 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiRunDetail", self.create_run_with_http_info(body, **kwargs))
+        return self.create_run_with_http_info(body, **kwargs)
 
+    @overload
     def create_run_with_http_info(
-        self, body: ApiRun, **kwargs: Any
-    ) -> tuple[ApiRunDetail, int, HTTPHeaderDict]:
+        self, body: ApiRun, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiRunDetail]: ...
+    @overload
+    def create_run_with_http_info(
+        self, body: ApiRun, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiRunDetail]]: ...
+    @overload
+    def create_run_with_http_info(
+        self, body: ApiRun, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def create_run_with_http_info(
+        self, body: ApiRun, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiRunDetail]: ...
+    def create_run_with_http_info(self, body: ApiRun, **kwargs: Any) -> Any:
         """Like :meth:`create_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiRunDetail, int, HTTPHeaderDict]",
-            self._call("create_run", {"body": body}, kwargs),
-        )
+        return self._call("create_run", {"body": body}, kwargs)
 
-    def delete_run(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def delete_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def delete_run(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def delete_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def delete_run(self, id: str, **kwargs: Any) -> Any:
         """Delete a run.
 
         Args:
@@ -276,18 +337,35 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.delete_run_with_http_info(id, **kwargs))
+        return self.delete_run_with_http_info(id, **kwargs)
 
+    @overload
     def delete_run_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def delete_run_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def delete_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def delete_run_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def delete_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`delete_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("delete_run", {"id": id}, kwargs),
-        )
+        return self._call("delete_run", {"id": id}, kwargs)
 
-    def get_run(self, run_id: str, **kwargs: Any) -> ApiRunDetail:
+    @overload
+    def get_run(self, run_id: str, **options: Unpack[Call]) -> ApiRunDetail: ...
+    @overload
+    def get_run(self, run_id: str, **options: Unpack[AsyncCall]) -> AsyncResult[ApiRunDetail]: ...
+    @overload
+    def get_run(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_run(self, run_id: str, **options: Unpack[AnyCall]) -> CallResult[ApiRunDetail]: ...
+    def get_run(self, run_id: str, **kwargs: Any) -> Any:
         """Get a run and its pipeline runtime.
 
         Args:
@@ -302,18 +380,85 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiRunDetail", self.get_run_with_http_info(run_id, **kwargs))
+        return self.get_run_with_http_info(run_id, **kwargs)
 
+    @overload
     def get_run_with_http_info(
-        self, run_id: str, **kwargs: Any
-    ) -> tuple[ApiRunDetail, int, HTTPHeaderDict]:
+        self, run_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiRunDetail]: ...
+    @overload
+    def get_run_with_http_info(
+        self, run_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiRunDetail]]: ...
+    @overload
+    def get_run_with_http_info(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def get_run_with_http_info(
+        self, run_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiRunDetail]: ...
+    def get_run_with_http_info(self, run_id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiRunDetail, int, HTTPHeaderDict]",
-            self._call("get_run", {"run_id": run_id}, kwargs),
-        )
+        return self._call("get_run", {"run_id": run_id}, kwargs)
 
-    def list_runs(self, **kwargs: Any) -> ApiListRunsResponse:
+    @overload
+    def list_runs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[Call],
+    ) -> ApiListRunsResponse: ...
+    @overload
+    def list_runs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncCall],
+    ) -> AsyncResult[ApiListRunsResponse]: ...
+    @overload
+    def list_runs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_runs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyCall],
+    ) -> CallResult[ApiListRunsResponse]: ...
+    def list_runs(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """List runs, one page at a time.
 
         Args:
@@ -340,20 +485,106 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("ApiListRunsResponse", self.list_runs_with_http_info(**kwargs))
-
-    def list_runs_with_http_info(
-        self, **kwargs: Any
-    ) -> tuple[ApiListRunsResponse, int, HTTPHeaderDict]:
-        """Like :meth:`list_runs`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiListRunsResponse, int, HTTPHeaderDict]",
-            self._call("list_runs", {}, kwargs),
+        return self.list_runs_with_http_info(
+            page_token=page_token,
+            page_size=page_size,
+            sort_by=sort_by,
+            resource_reference_key_type=resource_reference_key_type,
+            resource_reference_key_id=resource_reference_key_id,
+            filter=filter,
+            **kwargs,
         )
 
+    @overload
+    def list_runs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[InfoCall],
+    ) -> HttpInfo[ApiListRunsResponse]: ...
+    @overload
+    def list_runs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AsyncInfoCall],
+    ) -> AsyncResult[HttpInfo[ApiListRunsResponse]]: ...
+    @overload
+    def list_runs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[RawCall],
+    ) -> RawResponse: ...
+    @overload
+    def list_runs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **options: Unpack[AnyInfoCall],
+    ) -> InfoResult[ApiListRunsResponse]: ...
+    def list_runs_with_http_info(
+        self,
+        *,
+        page_token: str | None = None,
+        page_size: int | None = None,
+        sort_by: str | None = None,
+        resource_reference_key_type: str | None = None,
+        resource_reference_key_id: str | None = None,
+        filter: str | Filter | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Like :meth:`list_runs`, returning ``(data, status, headers)``."""
+        return self._call(
+            "list_runs",
+            {
+                "page_token": page_token,
+                "page_size": page_size,
+                "sort_by": sort_by,
+                "resource_reference_key_type": resource_reference_key_type,
+                "resource_reference_key_id": resource_reference_key_id,
+                "filter": filter,
+            },
+            kwargs,
+        )
+
+    @overload
     def read_artifact(
-        self, run_id: str, node_id: str, artifact_name: str, **kwargs: Any
-    ) -> ApiReadArtifactResponse:
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[Call]
+    ) -> ApiReadArtifactResponse: ...
+    @overload
+    def read_artifact(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiReadArtifactResponse]: ...
+    @overload
+    def read_artifact(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def read_artifact(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiReadArtifactResponse]: ...
+    def read_artifact(self, run_id: str, node_id: str, artifact_name: str, **kwargs: Any) -> Any:
         """Read an output artifact of a run node.
 
         Args:
@@ -371,24 +602,53 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiReadArtifactResponse",
-            self.read_artifact_with_http_info(run_id, node_id, artifact_name, **kwargs),
-        )
+        return self.read_artifact_with_http_info(run_id, node_id, artifact_name, **kwargs)
 
+    @overload
+    def read_artifact_with_http_info(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiReadArtifactResponse]: ...
+    @overload
+    def read_artifact_with_http_info(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiReadArtifactResponse]]: ...
+    @overload
+    def read_artifact_with_http_info(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def read_artifact_with_http_info(
+        self, run_id: str, node_id: str, artifact_name: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiReadArtifactResponse]: ...
     def read_artifact_with_http_info(
         self, run_id: str, node_id: str, artifact_name: str, **kwargs: Any
-    ) -> tuple[ApiReadArtifactResponse, int, HTTPHeaderDict]:
+    ) -> Any:
         """Like :meth:`read_artifact`, returning ``(data, status, headers)``."""
-        arguments = {"run_id": run_id, "node_id": node_id, "artifact_name": artifact_name}
-        return cast(
-            "tuple[ApiReadArtifactResponse, int, HTTPHeaderDict]",
-            self._call("read_artifact", arguments, kwargs),
+        return self._call(
+            "read_artifact",
+            {"run_id": run_id, "node_id": node_id, "artifact_name": artifact_name},
+            kwargs,
         )
 
+    @overload
+    def report_run_metrics(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[Call]
+    ) -> ApiReportRunMetricsResponse: ...
+    @overload
+    def report_run_metrics(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiReportRunMetricsResponse]: ...
+    @overload
+    def report_run_metrics(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def report_run_metrics(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[AnyCall]
+    ) -> CallResult[ApiReportRunMetricsResponse]: ...
     def report_run_metrics(
         self, run_id: str, body: ApiReportRunMetricsRequest, **kwargs: Any
-    ) -> ApiReportRunMetricsResponse:
+    ) -> Any:
         """Report metrics of a run.
 
         Each metric is stored on its own and gets its own result, so some may fail while
@@ -409,21 +669,41 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast(
-            "ApiReportRunMetricsResponse",
-            self.report_run_metrics_with_http_info(run_id, body, **kwargs),
-        )
+        return self.report_run_metrics_with_http_info(run_id, body, **kwargs)
 
+    @overload
+    def report_run_metrics_with_http_info(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiReportRunMetricsResponse]: ...
+    @overload
+    def report_run_metrics_with_http_info(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiReportRunMetricsResponse]]: ...
+    @overload
+    def report_run_metrics_with_http_info(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def report_run_metrics_with_http_info(
+        self, run_id: str, body: ApiReportRunMetricsRequest, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiReportRunMetricsResponse]: ...
     def report_run_metrics_with_http_info(
         self, run_id: str, body: ApiReportRunMetricsRequest, **kwargs: Any
-    ) -> tuple[ApiReportRunMetricsResponse, int, HTTPHeaderDict]:
+    ) -> Any:
         """Like :meth:`report_run_metrics`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[ApiReportRunMetricsResponse, int, HTTPHeaderDict]",
-            self._call("report_run_metrics", {"run_id": run_id, "body": body}, kwargs),
-        )
+        return self._call("report_run_metrics", {"run_id": run_id, "body": body}, kwargs)
 
-    def retry_run(self, run_id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def retry_run(self, run_id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def retry_run(
+        self, run_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def retry_run(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def retry_run(self, run_id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def retry_run(self, run_id: str, **kwargs: Any) -> Any:
         """Restart a failed or terminated run.
 
         Not safe to repeat blindly: a second call could restart the run again.
@@ -441,18 +721,39 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.retry_run_with_http_info(run_id, **kwargs))
+        return self.retry_run_with_http_info(run_id, **kwargs)
 
+    @overload
     def retry_run_with_http_info(
-        self, run_id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, run_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def retry_run_with_http_info(
+        self, run_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def retry_run_with_http_info(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def retry_run_with_http_info(
+        self, run_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def retry_run_with_http_info(self, run_id: str, **kwargs: Any) -> Any:
         """Like :meth:`retry_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("retry_run", {"run_id": run_id}, kwargs),
-        )
+        return self._call("retry_run", {"run_id": run_id}, kwargs)
 
-    def terminate_run(self, run_id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def terminate_run(self, run_id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def terminate_run(
+        self, run_id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def terminate_run(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def terminate_run(
+        self, run_id: str, **options: Unpack[AnyCall]
+    ) -> CallResult[dict[str, Any]]: ...
+    def terminate_run(self, run_id: str, **kwargs: Any) -> Any:
         """Terminate an active run.
 
         Not safe to repeat blindly: once the run is no longer active the call fails.
@@ -470,18 +771,39 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.terminate_run_with_http_info(run_id, **kwargs))
+        return self.terminate_run_with_http_info(run_id, **kwargs)
 
+    @overload
     def terminate_run_with_http_info(
-        self, run_id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, run_id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def terminate_run_with_http_info(
+        self, run_id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def terminate_run_with_http_info(
+        self, run_id: str, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def terminate_run_with_http_info(
+        self, run_id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def terminate_run_with_http_info(self, run_id: str, **kwargs: Any) -> Any:
         """Like :meth:`terminate_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("terminate_run", {"run_id": run_id}, kwargs),
-        )
+        return self._call("terminate_run", {"run_id": run_id}, kwargs)
 
-    def unarchive_run(self, id: str, **kwargs: Any) -> dict[str, Any]:
+    @overload
+    def unarchive_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    @overload
+    def unarchive_run(
+        self, id: str, **options: Unpack[AsyncCall]
+    ) -> AsyncResult[dict[str, Any]]: ...
+    @overload
+    def unarchive_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def unarchive_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
+    def unarchive_run(self, id: str, **kwargs: Any) -> Any:
         """Restore an archived run.
 
         Args:
@@ -497,13 +819,22 @@ class RunServiceApi(ServiceApi):
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return cast("dict[str, Any]", self.unarchive_run_with_http_info(id, **kwargs))
+        return self.unarchive_run_with_http_info(id, **kwargs)
 
+    @overload
     def unarchive_run_with_http_info(
-        self, id: str, **kwargs: Any
-    ) -> tuple[dict[str, Any], int, HTTPHeaderDict]:
+        self, id: str, **options: Unpack[InfoCall]
+    ) -> HttpInfo[dict[str, Any]]: ...
+    @overload
+    def unarchive_run_with_http_info(
+        self, id: str, **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
+    @overload
+    def unarchive_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    @overload
+    def unarchive_run_with_http_info(
+        self, id: str, **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[dict[str, Any]]: ...
+    def unarchive_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`unarchive_run`, returning ``(data, status, headers)``."""
-        return cast(
-            "tuple[dict[str, Any], int, HTTPHeaderDict]",
-            self._call("unarchive_run", {"id": id}, kwargs),
-        )
+        return self._call("unarchive_run", {"id": id}, kwargs)

@@ -18,14 +18,16 @@ Three ways to use it::
     #    python -m kfp_server_api.emulator --port 8888 [--db runs.db] [--token-file PATH]
     #        [--tls-cert cert.pem --tls-key key.pem] [--lifecycle timed|instant|manual|STEPS]
     #        [--max-connections N] [--idle-timeout SECONDS]
+    #        [--no-control] [--no-ui]
+    #    and open http://127.0.0.1:8888/ in a browser to see what your code did
 
     # 3. As the server of this project's own tests.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
 tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",
 http_control=True, max_connections=DEFAULT_MAX_CONNECTIONS,
-idle_timeout=DEFAULT_IDLE_TIMEOUT_SECONDS)`` has ``start()``, ``stop()``, ``close()``, ``url``
-and is a context manager. Start plus stop takes a few milliseconds, so a fixture per test is
+idle_timeout=DEFAULT_IDLE_TIMEOUT_SECONDS, ui=True)`` has ``start()``, ``stop()``, ``close()``,
+``url`` and is a context manager. Start plus stop takes a few milliseconds, so a fixture per test is
 cheap. It binds loopback unless told otherwise. With ``token``, every request must carry
 ``Authorization: Bearer <token>`` (401 otherwise). With ``tls_cert``/``tls_key`` it serves
 HTTPS. Request bodies above ``max_body_bytes`` (4 MiB by default) get 413 without being read,
@@ -79,6 +81,14 @@ or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` i
 
     curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
          -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
+
+The web page: ``/`` serves a read-only page (plain HTML, CSS and JavaScript shipped in the
+package, nothing from the network) that lists runs (filtered by experiment and status, sorted,
+paged through the API), experiments, pipelines with their versions and jobs, and shows a run's
+parameters, references, metrics, workflow nodes, downloadable artifacts and pipeline spec. It
+refreshes itself every 2 seconds while visible. It reads only the public REST API, with the
+token it asks for once (the static page itself is served without the token: it holds no data,
+see ``ui``). ``--no-ui`` / ``Emulator(ui=False)`` turns it off.
 
 Runs move on their own, Pending -> Running -> Succeeded, along a ``Lifecycle`` (see
 ``lifecycle.py``): ``Lifecycle.timed()`` by default (Pending at once, Running after 1 s,

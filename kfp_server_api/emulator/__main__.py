@@ -109,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do not serve the control routes under /emulator/v1/ (served by default)",
     )
     parser.add_argument(
+        "--no-ui",
+        action="store_true",
+        help="do not serve the read-only web page at / (served by default; the page itself "
+        "needs no token, the API it reads does)",
+    )
+    parser.add_argument(
         "--log-level",
         default="WARNING",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -176,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             http_control=not args.no_control,
             max_connections=args.max_connections,
             idle_timeout=args.idle_timeout,
+            ui=not args.no_ui,
         ).start()
     except (OSError, ValueError, sqlite3.Error, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

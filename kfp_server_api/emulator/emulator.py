@@ -18,6 +18,7 @@ from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
 from .store import Store
+from .ui import serve as serve_page
 
 __all__ = ["SERVICES", "Emulator"]
 
@@ -33,7 +34,9 @@ class Emulator:
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
     ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
     With ``http_control`` (the default), the same controls are also served over HTTP under
-    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route.
+    ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route. With
+    ``ui`` (the default), a read-only web page at ``/`` shows the runs, experiments, pipelines
+    and jobs.
 
     Args:
         host: Address to bind; loopback by default.
@@ -51,6 +54,7 @@ class Emulator:
         http_control: Serve the control routes under ``/emulator/v1/``.
         max_connections: Most connections served at once; more wait (see ``connections.py``).
         idle_timeout: Seconds after which a connection that sends nothing is closed.
+        ui: Serve the web page at ``/`` (see ``ui``).
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class Emulator:
         http_control: bool = True,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
+        ui: bool = True,
     ) -> None:
         check_limits(max_connections, idle_timeout)
         if (tls_cert is None) != (tls_key is None):
@@ -83,6 +88,7 @@ class Emulator:
         self.max_body_bytes = max_body_bytes
         self.http_control = http_control
         self.max_connections, self.idle_timeout = max_connections, idle_timeout
+        self.ui = ui
         self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
@@ -128,6 +134,7 @@ class Emulator:
             max_body_bytes=self.max_body_bytes,
             max_connections=self.max_connections,
             idle_timeout=self.idle_timeout,
+            page=serve_page if self.ui else None,
         )
         self._server = server
         self._thread = threading.Thread(

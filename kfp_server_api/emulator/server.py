@@ -22,6 +22,7 @@ import logging
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from typing import Any
 
 from . import errors, framing
@@ -31,12 +32,16 @@ from .routes import CONTROL_PREFIX, TEXT_TYPE, Dispatcher, Response
 from .routes import error_response as _error
 from .routes import text_response as _text
 
-__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "HttpServer"]
+__all__ = ["CONTROL_PREFIX", "DEFAULT_MAX_BODY_BYTES", "HttpServer", "PageHandler"]
 
 logger = logging.getLogger("kfp_server_api.emulator")
 
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 """Largest request body accepted: 4 MiB, the gRPC default message size limit of the server."""
+
+PageHandler = Callable[[str, str], "Response | None"]
+"""The web page's handler (``ui.serve``): (method, target) -> its answer, or None for a path
+that is not the page's."""
 
 _DRAIN_LIMIT_BYTES = 256 * 1024
 _DRAIN_SECONDS = 1.0
@@ -155,6 +160,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except framing.BodyTooLarge:
             self.unread_body = True
             return _error(self.server.too_large(None), close=True)
+        # The page's static shell holds no data: it is served without the token (see ui).
+        page = self.server.page(self.command, self.path) if self.server.page else None
+        if page is not None:
+            return page
         if not self._authorized():
             return _error(self.server.unauthenticated())
         try:
@@ -210,6 +219,7 @@ class HttpServer(ConnectionServer):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS,
+        page: PageHandler | None = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -217,6 +227,7 @@ class HttpServer(ConnectionServer):
         self.token = token
         self.tls_context = tls_context
         self.max_body_bytes = max_body_bytes
+        self.page = page
         super().__init__(
             address, _Handler, max_connections=max_connections, idle_timeout=idle_timeout
         )

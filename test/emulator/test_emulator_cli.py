@@ -114,6 +114,16 @@ def test_cli_token(processes: list[Process]) -> None:
     assert process.terminate()[0] == 0
 
 
+def test_cli_serves_the_web_page_unless_told_not_to(processes: list[Process]) -> None:
+    for arguments, status in (((), 200), (("--no-ui",), 404)):
+        process = start(processes, *arguments)
+        client = Client(process.url)
+        assert client.get("/").status == status
+        assert client.get(RUNS).status == 200
+        client.close()
+        assert process.terminate()[0] == 0
+
+
 def guarded_by(process: Process, token: str) -> bool:
     anonymous, client = Client(process.url), Client(process.url, token=token)
     try:
@@ -303,7 +313,7 @@ def test_cli_help_mentions_every_option() -> None:
         check=True,
     )
     options = ("--host", "--port", "--db", "--token", "--tls-cert", "--tls-key", "--lifecycle")
-    extra = ("--token-file", "KFP_EMULATOR_TOKEN", "--max-connections", "--idle-timeout")
+    extra = ("--token-file", "KFP_EMULATOR_TOKEN", "--max-connections", "--idle-timeout", "--no-ui")
     for option in (*options, *extra):
         assert option in result.stdout
     assert "visible to other users" in result.stdout

@@ -23,7 +23,7 @@ from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock
         ("GET", f"{RUNS}/x/y", 404, b"Not Found\n"),
         ("GET", f"{RUNS}/x:archive", 404, None),  # get_run("x:archive"): a KFP 404
         ("GET", f"{RUNS}/:archive", 404, b"Not Found\n"),
-        ("GET", "/", 404, b"404 page not found\n"),
+        ("GET", "/index.html", 404, b"404 page not found\n"),  # "/" is the web page
         ("GET", "/pipeline/", 404, b"404 page not found\n"),
         ("PUT", RUNS, 405, b"Method Not Allowed\n"),
         ("DELETE", RUNS, 405, b"Method Not Allowed\n"),

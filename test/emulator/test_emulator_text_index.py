@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from emulator_http import RUNS, Client, create_run
 from kfp_server_api.emulator import Emulator, RunSeed
 from kfp_server_api.emulator.store import listing as store_listing
 
+with closing(sqlite3.connect(":memory:")) as _probe:  # unclosed, Python 3.13 warns (an error)
+    _HAS_TRIGRAMS = store_listing.text_search_supported(_probe)
+
 pytestmark = pytest.mark.skipif(
-    not store_listing.text_search_supported(sqlite3.connect(":memory:")),
-    reason="this SQLite has no FTS5 trigram tokenizer",
+    not _HAS_TRIGRAMS, reason="this SQLite has no FTS5 trigram tokenizer"
 )
 
 

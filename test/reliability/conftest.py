@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-import socket
+import os
 import time
 import types
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import urllib3
 
 from kfp_server_api.emulator import Emulator, Lifecycle
 
-from .figures import Figures
+from .figures import Figures, write_page
 from .process_resources import AVAILABLE, Census, take_census
 from .retry_waits import Waits
 
 _FIGURES = Figures()
+_LOADED = time.monotonic()  # collection of this directory starts: close to when its tests do
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the figures the tests counted (the README's Reliability table)."""
+    """Print the figures the tests counted; write them into a page if asked (figures.py)."""
     table = _FIGURES.table()
     if table:
         terminalreporter.write_sep("=", "reliability figures")
         terminalreporter.write_line(table)
+        page = os.environ.get("RELIABILITY_FIGURES")
+        if page:
+            write_page(Path(page), table, time.monotonic() - _LOADED)
+            terminalreporter.write_line(f"written into {page}")
 
 
 @pytest.fixture(scope="session")
@@ -57,14 +63,6 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
     clock = types.SimpleNamespace(time=time.time, sleep=recorded.sleep)
     monkeypatch.setattr(urllib3.util.retry, "time", clock)
     return recorded
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

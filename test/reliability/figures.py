@@ -1,15 +1,21 @@
 """The figures the reliability suite reports: counted by the tests, printed after the run.
 
 Tests add to the session's :class:`Figures` (the ``figures`` fixture); the terminal summary
-prints them as the Markdown table the README's "Reliability" section quotes.
+prints them as a Markdown table. With ``RELIABILITY_FIGURES=docs/reliability.md`` in the
+environment, the run also writes them into that page, between its marker lines (``write_page``),
+so the page's figures come from a run and never from a hand copy.
 """
 
 from __future__ import annotations
 
+import platform
+import re
 import threading
 from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
 
-__all__ = ["FIGURES", "Figures"]
+__all__ = ["FIGURES", "MARKERS", "Figures", "write_page"]
 
 #: Each figure: key, and what it counts (the row label of the table).
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -27,6 +33,8 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("security_checks", "security checks passed"),
 )
 _KEYS = frozenset(key for key, _ in FIGURES)
+#: The lines between which ``write_page`` puts the figures.
+MARKERS = ("<!-- figures:start -->", "<!-- figures:end -->")
 
 
 class Figures:
@@ -60,3 +68,25 @@ class Figures:
         if not rows:
             return ""
         return "\n".join(["| What | Count |", "| --- | ---: |", *rows])
+
+
+def write_page(page: Path, table: str, seconds: float) -> None:
+    """Replace the text between the marker lines of ``page`` with ``table`` and how it was run."""
+    import urllib3
+
+    measured = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fragment = (
+        f"Measured {measured} with `python -m pytest test/reliability` on Python "
+        f"{platform.python_version()}, urllib3 {urllib3.__version__}, {platform.system()}, "
+        f"in {seconds:.0f} s.\n\n{table}\n"
+    )
+    text = page.read_text(encoding="utf-8")
+    section = re.compile(
+        rf"^{re.escape(MARKERS[0])}\n.*?^{re.escape(MARKERS[1])}$", re.MULTILINE | re.DOTALL
+    )
+    if section.search(text) is None:
+        raise ValueError(f"{page} has no lines {MARKERS[0]} and {MARKERS[1]}")
+    page.write_text(
+        section.sub(lambda _: f"{MARKERS[0]}\n{fragment}{MARKERS[1]}", text, count=1),
+        encoding="utf-8",
+    )

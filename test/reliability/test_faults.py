@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import urllib3
+from servers.faulty import Close, FaultyServer, Pause, Reset, Send, Step, chunked, head, respond
 
 from kfp_server_api import (
     ApiClient,
@@ -31,7 +32,6 @@ from kfp_server_api import (
     ServiceException,
 )
 
-from .faulty_server import Close, FaultyServer, Pause, Reset, Send, Step, chunked, head, respond
 from .figures import Figures
 from .retry_waits import Waits
 

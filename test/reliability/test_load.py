@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,

@@ -30,7 +30,8 @@ import pytest
 import trustme
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from loopback import LoopbackServer, RecordedRequest, Reply
+from servers.faulty import Close, FaultyServer, Send, Step, head
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
 
 from kfp_server_api import (
     ApiClient,
@@ -46,7 +47,6 @@ from kfp_server_api import (
 from kfp_server_api.emulator import DEFAULT_MAX_BODY_BYTES, Emulator, Lifecycle, RunSeed
 
 from .emulator_process import EmulatorProcess
-from .faulty_server import Close, FaultyServer, Send, Step, head
 from .figures import Figures
 from .retry_waits import Waits
 
@@ -679,7 +679,7 @@ GUARDED_REQUESTS = [
     ("GET", "/apis/v1beta1/healthz", b""),
     ("GET", "/apis/v1beta1/no-such-route", b""),
     ("PUT", RUNS, b""),
-    ("GET", "/", b""),
+    ("GET", "/emulator/ui/no-such-asset.js", b""),  # the page's static shell at / is public
     ("GET", RUNS + f"?authorization=Bearer%20{TOKEN}", b""),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +63,8 @@ PARENTS = [
     (UnprocessableEntityException, (ApiException,)),
     (ServiceException, (ApiException,)),
     (ApiDecodeError, (ApiException,)),
-    (ApiConnectionError, (ApiException,)),
-    (ApiTimeoutError, (ApiConnectionError,)),
+    (ApiConnectionError, (ApiException, ConnectionError)),
+    (ApiTimeoutError, (ApiConnectionError, TimeoutError)),
 ]
 
 
@@ -73,8 +74,93 @@ def test_tree(child: type, parents: tuple[type, ...]) -> None:
 
 
 def test_tree_is_drawn_in_the_module_docstring() -> None:
-    for child, _ in PARENTS:
-        assert child.__name__ in (exceptions.__doc__ or "")
+    doc = exceptions.__doc__ or ""
+    for child, parents in PARENTS:
+        assert child.__name__ in doc
+        for parent in parents:
+            assert parent.__name__ in doc
+    assert "ApiConnectionError(ConnectionError)" in doc
+    assert "ApiTimeoutError(TimeoutError)" in doc
+
+
+def test_the_client_bases_come_before_the_built_in_ones() -> None:
+    assert ApiTimeoutError.__mro__[:6] == (
+        ApiTimeoutError,
+        ApiConnectionError,
+        ApiException,
+        OpenApiException,
+        ConnectionError,
+        TimeoutError,
+    )
+
+
+@pytest.mark.parametrize("handler", [OSError, ConnectionError, ApiException, ApiConnectionError])
+def test_a_transport_error_is_caught_as_a_network_error(handler: type[Exception]) -> None:
+    error = ApiConnectionError(reason="Connection refused: GET http://h/x", request_sent=False)
+    with pytest.raises(handler) as caught:
+        raise error
+    assert caught.value is error
+    assert not isinstance(error, TimeoutError)
+
+
+@pytest.mark.parametrize("handler", [OSError, TimeoutError, ConnectionError, ApiConnectionError])
+def test_a_timeout_is_caught_as_a_built_in_timeout(handler: type[Exception]) -> None:
+    import socket
+
+    error = ApiTimeoutError(reason="Read timed out")
+    with pytest.raises(handler):
+        raise error
+    if sys.version_info >= (3, 10):  # socket.timeout is TimeoutError from 3.10 on
+        assert isinstance(error, socket.timeout)
+
+
+def test_the_built_in_bases_change_no_client_attribute() -> None:
+    error = ApiTimeoutError(reason="Read timed out", request_sent=True, transient=True)
+    assert (error.status, error.reason, error.body, error.headers) == (
+        0,
+        "Read timed out",
+        None,
+        None,
+    )
+    assert (error.errno, error.strerror, error.filename) == (None, None, None)
+    assert str(error) == "(0)\nReason: Read timed out\n"
+    assert error.message == str(error)
+    assert not isinstance(ApiException(status=503), OSError)
+
+
+def test_transport_errors_keep_every_attribute_through_pickle_and_copy() -> None:
+    import copy
+
+    error = ApiTimeoutError(reason="Connect timed out", request_sent=False, transient=False)
+    error.set_request("GET", "http://h/apis/v1beta1/runs?page_size=1")
+    assert "Request:" not in str(error)  # the reason of a transport error names the request
+    for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        assert type(clone) is ApiTimeoutError
+        assert isinstance(clone, TimeoutError)
+        assert vars(clone) == vars(error)
+        assert str(clone) == str(error)
+
+
+def test_the_failed_request_is_shown_without_credentials() -> None:
+    error = NotFoundException(http_resp=FakeResponse())
+    assert (error.method, error.url) == (None, None)
+    assert "Request:" not in str(error)
+
+    error.set_request(
+        "GET",
+        "https://user:pw@kfp.example/apis/v1beta1/runs?page_token=p1&access_token=t0k"
+        "&api_key=k3y&filter=%7B%7D&token=x&X-Amz-Signature=s1g&echo=SECRET",
+        secrets=("SECRET",),
+    )
+
+    assert error.method == "GET"
+    assert error.url == (
+        "https://***@kfp.example/apis/v1beta1/runs?page_token=p1&access_token=***"
+        "&api_key=***&filter=%7B%7D&token=***&X-Amz-Signature=***&echo=***"
+    )
+    assert str(error).endswith(f"Request: GET {error.url}\n")
+    for secret in ("pw", "t0k", "k3y", "s1g", "SECRET"):
+        assert secret not in str(error)
 
 
 def test_rest_reexports_the_exceptions_of_earlier_releases() -> None:
@@ -212,6 +298,7 @@ def test_type_error_details() -> None:
         ApiException(http_resp=FakeResponse()),
         NotFoundException(http_resp=FakeResponse()),
         ApiTimeoutError(reason="Read timed out"),
+        ApiConnectionError(reason="Connection refused", request_sent=False, transient=False),
         ApiDecodeError(reason="bad", response_type="ApiRun"),
         ApiTypeError("Got an unexpected keyword argument 'x' to method get_run"),
         ApiValueError("Missing", path_to_item=["a"]),

@@ -12,6 +12,8 @@ import pprint
 import re
 import subprocess
 import sys
+import traceback
+import typing
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
@@ -487,6 +489,44 @@ def _python_annotation(type_name: str) -> str:
     if type_name in ENUMS_1_8_5:
         return "str"
     return type_name
+
+
+def _runtime_type(type_name: str) -> Any:
+    """The Python type a field of this 1.8.5 type string holds."""
+    inner = re.fullmatch(r"list\[(.+)\]", type_name)
+    if inner:
+        return list[_runtime_type(inner.group(1))]
+    inner = re.fullmatch(r"dict\(str, (.+)\)", type_name)
+    if inner:
+        return dict[str, _runtime_type(inner.group(1))]
+    simple = {"str": str, "int": int, "float": float, "bool": bool, "datetime": datetime}
+    if type_name in simple:
+        return simple[type_name]
+    return str if type_name in ENUMS_1_8_5 else resolve_model(type_name)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="`X | None` evaluates from Python 3.10 on")
+@pytest.mark.parametrize("name", sorted(FIELDS_1_8_5))
+def test_annotations_evaluate_to_the_types_of_the_1_8_5_type_strings(name: str) -> None:
+    # What a type checker sees (the annotation, evaluated) against what 1.8.5 declares
+    # (openapi_types, pinned in FIELDS_1_8_5) and what the decoder produces.
+    cls = resolve_model(name)
+    names = {model: resolve_model(model) for model in FIELDS_1_8_5}
+    hints = typing.get_type_hints(cls, localns={**names, "datetime": datetime})
+    for field_name, type_name in FIELDS_1_8_5[name]:
+        assert cls.openapi_types[field_name] == type_name
+        assert hints[field_name] == typing.Optional[_runtime_type(type_name)], field_name
+
+
+def test_a_traceback_through_a_decoder_shows_the_generated_line() -> None:
+    decode = decoder_for("ApiRunMetric")
+    with pytest.raises(DecodeError) as caught:
+        decode({"name": "accuracy", "number_value": [0.5]})
+
+    text = "".join(traceback.format_exception(caught.type, caught.value, caught.tb))
+    assert 'File "<ApiRunMetric decoder>", line ' in text
+    assert "values['number_value'] = convert_2(value)" in text
+    assert "def decode(data):" in inspect.getsource(decode)  # what debuggers show
 
 
 def test_annotated_attribute_without_field_is_rejected() -> None:

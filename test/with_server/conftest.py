@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from loopback import LoopbackServer
+from servers.loopback import LoopbackServer
 
 from kfp_server_api import ApiClient, Configuration, RunServiceApi
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from loopback import LoopbackServer, RecordedRequest, Reply
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
 
 from kfp_server_api.endpoint import ServiceApi
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,

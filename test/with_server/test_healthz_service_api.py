@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from endpoint_cases import Call, call_params, exercise
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from endpoint_cases import Call, call_params, exercise
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-import selectors
 import socket
 import ssl
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -24,7 +21,8 @@ import certifi
 import pytest
 import trustme
 import urllib3
-from loopback import LoopbackServer, RecordedRequest, Reply
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
+from servers.tunnel_proxy import TunnelProxy
 
 import kfp_server_api
 from kfp_server_api import (
@@ -83,14 +81,6 @@ def configuration(server: LoopbackServer, waits: list[float]) -> Configuration:
     configuration = Configuration(host=server.url)
     configuration.retry_policy = RetryPolicy(sleep=waits.append)
     return configuration
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def client_of(host: str, waits: list[float], **settings: Any) -> ApiClient:
@@ -230,6 +220,11 @@ def test_connection_refused_is_retried_then_reported(closed_port: int, waits: li
     assert error.reason.startswith("Connection refused: ")
     assert error.reason.endswith("(after 4 attempts)")
     assert isinstance(error.__cause__, urllib3.exceptions.HTTPError)
+    assert isinstance(error, ConnectionError)  # the built-in, for generic network handling
+    assert (error.method, error.url) == (
+        "GET",
+        f"http://127.0.0.1:{closed_port}/apis/v1beta1/runs/r-1",
+    )
     assert_default_backoff(waits)
     assert len(waits) == 3
 
@@ -988,79 +983,6 @@ def test_https_to_a_plain_http_server_says_so(server: LoopbackServer, waits: lis
         RunServiceApi(client).get_run("r-1")
     assert caught.value.reason is not None
     assert "plain HTTP" in caught.value.reason
-
-
-class TunnelProxy:
-    """An HTTP proxy on loopback that opens CONNECT tunnels and records each CONNECT head."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self.heads: list[str] = []
-        self._stopping = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def __enter__(self) -> TunnelProxy:
-        self._spawn(self._accept)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stopping.set()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-        for thread in list(self._threads):
-            thread.join()
-        self._listener.close()
-
-    def _spawn(self, target: Callable[..., None], *args: Any) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)
-        self._threads.append(thread)
-        thread.start()
-
-    def _accept(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                connection, _ = self._listener.accept()
-            except (TimeoutError, socket.timeout):
-                continue
-            with self._lock:
-                self._sockets.append(connection)
-            self._spawn(self._tunnel, connection)
-
-    def _tunnel(self, client: socket.socket) -> None:
-        client.settimeout(5)
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = client.recv(4096)
-            if not chunk:
-                return
-            head += chunk
-        self.heads.append(head.decode("latin-1"))
-        target = head.split(b" ", 2)[1].decode("ascii")
-        host, _, port = target.rpartition(":")
-        upstream = socket.create_connection((host, int(port)))
-        with self._lock:
-            self._sockets.append(upstream)
-        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        with closing(selectors.DefaultSelector()) as selector:
-            selector.register(client, selectors.EVENT_READ, upstream)
-            selector.register(upstream, selectors.EVENT_READ, client)
-            while not self._stopping.is_set():
-                for key, _ in selector.select(timeout=0.05):
-                    try:
-                        data = key.fileobj.recv(65536)  # type: ignore[union-attr]
-                        if not data:
-                            return
-                        key.data.sendall(data)
-                    except OSError:
-                        return
 
 
 def test_https_through_a_proxy_with_proxy_headers(

@@ -9,7 +9,7 @@ from multiprocessing.pool import ApplyResult
 from typing import Any, Callable
 
 import pytest
-from loopback import LoopbackServer, Reply
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api import (
     ApiClient,
@@ -444,6 +444,38 @@ def test_list_runs_sends_no_query_for_omitted_or_none_arguments(
 
     assert server.last.target == RUNS
     assert result.runs is None
+
+
+def test_query_parameters_are_keywords_and_1_8_5_keyword_dicts_still_work(
+    server: LoopbackServer, run_api: RunServiceApi
+) -> None:
+    server.enqueue(Reply.json({}))
+    server.enqueue(Reply.json({}))
+    options: dict[str, Any] = {"page_size": 2, "resource_reference_key_type": "EXPERIMENT"}
+
+    run_api.list_runs(page_size=2, resource_reference_key_type="EXPERIMENT")
+    run_api.list_runs_with_http_info(**options)
+
+    expected = f"{RUNS}?page_size=2&resource_reference_key.type=EXPERIMENT"
+    assert [request.target for request in server.requests] == [expected, expected]
+    with pytest.raises(TypeError):
+        run_api.list_runs("positional")
+
+
+def test_an_error_names_the_request_without_credentials(
+    server: LoopbackServer, configuration: Configuration
+) -> None:
+    server.enqueue(Reply.kfp_error(404, 5, "not found", "not found"))
+    configuration.api_key["authorization"] = "s3cret"
+    configuration.api_key_prefix["authorization"] = "Bearer"
+
+    with ApiClient(configuration) as client, pytest.raises(NotFoundException) as caught:
+        RunServiceApi(client).list_runs(page_size=5, sort_by="name")
+
+    error = caught.value
+    assert (error.method, error.url) == ("GET", f"{server.url}{RUNS}?page_size=5&sort_by=name")
+    assert f"Request: GET {error.url}" in str(error)
+    assert "s3cret" not in str(error)
 
 
 def test_default_api_client_is_created_when_none_is_given() -> None:

@@ -8,11 +8,9 @@ retries, the token refresh and the defaults are tested in test_production_transp
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import gzip
 import logging
-import socket
 import ssl
 import subprocess
 import sys
@@ -28,8 +26,9 @@ from typing import Any
 import pytest
 import trustme
 import urllib3
-from loopback import LoopbackServer, RecordedRequest, Reply
-from reliability.faulty_server import Close, FaultyServer, Pause, Send, Step, chunked, head
+from servers.faulty import Close, FaultyServer, Pause, Send, Step, chunked, head
+from servers.loopback import LoopbackServer, RecordedRequest, Reply
+from servers.static import StaticServer
 
 from kfp_server_api import (
     ApiClient,
@@ -172,14 +171,6 @@ def test_error_with_raw_response_when_not_preloading(
 # -- broken exchanges ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def closed_port() -> int:
-    """A loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def assert_transport_error(
     error: ApiConnectionError, words: str, exception_class: type[ApiConnectionError]
 ) -> None:
@@ -300,6 +291,7 @@ def test_invalid_json_in_a_2xx_body(server: LoopbackServer, run_api: RunServiceA
     assert error.response_type == "ApiRunDetail"
     assert isinstance(error.__cause__, ValueError)
     assert error.code is None
+    assert (error.method, error.url) == ("GET", f"{server.url}/apis/v1beta1/runs/r-1")
 
 
 @pytest.mark.parametrize(
@@ -1146,62 +1138,14 @@ def test_the_upload_error_body_is_parsed(
 # -- closing ------------------------------------------------------------------------------------
 
 
-class KeepAliveServer:
-    """Answers every request of its first connection with ``{}``, keeping the connection open,
-    and sets ``closed`` when the client closes it."""
-
-    def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.closed = threading.Event()
-        self.requests = 0
-        self._connection: socket.socket | None = None
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def __enter__(self) -> KeepAliveServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._connection is not None:
-            with contextlib.suppress(OSError):
-                self._connection.shutdown(socket.SHUT_RDWR)  # wakes a recv still waiting
-        with contextlib.suppress(OSError), socket.create_connection(self._listener.getsockname()):
-            pass  # wakes an accept still waiting
-        self._thread.join()
-        self._listener.close()
-
-    def _serve(self) -> None:
-        connection, _ = self._listener.accept()
-        self._connection = connection
-        with connection:
-            buffer = b""
-            while True:
-                while b"\r\n\r\n" not in buffer:
-                    data = connection.recv(65536)
-                    if not data:
-                        self.closed.set()
-                        return
-                    buffer += data
-                buffer = buffer.partition(b"\r\n\r\n")[2]
-                self.requests += 1
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: 2\r\n\r\n{}"
-                )
-
-
 @pytest.mark.parametrize("how", ["close", "context manager"])
 def test_close_closes_the_kept_alive_connection(how: str) -> None:
-    with KeepAliveServer() as server:
+    with StaticServer(b"{}") as server:
         client = ApiClient(one_attempt(server.url))
         api = RunServiceApi(client)
         api.get_run("r-1")
         api.archive_run("r-1")
-        assert server.requests == 2  # one connection, kept alive
+        assert (server.connections, server.requests) == (1, 2)  # one connection, kept alive
         assert client.last_response is not None  # and still referenced
 
         if how == "close":

@@ -24,8 +24,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from types import TracebackType
 from typing import Union
+
+from .background import BackgroundServer
 
 __all__ = ["Close", "FaultyServer", "Pause", "Reset", "Send", "Step", "chunked", "head", "respond"]
 
@@ -92,7 +93,7 @@ class _ClientGone(Exception):
     """The client closed or reset the connection, or the server is stopping."""
 
 
-class FaultyServer:
+class FaultyServer(BackgroundServer):
     """Serves ``script`` for every request, on an ephemeral loopback port, from threads.
 
     Attributes:
@@ -143,17 +144,6 @@ class FaultyServer:
             thread.join()
         listener.close()
         self._listener = self._acceptor = None
-
-    def __enter__(self) -> FaultyServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def port(self) -> int:

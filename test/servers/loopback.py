@@ -26,9 +26,10 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, Callable, Literal
 from urllib.parse import parse_qsl, unquote
+
+from .background import BackgroundServer
 
 __all__ = ["LoopbackServer", "RecordedRequest", "Reply"]
 
@@ -238,7 +239,7 @@ class _Server(ThreadingHTTPServer):
 
 
 @dataclass
-class LoopbackServer:
+class LoopbackServer(BackgroundServer):
     """A scripted HTTP(S) server on 127.0.0.1 with an ephemeral port, run in a thread.
 
     Attributes:
@@ -288,17 +289,6 @@ class LoopbackServer:
         server.server_close()
         thread.join()
         self._server = self._thread = None
-
-    def __enter__(self) -> LoopbackServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def port(self) -> int:

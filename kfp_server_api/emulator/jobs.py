@@ -26,7 +26,6 @@ from .protojson import Message, enum_name, format_timestamp
 from .render import jobs as render_jobs
 from .routes import Route, message_body
 from .run_creation import (
-    CREATOR,
     EXPERIMENT,
     JOB,
     NAMESPACE,
@@ -123,16 +122,7 @@ class JobService:
             raise exc.wrap(_VALIDATE) from None
 
         pipeline_id = spec.get("pipeline_id", "")
-        pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
-        if pipeline is not None and not version_id:
-            version_id = pipeline["default_version_id"]
-            references.append(Reference(PIPELINE_VERSION, version_id, CREATOR))
-        if version_id:
-            version = self.store.pipeline_version(version_id)
-            assert version is not None
-            manifest = self.store.manifest_text(version["manifest_id"])
-        else:
-            manifest = spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
+        pipeline, manifest = self._creation.resolve_manifest(spec, references, version_id)
         workflow, _ = self._creation.template(manifest, None)
         parameters = [(p.get("name", ""), p.get("value", "")) for p in spec.get("parameters", [])]
         if workflow is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -82,18 +83,8 @@ class RunCreation:
         references = [_reference(item) for item in run.get("resource_references", [])]
         version_id = self._validate_create(run, spec, references)
         pipeline_id = spec.get("pipeline_id", "")
-        pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
-
         # From here on the server is creating the run; its errors read "Failed to create...".
-        if pipeline is not None and not version_id:
-            version_id = pipeline["default_version_id"]
-            references.append(Reference(PIPELINE_VERSION, version_id, CREATOR))
-        if version_id:
-            version = self.store.pipeline_version(version_id)
-            assert version is not None
-            manifest = self.store.manifest_text(version["manifest_id"])
-        else:
-            manifest = spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
+        pipeline, manifest = self.resolve_manifest(spec, references, version_id)
         workflow, ir_spec = self.template(manifest)
         parameters = [(p.get("name", ""), p.get("value", "")) for p in spec.get("parameters", [])]
         if workflow is not None:
@@ -158,6 +149,24 @@ class RunCreation:
         ]
         self.store.insert_runs([tuple(values[name] for name in RUN_FIELDS)], links)
         return run_id
+
+    def resolve_manifest(
+        self, spec: Message, references: list[Reference], version_id: str
+    ) -> tuple[sqlite3.Row | None, str]:
+        """The pipeline of ``pipeline_id`` (or None) and the manifest to run: the referenced
+        version's, else the pipeline's default version's (its PIPELINE_VERSION/CREATOR
+        reference is appended), else the spec's own. ``version_id`` is what
+        ``validate_source`` returned."""
+        pipeline_id = spec.get("pipeline_id", "")
+        pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
+        if pipeline is not None and not version_id:
+            version_id = pipeline["default_version_id"]
+            references.append(Reference(PIPELINE_VERSION, version_id, CREATOR))
+        if version_id:
+            version = self.store.pipeline_version(version_id)
+            assert version is not None
+            return pipeline, self.store.manifest_text(version["manifest_id"])
+        return pipeline, spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
 
     def _validate_create(self, run: Message, spec: Message, references: Sequence[Reference]) -> str:
         """The server's request validation; returns the pipeline version id referenced."""

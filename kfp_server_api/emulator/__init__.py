@@ -185,8 +185,9 @@ Jobs and the scheduler
 - The controller fires one run per sync of a job and syncs it again 10 s later; the emulator
   keeps that pace (at most one run per job per 10 s of the clock) but drains in one go the
   backlog those syncs would have drained. Runs still active bound a backlog by
-  ``max_concurrency``. With ``Lifecycle.instant()`` nothing but the pace bounds it: a job firing
-  every second creates a run per 10 s of any clock advance, as the controller would.
+  ``max_concurrency``. With ``Lifecycle.instant()`` the pace bounds it (a job firing every
+  second gets a run per 10 s of a clock advance, as from the controller), and one sync fires
+  at most 10,000 runs of a job; the rest of the backlog follows one run per 10 s.
 - The first ``status`` a job shows is ``NO_STATUS`` (in the create response); the scheduler then
   sets ``Enabled``/``Disabled`` (``Running``/``Succeeded`` for a job without a trigger) at once,
   not after the controller's delay. ``updated_at`` changes only on create and on a real

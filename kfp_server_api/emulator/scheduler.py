@@ -18,7 +18,10 @@ each job that is due and applies the controller's rules (KFP 1.8.5):
   fires at most one run per 10 s of the clock (``SYNC_INTERVAL``). A sync drains as much of a
   backlog as the syncs the elapsed time allowed, so advancing the clock by a day fires the 24
   runs of an hourly job at once, while a job firing every second gets one run per 10 s, as on
-  a cluster. Each run fired costs a constant amount of work: no tick is visited without firing.
+  a cluster. A single sync fires at most ``MAX_CATCH_UP`` (10,000) runs of a job; the rest
+  of a backlog follows at the controller's pace. Each run fired costs a constant amount of
+  work (no tick is visited without firing), so advancing a year on a job firing every second
+  costs those 10,000 runs at most (none beyond ``max_concurrency`` when runs take time).
 
 A fired run is stored as the persistence agent reports it: named ``<swf>-<index>-<fnv32a>``,
 references EXPERIMENT/OWNER then JOB/CREATOR, ``scheduled_at`` the tick, the workflow with the
@@ -52,6 +55,9 @@ __all__ = ["SYNC_INTERVAL", "Scheduler", "run_name"]
 
 SYNC_INTERVAL = 10
 """Seconds between two syncs of a job by the controller, hence between two of its runs."""
+
+MAX_CATCH_UP = 10_000
+"""Most runs of one job a single sync fires; the rest of a backlog follows at the pace."""
 
 _FINAL = tuple(sorted(FINAL_STATUSES))
 _LABEL = "scheduledworkflows.kubeflow.org/"
@@ -142,6 +148,7 @@ class Scheduler:
         return int(found)
 
     def _sync_job(self, job_id: str, now: int) -> None:
+        fired = 0
         while True:
             job = self.store.job(job_id)
             if job is None:
@@ -154,6 +161,10 @@ class Scheduler:
                 changes["paced_until"] = max(paced, now - SYNC_INTERVAL)
             elif paced + SYNC_INTERVAL > now:
                 changes["next_fire_at"] = paced + SYNC_INTERVAL
+            elif fired >= MAX_CATCH_UP:
+                # The credit of the syncs a long clock jump skipped is spent; the rest of
+                # the backlog comes one run per sync, as after a controller outage.
+                changes.update(next_fire_at=now + SYNC_INTERVAL, paced_until=now)
             elif self.store.active_runs_of_job(job_id, _FINAL) >= _concurrency(job):
                 changes["blocked"] = 1
             else:
@@ -166,6 +177,7 @@ class Scheduler:
                 )
                 # Lifecycle steps due at once (an instant lifecycle) finish the run now.
                 self.context.advance_lifecycle(now)
+                fired += 1
                 continue
             if _trigger(job["trigger"])[0]:
                 status = "Enabled" if job["enabled"] else "Disabled"

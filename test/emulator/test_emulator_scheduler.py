@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from emulator_http import API, Client
 
-from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock
+from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock, scheduler
 from kfp_server_api.emulator.scheduler import run_name
 
 JOBS = f"{API}/jobs"
@@ -360,3 +360,16 @@ def test_with_the_system_clock_a_due_run_appears_without_a_request() -> None:
                 break
             arrived.wait(0.05)
         assert arrived.is_set()
+
+
+def test_a_year_of_runs_that_finish_at_once_is_bounded_too(instant: Emulator, fast: Client) -> None:
+    """With runs that finish at once only the controller's pace holds a backlog back; one sync
+    fires at most MAX_CATCH_UP runs of a job, then one run per sync (10 s) follows."""
+    job = create_job(fast, periodic(1), max_concurrency="10")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scheduler, "MAX_CATCH_UP", 50)
+        instant.advance_clock(365 * DAY)
+        assert instant.run_count() == 50
+        instant.advance_clock(10)
+        assert instant.run_count() == 51
+    assert scheduled(runs_of(fast, job["id"]))[-1] == "2022-03-01T10:00:51Z"

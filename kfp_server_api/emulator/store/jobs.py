@@ -193,12 +193,26 @@ class JobTable(TableListing):
         return None if row is None or row[0] is None else int(row[0])
 
     def active_runs_of_job(self, uuid: str, final: Sequence[str]) -> int:
-        """How many runs started by a job have a status that is not final."""
+        """How many runs started by a job have a status that is not final.
+
+        The status index is read in the ranges between the final statuses, so the cost grows
+        with the active runs of the store, not with every run the job ever started.
+        """
+        finals = sorted(final)
+        bounds = [("", finals[0])] if finals else []
+        bounds += list(zip(finals, finals[1:]))
+        ranges = [
+            f"SELECT uuid FROM runs WHERE status {'>=' if not low else '>'} ? AND status < ?"
+            for low, _ in bounds
+        ]
+        ranges.append("SELECT uuid FROM runs WHERE status > ?")
+        values: list[str] = [value for pair in bounds for value in pair]
+        values.append(finals[-1] if finals else "")
         row = self._one(
-            "SELECT count(*) FROM run_references x CROSS JOIN runs r ON r.uuid = x.run_uuid "
-            f"WHERE x.ref_type = 'JOB' AND x.ref_id = ? AND r.status NOT IN "
-            f"({', '.join('?' * len(final))})",
-            (uuid, *final),
+            f"SELECT count(*) FROM ({' UNION ALL '.join(ranges)}) AS active WHERE EXISTS "
+            "(SELECT 1 FROM run_references x WHERE x.ref_type = 'JOB' AND x.ref_id = ? "
+            "AND x.run_uuid = active.uuid)",
+            (*values, uuid),
         )
         return 0 if row is None else int(row[0])
 

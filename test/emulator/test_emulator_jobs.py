@@ -4,6 +4,8 @@ listing, enable/disable, delete."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +301,26 @@ LIST_ERRORS = [
 def test_list_errors(client: Client, query: dict[str, str], message: str) -> None:
     reply = client.get(JOBS, **query)
     assert (reply.status, reply.json["message"]) == (400, message)
+
+
+def test_a_database_of_schema_version_2_keeps_its_jobs(tmp_path: Path) -> None:
+    """Version 2 stored jobs as (uuid, name, created_at) only; opening it adds the rest."""
+    db = str(tmp_path / "kfp.db")
+    Emulator(db=db).close()
+    connection = sqlite3.connect(db)
+    connection.executescript(
+        "DROP TABLE jobs; DROP TABLE job_references; CREATE TABLE jobs (uuid TEXT PRIMARY KEY, "
+        "name TEXT NOT NULL, created_at INTEGER NOT NULL); "
+        "INSERT INTO jobs VALUES ('j-1', 'old job', 1646128800); PRAGMA user_version = 2;"
+    )
+    connection.close()
+    with Emulator(db=db, lifecycle="manual") as server:
+        client = Client(server.url)
+        old = client.get(f"{JOBS}/j-1").json
+        listed = client.get(JOBS).json
+        client.close()
+    assert old["name"] == "old job"
+    assert old["created_at"] == old["updated_at"] == "2022-03-01T10:00:00Z"
+    assert old["trigger"] == {}
+    assert "enabled" not in old
+    assert listed["total_size"] == 1

@@ -57,7 +57,7 @@ _REFERENCES = (
     "ref_id TEXT NOT NULL);"
 )
 ADDED = "".join(f"ALTER TABLE jobs ADD COLUMN {column} {kind};" for column, kind in _COLUMNS)
-ADDED += _REFERENCES
+ADDED += _REFERENCES + "UPDATE jobs SET updated_at = created_at;"
 
 SCHEMA = _ORIGINAL + ADDED
 MIGRATIONS = {2: ADDED}

@@ -32,6 +32,8 @@ _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 _DAY = 86400
 _YEAR_LIMIT = 5
 _STAR = 1 << 63
+# The times a date holds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+_FIRST, _LAST = -62135596800, 253402300799
 
 
 class CronError(ValueError):
@@ -200,6 +202,8 @@ class CronSchedule(Schedule):
 
     def next_after(self, moment: int) -> int | None:
         start = moment + 1
+        if start > _LAST:
+            return None
         day_start = start - start % _DAY
         day = (_EPOCH + datetime.timedelta(seconds=day_start)).date()
         limit = day.year + _YEAR_LIMIT
@@ -209,12 +213,17 @@ class CronSchedule(Schedule):
                 found = self._in_day(first, _DAY - 1, latest=False)
                 if found is not None:
                     return day_start + found
+            if day == datetime.date.max:
+                return None
             day += datetime.timedelta(days=1)
             day_start += _DAY
             first = 0
         return None
 
     def latest_at(self, moment: int) -> int | None:
+        moment = min(moment, _LAST)
+        if moment < _FIRST:
+            return None
         day_start = moment - moment % _DAY
         day = (_EPOCH + datetime.timedelta(seconds=day_start)).date()
         limit = day.year - _YEAR_LIMIT

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import math
 import threading
 import uuid
@@ -47,7 +48,7 @@ from . import cron, render
 from .clock import ManualClock
 from .context import ServiceContext
 from .lifecycle import FINAL_STATUSES
-from .protojson import parse_timestamp
+from .protojson import TIMESTAMP_MAX, parse_timestamp
 from .run_creation import CREATOR, EXPERIMENT, JOB, OWNER, Reference
 from .store import RUN_FIELDS
 
@@ -60,6 +61,7 @@ MAX_CATCH_UP = 10_000
 """Most runs of one job a single sync fires; the rest of a backlog follows at the pace."""
 
 _FINAL = tuple(sorted(FINAL_STATUSES))
+_LOGGER = logging.getLogger(__name__)
 _LABEL = "scheduledworkflows.kubeflow.org/"
 
 
@@ -113,12 +115,24 @@ class Scheduler:
         due = self.store.due_jobs(moment)
         if not due:  # the common case costs one indexed lookup, no transaction
             return
-        with self.store.transaction():
-            for row in due:
-                self._sync_job(row["uuid"], moment)
+        for row in due:
+            try:
+                with self.store.transaction():
+                    self._sync_job(row["uuid"], moment)
+            except Exception:
+                # A job the scheduler cannot handle must not break every request: it is
+                # logged and left out of scheduling; everything else goes on.
+                _LOGGER.exception("cannot schedule job %s; it will not fire", row["uuid"])
+                with self.store.transaction():
+                    self.store.update_job(row["uuid"], next_fire_at=None)
 
     def _next_tick(self, job: Any, now: int) -> int | None:
-        """When the job's next run is due (maybe in the past), or None for never."""
+        """When the job's next run is due (maybe in the past), or None for never (a tick
+        beyond the latest time a Timestamp holds never comes)."""
+        tick = self._nominal_tick(job, now)
+        return tick if tick is not None and tick <= TIMESTAMP_MAX else None
+
+    def _nominal_tick(self, job: Any, now: int) -> int | None:
         kind, schedule, start, end = _trigger(job["trigger"])
         if not kind:
             return int(job["created_at"]) if job["last_index"] == 0 else None

@@ -373,3 +373,29 @@ def test_a_year_of_runs_that_finish_at_once_is_bounded_too(instant: Emulator, fa
         instant.advance_clock(10)
         assert instant.run_count() == 51
     assert scheduled(runs_of(fast, job["id"]))[-1] == "2022-03-01T10:00:51Z"
+
+
+def test_ticks_beyond_the_last_timestamp_never_come(instant: Emulator, fast: Client) -> None:
+    huge = create_job(fast, periodic(2**63 - 1))
+    last_day = create_job(fast, cron("59 59 23 31 12 *", start_time="9999-12-31T23:59:58Z"))
+    after_the_last = create_job(fast, cron("@daily", start_time="9999-12-31T23:59:59Z"))
+    instant.advance_clock(DAY)
+    assert fast.get(f"{JOBS}/{huge['id']}").json["status"] == "Enabled"
+    assert runs_of(fast, huge["id"]) == []
+    assert runs_of(fast, last_day["id"]) == []
+    assert runs_of(fast, after_the_last["id"]) == []
+    assert fast.get(f"{JOBS}/{after_the_last['id']}").json["status"] == "Enabled"
+
+
+def test_a_job_the_scheduler_cannot_read_is_left_out_not_fatal(
+    instant: Emulator, fast: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = create_job(fast, periodic(HOUR))
+    healthy = create_job(fast, periodic(HOUR))
+    with instant.store.transaction():
+        instant.store.update_job(broken["id"], trigger='{"cron_schedule":')
+    instant.advance_clock(2 * HOUR)
+    assert fast.get(f"{API}/runs").status == 200
+    assert runs_of(fast, broken["id"]) == []
+    assert len(runs_of(fast, healthy["id"])) == 2
+    assert f"cannot schedule job {broken['id']}" in caplog.text

@@ -16,10 +16,12 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
   only ``page_size`` runs spread evenly over the store carry, at both sizes;
 - the first page of one experiment's runs (``resource_reference_key``), sorted by ``name``;
 - the first page sorted by a metric, best first (``metric:roc-auc desc``), where one run in
-  ten has no such metric;
-- the first page of jobs (list_jobs), from as many stored jobs as runs (``Emulator.seed_jobs``).
+  ten has no such metric.
 
-Each row is data: its label, the collection it lists (``runs`` or ``jobs``) and its query.
+Then the same for experiments, in two emulators holding only experiments (``EXPERIMENT_ROWS``,
+as data): the first page, a middle page, the UI's page (archived left out, newest first) and
+a page sorted by name; and for jobs (``JOB_ROWS``): the first page, a middle page and a page
+sorted by name.
 
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
@@ -103,17 +105,6 @@ def _seeds(emulator_module: Any, count: int, experiments: list[str], marked: int
         )
 
 
-def _job_seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
-    """``count`` JobSeeds, created over time and spread over the experiments."""
-    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
-    for index in range(count):
-        yield emulator_module.JobSeed(
-            name=f"recurring {index:06d}",
-            created_at=start + timedelta(seconds=index * 37),
-            experiment_id=experiments[index % len(experiments)],
-        )
-
-
 def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[str, str]:
     """A seeded emulator's URL, and the id of the experiment the experiment page lists."""
     emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
@@ -122,47 +113,37 @@ def _start(stack: ExitStack, target: Target, count: int, marked: int) -> tuple[s
     server.seed_runs(_seeds(emulator_module, count, experiments, marked))
     if server.run_count() != count:
         raise AssertionError(f"seeded {server.run_count()} runs instead of {count}")
-    server.seed_jobs(_job_seeds(emulator_module, count, experiments))
     return str(server.url), str(experiments[1])
 
 
 def _get(
-    pool: urllib3.PoolManager, url: str, query: dict[str, Any], collection: str = "runs"
+    pool: urllib3.PoolManager, url: str, query: dict[str, Any], resource: str = "runs"
 ) -> dict[str, Any]:
-    response = pool.request("GET", f"{url}/apis/v1beta1/{collection}?{urlencode(query)}")
+    response = pool.request("GET", f"{url}/apis/v1beta1/{resource}?{urlencode(query)}")
     if response.status != 200:
         raise AssertionError(
-            f"list {collection} answered {response.status}: {response.data[:200]!r}"
+            f"listing {resource} answered {response.status}: {response.data[:200]!r}"
         )
     document: dict[str, Any] = json.loads(response.data)
     return document
 
 
-def _middle_token(pool: urllib3.PoolManager, url: str, count: int) -> str:
+def _middle_token(pool: urllib3.PoolManager, url: str, count: int, resource: str = "runs") -> str:
     """The page token whose page starts at the middle of the default listing."""
     skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
-    # Each step returns the token of the page that starts after the runs skipped so far.
+    # Each step returns the token of the page that starts after the items skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
-        token = _get(pool, url, query)["next_page_token"]
+        token = _get(pool, url, query, resource)["next_page_token"]
         query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
-        return str(_get(pool, url, {**query, "page_size": remainder})["next_page_token"])
+        last = _get(pool, url, {**query, "page_size": remainder}, resource)
+        return str(last["next_page_token"])
     return str(query["page_token"])
 
 
 def _queries(
-    pool: urllib3.PoolManager, url: str, experiment: str, count: int, page_size: int
-) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Each row's label, with the collection it lists and its query."""
-    runs = _run_queries(pool, url, experiment, count, page_size)
-    rows = {label: ("runs", query) for label, query in runs.items()}
-    rows["jobs page"] = ("jobs", {"page_size": page_size})
-    return rows
-
-
-def _run_queries(
     pool: urllib3.PoolManager, url: str, experiment: str, count: int, page_size: int
 ) -> dict[str, Any]:
     return {
@@ -189,11 +170,148 @@ def _run_queries(
     }
 
 
+# Experiments: stored in bulk (``Emulator.seed_experiments``), every tenth archived, names
+# and descriptions of a few shapes; each row is a query of list_experiment, as data.
+_EXPERIMENT_UI_FILTER = json.dumps(
+    {
+        "predicates": [
+            {"key": "storage_state", "op": "NOT_EQUALS", "string_value": "STORAGESTATE_ARCHIVED"}
+        ]
+    }
+)
+EXPERIMENT_ROWS: dict[str, dict[str, Any]] = {
+    "experiments first page": {},
+    "experiments middle page": {"page_token": "middle"},
+    "experiments UI page": {"filter": _EXPERIMENT_UI_FILTER, "sort_by": "created_at desc"},
+    "experiments by name page": {"sort_by": "name desc"},
+}
+"""The experiment listing rows: label -> query (``page_token: middle`` is filled in)."""
+
+
+def _experiment_seeds(emulator_module: Any, count: int) -> Iterator[Any]:
+    rng = random.Random(runs_data.SEED)
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    teams = ("churn", "fraud", "ranking", "forecast", "vision")
+    for index in range(count):
+        yield emulator_module.ExperimentSeed(
+            name=f"{teams[index % len(teams)]}-{index:06d}",
+            description=f"{teams[index % len(teams)]} models, variant {rng.randint(1, 50)}",
+            created_at=start + timedelta(seconds=index * 61 + rng.randint(0, 30)),
+            archived=index % 10 == 9,
+        )
+
+
+def _start_experiments(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    server.seed_experiments(_experiment_seeds(emulator_module, count - 1))  # and Default
+    return str(server.url)
+
+
+def _measure(
+    pool: urllib3.PoolManager,
+    label: str,
+    resource: str,
+    urls: tuple[str, str],
+    queries: tuple[dict[str, Any], dict[str, Any]],
+    sizes: tuple[int, int, int, int],
+) -> Measurement:
+    """One row: the same page from the large store (subject) and the small one (baseline)."""
+    small, large, page_size, repeat = sizes
+    many_url, few_url = urls
+    many_query, few_query = queries
+    for url, query in ((few_url, few_query), (many_url, many_query)):
+        if len(_get(pool, url, query, resource).get(resource, [])) != page_size:
+            raise AssertionError(f"{label}: the page does not hold {page_size} {resource}")
+    progress(f"emulator {label}")
+    operation = {"runs": "list_runs", "experiments": "list_experiment", "jobs": "list_jobs"}[
+        resource
+    ]
+    subject, baseline = measure.alternate(
+        sampler(lambda: _get(pool, many_url, many_query, resource)),
+        sampler(lambda: _get(pool, few_url, few_query, resource)),
+        repeat,
+        warmup=0,  # the calibrating call in sampler warmed both up
+    )
+    return Measurement(
+        name=f"emulator {label}",
+        subject=f"{operation} page of {page_size} from {large:,} {resource}",
+        baseline=f"from {small:,} {resource}",
+        unit="s",
+        subject_samples=subject,
+        baseline_samples=baseline,
+        params={"small": small, "large": large, "page_size": page_size, "clock": "wall"},
+    )
+
+
+# Jobs: stored in bulk (``Emulator.seed_jobs``: disabled, so none fires), spread over four
+# experiments; each row is a query of list_jobs, as data.
+JOB_ROWS: dict[str, dict[str, Any]] = {
+    "jobs first page": {},
+    "jobs middle page": {"page_token": "middle"},
+    "jobs by name page": {"sort_by": "name desc"},
+}
+"""The job listing rows: label -> query (``page_token: middle`` is filled in)."""
+
+
+def _job_seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    for index in range(count):
+        yield emulator_module.JobSeed(
+            name=f"recurring {index:06d}",
+            created_at=start + timedelta(seconds=index * 37),
+            experiment_id=experiments[index % len(experiments)],
+        )
+
+
+def _start_jobs(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    experiments = [server.add_experiment(f"experiment-{number}") for number in range(4)]
+    server.seed_jobs(_job_seeds(emulator_module, count, experiments))
+    return str(server.url)
+
+
+_SEEDED = {"experiments": (EXPERIMENT_ROWS, _start_experiments), "jobs": (JOB_ROWS, _start_jobs)}
+"""The resources listed from stores holding only them: their rows and how a store is made."""
+
+
+def _resource_listing(
+    resource: str, target: Target, small: int, large: int, page_size: int, repeat: int
+) -> list[Measurement]:
+    rows, start = _SEEDED[resource]
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} {resource}")
+    with ExitStack() as stack:
+        few_url = start(stack, target, small)
+        many_url = start(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+
+        def query(url: str, count: int, row: dict[str, Any]) -> dict[str, Any]:
+            filled = {"page_size": page_size, **row}
+            if filled.get("page_token") == "middle":
+                filled["page_token"] = _middle_token(pool, url, count, resource)
+            return filled
+
+        return [
+            _measure(
+                pool,
+                label,
+                resource,
+                (many_url, few_url),
+                (query(many_url, large, row), query(few_url, small, row)),
+                (small, large, page_size, repeat),
+            )
+            for label, row in rows.items()
+        ]
+
+
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one page from ``large`` stored runs (jobs), against ``small`` stored ones."""
-    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs and jobs")
+    """Time of one page from ``large`` stored runs (then experiments, jobs), against
+    ``small``."""
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
         # As many name matches as a page holds, at both sizes: the sparse page then asks
@@ -204,40 +322,17 @@ def listing(
         stack.callback(pool.clear)
         few_queries = _queries(pool, few_url, few_experiment, small, page_size)
         many_queries = _queries(pool, many_url, many_experiment, large, page_size)
-        for label, (collection, few_query) in few_queries.items():
-            many_query = many_queries[label][1]
-            for url, query in ((few_url, few_query), (many_url, many_query)):
-                if len(_get(pool, url, query, collection).get(collection, [])) != page_size:
-                    raise AssertionError(f"{label}: the page does not hold {page_size} items")
-            progress(f"{target.label}: emulator {label}")
-            subject, baseline = measure.alternate(
-                sampler(
-                    lambda url=many_url, query=many_query, kind=collection: _get(
-                        pool, url, query, kind
-                    )
-                ),
-                sampler(
-                    lambda url=few_url, query=few_query, kind=collection: _get(
-                        pool, url, query, kind
-                    )
-                ),
-                repeat,
-                warmup=0,  # the calibrating call in sampler warmed both up
-            )
+        for label, few_query in few_queries.items():
             results.append(
-                Measurement(
-                    name=f"emulator {label}",
-                    subject=f"list_{collection} page of {page_size} from {large:,} {collection}",
-                    baseline=f"from {small:,} {collection}",
-                    unit="s",
-                    subject_samples=subject,
-                    baseline_samples=baseline,
-                    params={
-                        "small": small,
-                        "large": large,
-                        "page_size": page_size,
-                        "clock": "wall",
-                    },
+                _measure(
+                    pool,
+                    label,
+                    "runs",
+                    (many_url, few_url),
+                    (many_queries[label], few_query),
+                    (small, large, page_size, repeat),
                 )
             )
+    for resource in _SEEDED:
+        results += _resource_listing(resource, target, small, large, page_size, repeat)
     return results

@@ -10,9 +10,10 @@ bearer token::
 
     python examples/quickstart.py --host https://kfp.example.com/pipeline --token "$TOKEN"
 
-Steps: create a run from an inline Argo workflow, wait until it finishes, report metrics, list
-runs with a filter and a sort, read an output artifact, then archive, unarchive and delete the
-run. Exits non-zero with a one-line message if any call fails.
+Steps: find or create the experiment ``quickstart`` (``ExperimentServiceApi``), create a run in
+it from an inline Argo workflow, wait until it finishes, report metrics, list runs with a
+filter and a sort, read an output artifact, then archive, unarchive and delete the run. Exits
+non-zero with a one-line message if any call fails.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from typing import Any
 
 import kfp_server_api
 from kfp_server_api.artifacts import ArtifactArchive
-from kfp_server_api.filters import Filter, contains, gte
+from kfp_server_api.filters import Filter, contains, eq, gte
 
 FINAL_STATUSES = ("Succeeded", "Failed", "Error", "Skipped")
+EXPERIMENT_NAME = "quickstart"
 ARTIFACT_NAME = "mlpipeline-metrics"
 METRICS_FILE = "mlpipeline-metrics.json"
 TRAINING_METRICS = {"metrics": [{"name": "accuracy", "numberValue": 0.93, "format": "PERCENTAGE"}]}
@@ -82,6 +84,19 @@ def kfp_host(args: argparse.Namespace) -> Iterator[tuple[str, Any]]:
         yield server.url, server
 
 
+def find_or_create_experiment(api: kfp_server_api.ExperimentServiceApi, name: str) -> Any:
+    """The experiment called ``name``, created if there is none (names are unique)."""
+    found = api.list_experiment(filter=Filter.where(eq("name", name))).experiments
+    if found:
+        detail(f"found it: {found[0].id}")
+        return found[0]
+    experiment = api.create_experiment(
+        kfp_server_api.ApiExperiment(name=name, description="Runs of examples/quickstart.py")
+    )
+    detail(f"created it: {experiment.id}")
+    return experiment
+
+
 def wait_for_run(api: kfp_server_api.RunServiceApi, run_id: str, timeout: float) -> Any:
     """Poll get_run until the run reaches a final status; return the final ApiRunDetail."""
     deadline = time.monotonic() + timeout
@@ -119,6 +134,10 @@ def run_flow(args: argparse.Namespace) -> None:
             api = kfp_server_api.RunServiceApi(client)
             started = datetime.now(timezone.utc) - timedelta(seconds=1)
 
+            step(f"Finding or creating the experiment {EXPERIMENT_NAME!r}")
+            experiments = kfp_server_api.ExperimentServiceApi(client)
+            experiment = find_or_create_experiment(experiments, EXPERIMENT_NAME)
+
             step("Creating a run from an inline Argo workflow")
             created = api.create_run(
                 kfp_server_api.ApiRun(
@@ -128,6 +147,14 @@ def run_flow(args: argparse.Namespace) -> None:
                         workflow_manifest=json.dumps(WORKFLOW),
                         parameters=[kfp_server_api.ApiParameter("learning_rate", "0.05")],
                     ),
+                    resource_references=[
+                        kfp_server_api.ApiResourceReference(
+                            key=kfp_server_api.ApiResourceKey(
+                                type=kfp_server_api.ApiResourceType.EXPERIMENT, id=experiment.id
+                            ),
+                            relationship=kfp_server_api.ApiRelationship.OWNER,
+                        )
+                    ],
                 )
             )
             run = created.run

@@ -29,7 +29,13 @@ EMULATOR_ROWS = (
     "sparse substring page",
     "experiment page",
     "metric page",
-    "jobs page",
+    "experiments first page",
+    "experiments middle page",
+    "experiments UI page",
+    "experiments by name page",
+    "jobs first page",
+    "jobs middle page",
+    "jobs by name page",
 )
 
 

@@ -3,10 +3,11 @@
 Each ```python block is one test case, named after its file and line. It runs against an
 emulator started once for this module: the example host is replaced by the emulator's address
 and each placeholder (``"run_id_example"``...) by a value seeded for that block alone (a fresh
-run with an artifact, a pipeline). Blocks that mention the example token run against an emulator
-that requires it, so the Bearer set-up of the examples is exercised too. A block fails if it
-raises or if it prints the marker the examples print when a call raised ``ApiException``. A
-block calling a route the emulator does not serve at all is skipped, with the route as reason.
+run with an artifact, a pipeline, an experiment). Blocks that mention the example token run
+against an emulator that requires it, so the Bearer set-up of the examples is exercised too. A
+block fails if it raises or if it prints the marker the examples print when a call raised
+``ApiException``. A block calling a route the emulator does not serve at all is skipped, with
+the route as reason.
 """
 
 from __future__ import annotations
@@ -104,12 +105,14 @@ def seed(server: Emulator, code: str) -> dict[str, str]:
     (run_id,) = server.seed_runs([RunSeed(name="example run", status=status)])
     server.attach_artifact(run_id, _NODE_ID, _ARTIFACT_NAME, files={"metrics.json": b"{}"})
     pipeline = server.add_pipeline(f"example pipeline {run_id}")
-    # The `id` of an example is the id of the resource its API class serves.
-    ids = {"JobServiceApi": server.add_job(f"example job {run_id}")}
+    experiment_id = server.add_experiment(f"example experiment {run_id}")
+    job_id = server.add_job(f"example job {run_id}")
     api_class = _API_CLASS.search(code)
+    # What a bare ``id`` names depends on the API the block calls.
+    owners = {"ExperimentServiceApi": experiment_id, "JobServiceApi": job_id}
     values = {
         "run_id": run_id,
-        "id": ids.get(api_class.group(1) if api_class else "", run_id),
+        "id": owners.get(api_class.group(1) if api_class else "", run_id),
         "node_id": _NODE_ID,
         "artifact_name": _ARTIFACT_NAME,
         "pipeline_id": pipeline.pipeline_id,

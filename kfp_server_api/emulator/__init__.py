@@ -1,9 +1,9 @@
-"""An emulator of the Kubeflow Pipelines v1beta1 run API server, for tests and local work.
+"""An emulator of the Kubeflow Pipelines v1beta1 API server, for tests and local work.
 
-It is a real HTTP server that speaks the ten RunService endpoints as the KFP API server (tag
-1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
-values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
-memory or in a file. It uses only the standard library.
+It is a real HTTP server that speaks the ten RunService and the six ExperimentService endpoints
+as the KFP API server (tag 1.8.5, single-user mode) does: the same paths, JSON field names and
+key order, omission of zero values, error bodies and status codes, paging, sorting and
+filtering. State lives in SQLite, in memory or in a file. It uses only the standard library.
 
 Three ways to use it::
 
@@ -57,16 +57,20 @@ not:
 - ``attach_artifact(run_id, node_id, name, data=None, files=None)``: an output artifact that
   read_artifact then serves; ``files`` ({name: bytes}) are packed as Argo packs them, in a
   gzip-compressed tar archive (``argo_artifact_archive`` builds one).
-- ``add_experiment(name, ...)``, ``add_job(name, ...)`` (a disabled job without a trigger;
-  jobs with schedules come from create_job), ``add_pipeline(name,
+- ``add_experiment(name, ...)``, ``add_job(name, ...)``, ``add_pipeline(name,
   workflow_manifest=None, ...)`` (returns ``PipelineIds(pipeline_id, version_id)``),
   ``add_pipeline_version(pipeline_id, name, ...)``: so that references resolve. The
-  experiment ``Default`` exists from the start (``default_experiment_id``).
+  experiment ``Default`` exists from the start (``default_experiment_id``); as on the real
+  server it can be archived and deleted, and the next run created without an experiment
+  creates it again. ``add_job(name, experiment_id=..., enabled=True)`` makes a job that
+  archiving its experiment disables (``get_job`` shows it); it never fires (jobs with a
+  schedule come from create_job).
 - ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle and every
   job's schedule (the runs that became due are fired before it returns).
 - ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
-  seconds), for benchmarks and large listings; ``seed_jobs(JobSeed(...) for ...)`` stores
-  disabled jobs the same way.
+  seconds), for benchmarks and large listings; ``seed_experiments(ExperimentSeed(...) for
+  ...)`` and ``seed_jobs(JobSeed(...) for ...)`` (disabled jobs) do the same for experiments
+  and jobs.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
 
 Control over HTTP: the same controls are served under ``/emulator/v1/`` (where KFP has no
@@ -104,10 +108,14 @@ Known differences from a real KFP API server
 --------------------------------------------
 Scope and environment
 
-- Only the ten RunService endpoints and the six JobService endpoints are served, plus
-  ``GET /apis/v1beta1/healthz``. Experiments, pipelines and versions are created through the
-  control API, not through their REST endpoints. Only single-user mode is emulated (no
-  namespace authorization).
+- The RunService, ExperimentService and JobService endpoints are served, plus
+  ``GET /apis/v1beta1/healthz``. Pipelines and versions are created through the control API,
+  not through their REST endpoints. Only single-user mode is emulated (no namespace
+  authorization).
+- Experiment names are unique as compared exactly (MySQL's collation would also make
+  ``Training`` and ``training`` collide); names and descriptions have no length limit. The
+  control API's ``add_experiment`` does not check names. Archiving an experiment disables its
+  jobs in the store only (there is no ScheduledWorkflow to patch, so never a 500).
 - Nothing runs: statuses follow the configured lifecycle instead of Argo. The create response
   shows the run with no status, as the real server's does; the first step applies before the
   next request. After terminate_run, ``Terminating`` becomes ``Failed`` along the lifecycle's
@@ -249,7 +257,7 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import JobSeed, PipelineIds, RunSeed
+from .control import ExperimentSeed, JobSeed, PipelineIds, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
@@ -262,6 +270,7 @@ __all__ = [
     "FINAL_STATUSES",
     "Clock",
     "Emulator",
+    "ExperimentSeed",
     "JobSeed",
     "Lifecycle",
     "ManualClock",

@@ -7,13 +7,16 @@ operations call it first, so time-dependent state is current whatever is asked.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sqlite3
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from . import errors
 from .clock import Clock
+from .errors import ApiError
 from .lifecycle import Lifecycle
 from .store import Store
 
@@ -22,6 +25,7 @@ __all__ = [
     "DEFAULT_NAMESPACE",
     "DEFAULT_SERVICE_ACCOUNT",
     "ServiceContext",
+    "name_taken",
 ]
 
 DEFAULT_NAMESPACE = "kubeflow"
@@ -30,6 +34,15 @@ DEFAULT_EXPERIMENT_NAME = "Default"
 _DEFAULT_EXPERIMENT_DESCRIPTION = (
     "All runs created without specifying an experiment will be grouped here."
 )
+_DEFAULT_EXPERIMENT_SETTING = "default_experiment_id"
+
+
+def name_taken(name: str) -> str:
+    """The server's message when an experiment name is taken (in its namespace)."""
+    return (
+        f"Failed to create a new experiment. The name {name} already exists. "
+        "Please specify a new name."
+    )
 
 
 class ServiceContext:
@@ -50,16 +63,38 @@ class ServiceContext:
         self.tick_hooks: list[Callable[[float], None]] = []
         """Called with the time by every ``tick``, after the lifecycle steps."""
         with store.transaction():
-            self.default_experiment_id = self._ensure_default_experiment()
+            # Created at start-up, as the server does. If another experiment took the name
+            # Default, runs get the server's 500 when they need it.
+            with contextlib.suppress(ApiError):
+                self.default_experiment()
             self._next_due = store.next_due()
 
     def now(self) -> int:
         """The clock's time in whole seconds, as the server stores times."""
         return math.floor(self.clock.now())
 
-    def _ensure_default_experiment(self) -> str:
-        experiment_id = self.store.setting("default_experiment_id")
-        if experiment_id is None or self.store.experiment(experiment_id) is None:
+    @property
+    def default_experiment_id(self) -> str:
+        """The id of the experiment Default (see ``default_experiment``)."""
+        return self.default_experiment()
+
+    def default_experiment(self) -> str:
+        """The id of the experiment Default, which owns runs created without an experiment.
+
+        As on the real server, it is created when there is none (at start, and after it was
+        deleted, by the next run or job that needs it). Raises ApiError (500, the server's
+        message) if another experiment has taken the name Default meanwhile.
+        """
+        with self.store.transaction():
+            experiment_id = self.store.setting(_DEFAULT_EXPERIMENT_SETTING)
+            if experiment_id and self.store.experiment(experiment_id) is not None:
+                return experiment_id
+            if self.store.experiment_named(DEFAULT_EXPERIMENT_NAME, "") is not None:
+                cause = errors.already_exists(name_taken(DEFAULT_EXPERIMENT_NAME)).message
+                raise errors.internal(
+                    "Failed to create new default experiment",
+                    f"Failed to create default experiment. Err: {cause}",
+                )
             experiment_id = str(uuid.uuid4())
             self.store.add_experiment(
                 experiment_id,
@@ -68,8 +103,13 @@ class ServiceContext:
                 "",
                 self.now(),
             )
-            self.store.set_setting("default_experiment_id", experiment_id)
-        return experiment_id
+            self.store.set_setting(_DEFAULT_EXPERIMENT_SETTING, experiment_id)
+            return experiment_id
+
+    def forget_default_experiment(self, experiment_id: str) -> None:
+        """The experiment was deleted: if it was Default, the next one is created on demand."""
+        if self.store.setting(_DEFAULT_EXPERIMENT_SETTING) == experiment_id:
+            self.store.set_setting(_DEFAULT_EXPERIMENT_SETTING, "")
 
     def tick(self) -> None:
         """Apply every lifecycle step that is due by now, then the ``tick_hooks`` (the

@@ -49,7 +49,7 @@ from .workflow import (
     unmarshal_workflow,
 )
 
-__all__ = ["Control", "JobSeed", "PipelineIds", "RunSeed"]
+__all__ = ["Control", "ExperimentSeed", "JobSeed", "PipelineIds", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,19 @@ class RunSeed:
     parameters: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     node_id: str = "main"
+
+
+@dataclass(frozen=True)
+class ExperimentSeed:
+    """An experiment to store directly with ``seed_experiments`` (no name check).
+
+    ``created_at`` defaults to the clock's now.
+    """
+
+    name: str
+    description: str = ""
+    created_at: Timestamp | None = None
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,35 +167,73 @@ class Control:
                 ids.append(job_id)
         return ids
 
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Store a disabled job without a trigger (it fires once when enabled) in the Default
-        experiment, running a small default workflow; returns its id. The job service
-        creates jobs with every field; this one exists so that JOB references resolve."""
+    def add_job(
+        self,
+        name: str,
+        *,
+        job_id: str | None = None,
+        experiment_id: str | None = None,
+        enabled: bool = True,
+    ) -> str:
+        """Store a job (recurring run) so that JOB references resolve; returns its id.
+
+        It runs a small default workflow, has no trigger and never fires: jobs with a schedule
+        come from create_job. ``experiment_id`` must name an experiment (or be None for none).
+        """
         job_id = job_id or str(uuid.uuid4())
-        experiment_id = self.context.default_experiment_id
         with self.store.transaction():
-            experiment = self.store.experiment(experiment_id)
-            owner = Reference(
-                EXPERIMENT, experiment_id, OWNER, experiment["name"] if experiment else ""
-            )
+            references = []
+            if experiment_id is not None:
+                experiment = self.store.experiment(experiment_id)
+                if experiment is None:
+                    raise ValueError(f"no experiment {experiment_id!r}")
+                owner = Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"])
+                references.append(owner.as_dict())
             manifest = render.compact_json(default_workflow(name))
-            now = self.context.now()
             try:
                 self.store.add_job(
                     job_id,
                     name,
-                    now,
-                    experiment_id=experiment_id,
+                    self.context.now(),
+                    experiment_id=experiment_id or "",
+                    enabled=int(enabled),
                     namespace=self.context.namespace,
                     workflow_manifest_id=self.store.intern_manifest(manifest),
-                    refs=render.references_json([owner.as_dict()]),
+                    refs=render.references_json(references),
                     service_account=DEFAULT_SERVICE_ACCOUNT,
                     k8s_name=swf_name(name),
-                    next_fire_at=now,
                 )
             except sqlite3.IntegrityError:
                 raise ValueError(f"job id {job_id!r} is taken") from None
         return job_id
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job's name, experiment, enabled flag and updated_at; KeyError if unknown."""
+        with self.store.reading():
+            row = self.store.job(job_id)
+        if row is None:
+            raise KeyError(f"no job {job_id!r}")
+        return {
+            "name": row["name"],
+            "experiment_id": row["experiment_id"],
+            "enabled": bool(row["enabled"]),
+            "updated_at": row["updated_at"],
+        }
+
+    def seed_experiments(self, seeds: Iterable[ExperimentSeed]) -> list[str]:
+        """Store many experiments in one transaction, without checks; returns their ids."""
+        now = self.context.now()
+        ids: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for seed in seeds:
+            experiment_id = str(uuid.uuid4())
+            created = now if seed.created_at is None else _seconds(seed.created_at, "created_at")
+            state = render.ARCHIVED if seed.archived else render.AVAILABLE
+            rows.append((experiment_id, seed.name, seed.description, "", created, state))
+            ids.append(experiment_id)
+        with self.store.transaction():
+            self.store.insert_experiments(rows)
+        return ids
 
     def add_pipeline(
         self,
@@ -445,7 +496,12 @@ class Control:
             ),
             (
                 "jobs",
-                {**name, "job_id": (_string, False)},
+                {
+                    **name,
+                    "job_id": (_string, False),
+                    "experiment_id": (_string, False),
+                    "enabled": (_boolean, False),
+                },
                 None,
                 lambda **fields: {"job_id": self.add_job(**fields)},
             ),

@@ -11,7 +11,9 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, JobSeed, PipelineIds, RunSeed
+from .control import Control, ExperimentSeed, JobSeed, PipelineIds, RunSeed
+from .errors import ApiError
+from .experiments import ExperimentService
 from .jobs import JobService
 from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
@@ -22,7 +24,7 @@ from .ui import serve as serve_page
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService, JobService)
+SERVICES: tuple[type[Service], ...] = (RunService, ExperimentService, JobService)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
@@ -216,8 +218,15 @@ class Emulator:
 
     @property
     def default_experiment_id(self) -> str:
-        """Id of the experiment ``Default``, which owns runs created without one."""
-        return self.context.default_experiment_id
+        """Id of the experiment ``Default``, which owns runs created without one.
+
+        If it was deleted, it is created again, as the next such run would do; ValueError if
+        another experiment has taken the name meanwhile.
+        """
+        try:
+            return self.context.default_experiment()
+        except ApiError as exc:
+            raise ValueError(exc.message) from None
 
     def add_experiment(
         self,
@@ -232,9 +241,30 @@ class Emulator:
             name, description=description, experiment_id=experiment_id, namespace=namespace
         )
 
-    def add_job(self, name: str, *, job_id: str | None = None) -> str:
-        """Add a job (recurring run) so that JOB references resolve; returns its id."""
-        return self.control.add_job(name, job_id=job_id)
+    def add_job(
+        self,
+        name: str,
+        *,
+        job_id: str | None = None,
+        experiment_id: str | None = None,
+        enabled: bool = True,
+    ) -> str:
+        """Add a job (recurring run) so that JOB references resolve; returns its id.
+
+        ``experiment_id``: the experiment it belongs to (archiving it disables the job).
+        """
+        return self.control.add_job(
+            name, job_id=job_id, experiment_id=experiment_id, enabled=enabled
+        )
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """A job added with ``add_job``: ``name``, ``experiment_id``, ``enabled`` and
+        ``updated_at`` (Unix seconds); KeyError if unknown."""
+        return self.control.get_job(job_id)
+
+    def seed_experiments(self, seeds: Iterable[ExperimentSeed]) -> list[str]:
+        """Store many experiments at once (fast; no name check); returns their ids."""
+        return self.control.seed_experiments(seeds)
 
     def add_pipeline(
         self,

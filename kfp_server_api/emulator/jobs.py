@@ -134,7 +134,7 @@ class JobService:
                     raise error.wrap("failed to generate the scheduledWorkflow.")
 
         if not any(r.type == EXPERIMENT and r.relationship == OWNER for r in references):
-            references.append(Reference(EXPERIMENT, self.context.default_experiment_id, OWNER))
+            references.append(Reference(EXPERIMENT, self.context.default_experiment(), OWNER))
         namespace = self._creation.namespace_of(references, None)
         self._creation.resolve_references(references, _CONVERT)
         experiment_id = next(r.id for r in references if r.type == EXPERIMENT)

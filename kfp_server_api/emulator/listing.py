@@ -101,7 +101,9 @@ class Listable:
     ``type_name`` is the name the server's messages use (``Run``); ``columns`` the sortable
     and filterable fields; ``default_sort`` the API name of the default order;
     ``metric_sort`` whether ``metric:<name>`` sorts are accepted; ``reference_types`` the
-    ``resource_reference_key`` types accepted, by number.
+    ``resource_reference_key`` types accepted, by number; ``model_prefix`` the table qualifier
+    the server puts before model field names in its messages and page tokens
+    (``experiments.``).
     """
 
     type_name: str
@@ -109,6 +111,7 @@ class Listable:
     default_sort: str = "created_at"
     metric_sort: bool = False
     reference_types: frozenset[int] = frozenset()
+    model_prefix: str = ""
 
     @property
     def default_column(self) -> Column:
@@ -395,18 +398,19 @@ def _filter_from_message(message: Message, listable: Listable) -> Filter:
             f"the filter holds {values} values; the emulator accepts at most {MAX_FILTER_VALUES}"
         )
     predicates = tuple(
-        _predicate(column, predicate) for column, predicate in zip(columns, raw_predicates)
+        _predicate(column, predicate, listable.model_prefix)
+        for column, predicate in zip(columns, raw_predicates)
     )
     return Filter(predicates, _canonical_filter_json(raw_predicates))
 
 
-def _predicate(column: Column, predicate: Message) -> Predicate:
+def _predicate(column: Column, predicate: Message, prefix: str) -> Predicate:
     op = predicate.get("op", 0)
     member = next((name for name in _VALUE_TYPES if name in predicate), None)
     if op in SCALAR_OPS:
         if member is None:
             raise errors.invalid_input(
-                f"no value set for predicate on key {go_quote(column.model)}"
+                f"no value set for predicate on key {go_quote(prefix + column.model)}"
             )
         if member in _ARRAY_MEMBERS:
             raise errors.invalid_input(
@@ -489,17 +493,20 @@ def _filter_key(parsed: Filter | None) -> tuple[Predicate, ...] | None:
 # Page tokens
 
 
-def encode_page_token(options: ListOptions, sort_value: SqlValue, key: str) -> str:
-    """The token naming the row (sort_value, key) as the first of the next page."""
+def encode_page_token(
+    options: ListOptions, sort_value: SqlValue, key: str, prefix: str = ""
+) -> str:
+    """The token naming the row (sort_value, key) as the first of the next page; ``prefix``
+    is the listable's ``model_prefix``."""
     token: dict[str, Any] = {
         "SortByFieldName": options.sort.field_name,
         "SortByFieldValue": sort_value,
-        "SortByFieldPrefix": "",
+        "SortByFieldPrefix": prefix,
         "KeyFieldName": "UUID",
         "KeyFieldValue": key,
-        "KeyFieldPrefix": "",
+        "KeyFieldPrefix": prefix,
         "IsDesc": options.sort.desc,
-        "ModelName": "",
+        "ModelName": prefix.rstrip("."),
         "Filter": _token_filter(options.filter),
     }
     text = json.dumps(token, separators=(",", ":"), ensure_ascii=False)

@@ -346,6 +346,11 @@ class Field:
 
 ENUMS: dict[str, dict[str, int]] = {
     "api.Run.StorageState": {"STORAGESTATE_AVAILABLE": 0, "STORAGESTATE_ARCHIVED": 1},
+    "api.Experiment.StorageState": {
+        "STORAGESTATE_UNSPECIFIED": 0,
+        "STORAGESTATE_AVAILABLE": 1,
+        "STORAGESTATE_ARCHIVED": 2,
+    },
     "api.ResourceType": {
         "UNKNOWN_RESOURCE_TYPE": 0,
         "EXPERIMENT": 1,
@@ -470,6 +475,14 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
         Field("int_values", "message", "api.IntValues", oneof="value"),
         Field("string_values", "message", "api.StringValues", oneof="value"),
         Field("long_values", "message", "api.LongValues", oneof="value"),
+    ),
+    "api.Experiment": (
+        Field("id", "string"),
+        Field("name", "string"),
+        Field("description", "string"),
+        Field("created_at", "timestamp"),
+        Field("resource_references", "message", "api.ResourceReference", repeated=True),
+        Field("storage_state", "enum", "api.Experiment.StorageState"),
     ),
     "api.IntValues": (Field("values", "int32", repeated=True),),
     "api.StringValues": (Field("values", "string", repeated=True),),

@@ -97,7 +97,11 @@ class RunCreation:
             parameters = _flatten_runtime_parameters(spec.get("runtime_config", {}))
 
         if not any(r.type == EXPERIMENT and r.relationship == OWNER for r in references):
-            references.append(Reference(EXPERIMENT, self.context.default_experiment_id, OWNER))
+            try:
+                default = self.context.default_experiment()
+            except ApiError as exc:
+                raise exc.wrap(_CREATE) from None
+            references.append(Reference(EXPERIMENT, default, OWNER))
         namespace = self.namespace_of(references)
         self.resolve_references(references)
         owner = next(r.id for r in references if r.type == EXPERIMENT and r.relationship == OWNER)
@@ -142,10 +146,11 @@ class RunCreation:
             "terminated": 0,
             **self.context.start_track("create", now),
         }
+        # Kept apart from the owner column: archiving an experiment archives these runs too.
         links = [
             (run_id, enum_name("api.ResourceType", r.type), r.id)
             for r in references
-            if r.type in (JOB, PIPELINE_VERSION)
+            if r.type in (JOB, PIPELINE_VERSION) or (r.type == EXPERIMENT and r.id != owner)
         ]
         self.store.insert_runs([tuple(values[name] for name in RUN_FIELDS)], links)
         return run_id

@@ -2,8 +2,8 @@
 recurring-run``.
 
 Runs in the tox environment ``kfp1`` (kfp 1.8.22 with this package over its kfp-server-api);
-skipped elsewhere. Experiments are added through the emulator's control API, which the
-experiment routes of ``kfp.Client`` do not need then.
+skipped elsewhere. Experiments come from ``kfp.Client.create_experiment`` (and ``kfp
+recurring-run create --experiment-name``) or from the emulator's control API.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def job_runs(client: Any, job_id: str) -> list[Any]:
 def test_create_recurring_run_with_a_cron_trigger(
     client: Any, emulator: Emulator, package: str
 ) -> None:
-    experiment = emulator.add_experiment("nightly")
+    experiment = client.create_experiment("nightly").id
     job = client.create_recurring_run(
         experiment_id=experiment,
         job_name="hello cron",
@@ -182,14 +182,13 @@ def kfp_cli(url: str, *args: str) -> str:
 
 
 def test_the_recurring_run_cli(emulator: Emulator, package: str) -> None:
-    experiment = emulator.add_experiment("cli")
     created = json.loads(
         kfp_cli(
             emulator.url,
             "recurring-run",
             "create",
-            "--experiment-id",
-            experiment,
+            "--experiment-name",
+            "cli",
             "--job-name",
             "from the cli",
             "--interval-second",
@@ -203,6 +202,11 @@ def test_the_recurring_run_cli(emulator: Emulator, package: str) -> None:
     )
     job_id = created["Recurring Run ID"]
     assert created["Name"] == "from the cli"
+    (experiment,) = [
+        e["Experiment ID"]
+        for e in json.loads(kfp_cli(emulator.url, "experiment", "list"))
+        if e["Name"] == "cli"
+    ]
 
     listed = json.loads(kfp_cli(emulator.url, "recurring-run", "list", "-e", experiment))
     assert [(job["Recurring Run ID"], job["Name"]) for job in listed] == [(job_id, "from the cli")]

@@ -168,3 +168,18 @@ def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool 
         except ConnectionResetError:
             pass
     return b"".join(chunks)
+
+
+TO_SCHEMA_2 = """
+DROP TABLE job_references;
+CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
+DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
+CREATE TABLE experiments (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    namespace TEXT NOT NULL, created_at INTEGER NOT NULL);
+INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
+CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+"""
+"""SQL that takes a database back from the current schema to schema 2 (experiments without a
+storage state, jobs with only an id, a name and a creation time, no job references), for
+tests of migrations."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator_http import API, Client
+from emulator_http import API, TO_SCHEMA_2, Client
 
 from kfp_server_api.emulator import Emulator, ManualClock
 
@@ -304,14 +304,14 @@ def test_list_errors(client: Client, query: dict[str, str], message: str) -> Non
 
 
 def test_a_database_of_schema_version_2_keeps_its_jobs(tmp_path: Path) -> None:
-    """Version 2 stored jobs as (uuid, name, created_at) only; opening it adds the rest."""
+    """Version 2 stored jobs as (uuid, name, created_at) only; opening it adds the rest
+    (schema 3 their experiment and enabled flag, schema 4 what the job service shows)."""
     db = str(tmp_path / "kfp.db")
     Emulator(db=db).close()
     connection = sqlite3.connect(db)
     connection.executescript(
-        "DROP TABLE jobs; DROP TABLE job_references; CREATE TABLE jobs (uuid TEXT PRIMARY KEY, "
-        "name TEXT NOT NULL, created_at INTEGER NOT NULL); "
-        "INSERT INTO jobs VALUES ('j-1', 'old job', 1646128800); PRAGMA user_version = 2;"
+        TO_SCHEMA_2
+        + "INSERT INTO jobs VALUES ('j-1', 'old job', 1646128800); PRAGMA user_version = 2;"
     )
     connection.close()
     with Emulator(db=db, lifecycle="manual") as server:
@@ -322,5 +322,5 @@ def test_a_database_of_schema_version_2_keeps_its_jobs(tmp_path: Path) -> None:
     assert old["name"] == "old job"
     assert old["created_at"] == old["updated_at"] == "2022-03-01T10:00:00Z"
     assert old["trigger"] == {}
-    assert "enabled" not in old
+    assert old["enabled"] is True  # schema 3 took jobs as enabled
     assert listed["total_size"] == 1

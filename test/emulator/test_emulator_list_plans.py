@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator_http import RUNS, Client, create_run
+from emulator_http import RUNS, TO_SCHEMA_2, Client, create_run
 
 from kfp_server_api.emulator import Emulator, ManualClock, RunSeed
 from kfp_server_api.emulator.store import Store
@@ -216,7 +216,9 @@ def test_the_store_picks_each_plan(population: tuple[Client, dict[str, str]]) ->
 
 
 # What a database of schema version 1 has that differs from the current one.
-VERSION_1 = """
+VERSION_1 = (
+    TO_SCHEMA_2
+    + """
 DROP TABLE runs_without_metrics; DROP TRIGGER runs_deleted;
 CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN
     DELETE FROM run_references WHERE run_uuid = OLD.uuid;
@@ -227,10 +229,9 @@ END;
 DROP INDEX runs_by_name; DROP INDEX runs_by_namespace; DROP INDEX runs_by_uuid;
 CREATE INDEX runs_by_name ON runs (name, uuid);
 CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
-DROP TABLE jobs; DROP TABLE job_references;
-CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 PRAGMA user_version = 1;
 """
+)
 
 
 def schema(db: str) -> list[tuple[str, ...]]:

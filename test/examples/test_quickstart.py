@@ -13,7 +13,10 @@ from kfp_server_api.emulator import Emulator
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
 
 EXPECTED_LINES = (
+    "==> Finding or creating the experiment 'quickstart'",
+    "    created it: ",
     "==> Creating a run from an inline Argo workflow",
+    "    experiment: quickstart",
     "    status: Succeeded",
     "    accuracy: OK",
     "    loss: DUPLICATE_REPORTING",
@@ -63,15 +66,20 @@ def test_quickstart_names_an_unreachable_host_in_one_line() -> None:
     result = run_quickstart("--host", url, "--timeout", "5")
 
     assert result.returncode == 1
-    assert result.stderr.startswith("error: Connection refused: POST ")
+    assert result.stderr.startswith("error: Connection refused: GET ")
     assert len(result.stderr.splitlines()) == 1
 
 
 def test_quickstart_against_a_remote_host_runs_the_same_flow() -> None:
     with Emulator(lifecycle="instant") as server:
         result = run_quickstart("--host", server.url, "--timeout", "30")
+        again = run_quickstart("--host", server.url, "--timeout", "30")
 
     assert result.returncode == 0, result.stderr
+    # The second time the experiment exists, and is found by name over REST.
+    assert again.returncode == 0, again.stderr
+    created = next(line for line in result.stdout.splitlines() if "created it: " in line)
+    assert f"    found it: {created.split(': ')[1]}" in again.stdout.splitlines()
     # Remotely nobody plays the cluster's part, so no artifact appears and the step says so.
     assert "    the run produced no such artifact; skipped" in result.stdout
     assert "==> Done" in result.stdout

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from . import experiments, jobs, manifests, pipelines, runs
 from .base import SETTINGS_SCHEMA, StoreError
-from .experiments import ExperimentTable
+from .experiments import EXPERIMENT_FIELDS, ExperimentTable
 from .jobs import JobTable
 from .pipelines import PipelineTable
 from .runs import RUN_FIELDS, RunTable
 
-__all__ = ["RUN_FIELDS", "SCHEMA_VERSION", "Store", "StoreError"]
+__all__ = ["EXPERIMENT_FIELDS", "RUN_FIELDS", "SCHEMA_VERSION", "Store", "StoreError"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = "".join(
     (
@@ -35,8 +35,8 @@ _SCHEMA = "".join(
         runs.SCHEMA,
     )
 )
-_DERIVED = {**runs.DERIVED, **jobs.DERIVED}
-_MIGRATIONS = {**runs.MIGRATIONS, **jobs.MIGRATIONS}
+_DERIVED = {**runs.DERIVED, **experiments.DERIVED, **jobs.DERIVED}
+_MIGRATIONS = {**runs.MIGRATIONS, **experiments.MIGRATIONS, **jobs.MIGRATIONS}
 
 
 class Store(RunTable, ExperimentTable, PipelineTable, JobTable):
@@ -46,4 +46,4 @@ class Store(RunTable, ExperimentTable, PipelineTable, JobTable):
     schema = _SCHEMA
     derived = _DERIVED
     migrations = _MIGRATIONS
-    text_searched = (runs.RUNS,)
+    text_searched = (runs.RUNS, experiments.EXPERIMENTS)

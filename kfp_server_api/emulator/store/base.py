@@ -22,11 +22,23 @@ from typing import Any, ClassVar
 
 from ..dbfile import prepare_database_file
 
-__all__ = ["StoreBase", "StoreError"]
+__all__ = ["StoreBase", "StoreError", "grown_table"]
 
 _COUNT_CACHE_SIZE = 256
 
 SETTINGS_SCHEMA = "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+
+
+def grown_table(create: str, table: str, added: Sequence[str]) -> tuple[str, str]:
+    """A table that a migration grew by the columns ``added``: its CREATE statement as SQLite
+    records it after ``ALTER TABLE ADD COLUMN`` (so that new and migrated databases have the
+    same schema), and the migration's statements.
+
+    ``create`` is the earlier CREATE TABLE statement, without its closing ``);``.
+    """
+    grown = create + "".join(f", {column}" for column in added) + ");\n"
+    alter = "".join(f"ALTER TABLE {table} ADD COLUMN {column}; " for column in added)
+    return grown, alter
 
 
 class StoreError(RuntimeError):

@@ -7,8 +7,9 @@ scheduler's own bookkeeping (``next_fire_at``, ``blocked``, ``paced_until``; see
 ``scheduler.py``). Firing a run and updating these happen in one transaction, so a restart
 never fires a run twice.
 
-Schema version 1 of this table held only uuid, name and created_at; the columns after them
-are added by ``ADDED`` (a migration for older files, part of the schema for new ones).
+Schema 2 of this table held only uuid, name and created_at; schema 3 added the experiment, the
+enabled flag and updated_at, schema 4 the rest (``grown_table``: the same columns, added by a
+migration to older files, are part of the table for new ones).
 """
 
 from __future__ import annotations
@@ -19,51 +20,69 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..listing import ListOptions, ReferenceKey
+from .base import grown_table
 from .listing import Table, TableListing, listing_indexes
 
-__all__ = ["DERIVED", "JOBS", "JOB_FIELDS", "MIGRATIONS", "SCHEMA", "JobTable"]
+__all__ = [
+    "DERIVED",
+    "GROWN_FOR_EXPERIMENTS",
+    "GROWN_FOR_SCHEDULING",
+    "JOBS",
+    "JOB_FIELDS",
+    "MIGRATIONS",
+    "SCHEMA",
+    "JobTable",
+]
 
 _ORIGINAL = (
-    "CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);"
+    "\nCREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL"
 )
-
-# (column, declaration) added after the original three.
-_COLUMNS = (
-    ("description", "TEXT NOT NULL DEFAULT ''"),
-    ("updated_at", "INTEGER NOT NULL DEFAULT 0"),
-    ("experiment_id", "TEXT NOT NULL DEFAULT ''"),
-    ("namespace", "TEXT NOT NULL DEFAULT ''"),
-    ("pipeline_id", "TEXT NOT NULL DEFAULT ''"),
-    ("pipeline_name", "TEXT NOT NULL DEFAULT ''"),
-    ("workflow_manifest_id", "INTEGER"),
-    ("pipeline_manifest_id", "INTEGER"),
-    ("parameters", "TEXT NOT NULL DEFAULT ''"),
-    ("refs", "TEXT NOT NULL DEFAULT ''"),
-    ("service_account", "TEXT NOT NULL DEFAULT ''"),
-    ("max_concurrency", "INTEGER NOT NULL DEFAULT 1"),
-    ("trigger", "TEXT NOT NULL DEFAULT '{}'"),
-    ("enabled", "INTEGER NOT NULL DEFAULT 0"),
-    ("no_catchup", "INTEGER NOT NULL DEFAULT 0"),
-    ("status", "TEXT NOT NULL DEFAULT 'NO_STATUS'"),
-    ("k8s_name", "TEXT NOT NULL DEFAULT 'job-'"),
-    ("last_triggered", "INTEGER"),
-    ("last_index", "INTEGER NOT NULL DEFAULT 0"),
-    ("next_fire_at", "INTEGER"),
-    ("blocked", "INTEGER NOT NULL DEFAULT 0"),
-    ("paced_until", "INTEGER"),
+# Schema 3: the columns experiments needed (archiving an experiment disables its jobs).
+_FOR_EXPERIMENTS = (
+    "experiment_id TEXT NOT NULL DEFAULT ''",
+    "enabled INTEGER NOT NULL DEFAULT 1",
+    "updated_at INTEGER NOT NULL DEFAULT 0",
 )
+# Schema 4: everything the job service shows and the scheduler keeps.
+_FOR_SCHEDULING = (
+    "description TEXT NOT NULL DEFAULT ''",
+    "namespace TEXT NOT NULL DEFAULT ''",
+    "pipeline_id TEXT NOT NULL DEFAULT ''",
+    "pipeline_name TEXT NOT NULL DEFAULT ''",
+    "workflow_manifest_id INTEGER",
+    "pipeline_manifest_id INTEGER",
+    "parameters TEXT NOT NULL DEFAULT ''",
+    "refs TEXT NOT NULL DEFAULT ''",
+    "service_account TEXT NOT NULL DEFAULT ''",
+    "max_concurrency INTEGER NOT NULL DEFAULT 1",
+    "trigger TEXT NOT NULL DEFAULT '{}'",
+    "no_catchup INTEGER NOT NULL DEFAULT 0",
+    "status TEXT NOT NULL DEFAULT 'NO_STATUS'",
+    "k8s_name TEXT NOT NULL DEFAULT 'job-'",
+    "last_triggered INTEGER",
+    "last_index INTEGER NOT NULL DEFAULT 0",
+    "next_fire_at INTEGER",
+    "blocked INTEGER NOT NULL DEFAULT 0",
+    "paced_until INTEGER",
+)
+_V3, _GROW = grown_table(_ORIGINAL, "jobs", _FOR_EXPERIMENTS)
+GROWN_FOR_EXPERIMENTS = _GROW + "UPDATE jobs SET updated_at = created_at; "
+"""Schema 2 -> 3: a job's experiment (archiving it disables the job), enabled flag and
+updated_at."""
 _REFERENCES = (
     "CREATE TABLE job_references (job_uuid TEXT NOT NULL, ref_type TEXT NOT NULL, "
-    "ref_id TEXT NOT NULL);"
+    "ref_id TEXT NOT NULL);\n"
 )
-ADDED = "".join(f"ALTER TABLE jobs ADD COLUMN {column} {kind};" for column, kind in _COLUMNS)
-ADDED += _REFERENCES + "UPDATE jobs SET updated_at = created_at;"
+_TABLE, _GROW_MORE = grown_table(_V3.rstrip().removesuffix(");"), "jobs", _FOR_SCHEDULING)
+SCHEMA = _TABLE + _REFERENCES
+GROWN_FOR_SCHEDULING = _GROW_MORE + _REFERENCES
+"""Schema 3 -> 4: what the job service shows and the scheduler keeps; job references."""
+MIGRATIONS = {3: GROWN_FOR_SCHEDULING}
 
-SCHEMA = _ORIGINAL + ADDED
-MIGRATIONS = {2: ADDED}
-"""The script that takes a database to this table's current form (key: the schema version)."""
-
-JOB_FIELDS = ("uuid", "name", "created_at", *(name for name, _ in _COLUMNS))
+JOB_FIELDS = tuple(
+    column.split()[0]
+    for column in ("uuid", "name", "created_at", *_FOR_EXPERIMENTS, *_FOR_SCHEDULING)
+)
 
 JOBS = Table(
     name="jobs",

@@ -276,6 +276,28 @@ class RunTable(TableListing):
         self._count_facets(Counter({before: -1}))
         return True
 
+    def archive_runs_of_experiment(self, experiment_id: str) -> None:
+        """Archive every run the experiment owns or that refers to it, keeping the counts."""
+        match = (
+            "storage_state <> 'STORAGESTATE_ARCHIVED' AND (experiment_id = ? OR uuid IN "
+            "(SELECT run_uuid FROM run_references WHERE ref_type = 'EXPERIMENT' AND ref_id = ?))"
+        )
+        params = (experiment_id, experiment_id)
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for row in self._execute(
+            f"SELECT {', '.join(FACETS)}, count(*) FROM runs WHERE {match} "
+            f"GROUP BY {', '.join(FACETS)}",
+            params,
+        ):
+            *facet, number = tuple(row)
+            counts[tuple(facet)] -= number
+            archived = dict(zip(FACETS, facet), storage_state="STORAGESTATE_ARCHIVED")
+            counts[tuple(archived[name] for name in FACETS)] += number
+        self._execute(
+            f"UPDATE runs SET storage_state = 'STORAGESTATE_ARCHIVED' WHERE {match}", params
+        )
+        self._count_facets(counts)
+
     def due_runs(self, now: float) -> list[sqlite3.Row]:
         """Runs whose next lifecycle step is due at ``now``."""
         return list(

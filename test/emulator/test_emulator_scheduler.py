@@ -20,7 +20,6 @@ from kfp_server_api.emulator.scheduler import run_name
 JOBS = f"{API}/jobs"
 HOUR = 3600
 DAY = 24 * HOUR
-START = 1646128800  # 2022-03-01T10:00:00Z, where the ManualClock starts
 
 
 @pytest.fixture
@@ -311,15 +310,16 @@ def test_delete_job_keeps_its_runs_without_the_job_reference(
 
 
 def test_archiving_an_experiment_disables_its_jobs(instant: Emulator, fast: Client) -> None:
-    """The store's side of archive_experiment: the experiment's enabled jobs are disabled."""
     experiment = instant.add_experiment("nightly")
     owner = {"key": {"type": "EXPERIMENT", "id": experiment}, "relationship": "OWNER"}
     job = create_job(fast, periodic(HOUR), resource_references=[owner])
-    with instant.store.transaction():
-        assert instant.store.disable_jobs_of_experiment(experiment, START) == 1
+    assert fast.post(f"{API}/experiments/{experiment}:archive").status == 200
     instant.advance_clock(DAY)
     assert runs_of(fast, job["id"]) == []
-    assert "enabled" not in fast.get(f"{JOBS}/{job['id']}").json
+    archived = fast.get(f"{JOBS}/{job['id']}").json
+    assert "enabled" not in archived
+    assert archived["status"] == "Disabled"
+    assert archived["updated_at"] == "2022-03-01T10:00:00Z"
 
 
 # --------------------------------------------------------------------------------------------

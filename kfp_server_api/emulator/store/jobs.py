@@ -161,9 +161,10 @@ class JobTable(TableListing):
     def disable_jobs_of_experiment(self, experiment_id: str, now: int) -> int:
         """Disable every enabled job of an experiment (archive_experiment does this)."""
         cursor = self._execute(
-            "UPDATE jobs SET enabled = 0, updated_at = ?, status = 'Disabled', "
-            "next_fire_at = NULL WHERE experiment_id = ? AND enabled = 1",
-            (now, experiment_id),
+            # The scheduler looks at them at once and shows them Disabled.
+            "UPDATE jobs SET enabled = 0, updated_at = ?, next_fire_at = ?, blocked = 0 "
+            "WHERE experiment_id = ? AND enabled = 1",
+            (now, now, experiment_id),
         )
         return int(cursor.rowcount)
 

@@ -61,11 +61,17 @@ EMULATOR_PAGE = "emulator.md"
 GUIDES: tuple[tuple[str, str], ...] = (
     ("guide.md", "Using the client: configuration, retries, timeouts, errors, paging, artifacts"),
     ("compatibility.md", "What this package is relative to kfp-server-api 1.8.5, and what differs"),
+    ("kfp2-servers.md", "Using the client with a KFP 2.x server: what differs, what to use"),
     ("testing.md", "Running the tests: tiers, tox environments, CI, the test servers"),
+    ("testing-your-code.md", "Testing code built on the client without a server: MockTransport"),
     ("performance.md", "The performance budget and the latest measured figures"),
     ("reliability.md", "What the reliability suite checks, and its figures"),
     ("security.md", "What the client promises against hostile servers, proxies and data"),
     ("emulator-ui.md", "The emulator's read-only web page: runs, experiments, pipelines, jobs"),
+    (
+        "testing-with-the-emulator.md",
+        "Testing your code against the emulator: the pytest plugin, reset and snapshots",
+    ),
 )
 #: Pages of docs/ written by hand, not generated (their examples still run in the tests).
 HAND_WRITTEN_PAGES = frozenset(name for name, _ in GUIDES)

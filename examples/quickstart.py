@@ -31,6 +31,8 @@ import kfp_server_api
 from kfp_server_api.artifacts import ArtifactArchive
 from kfp_server_api.filters import Filter, contains, eq, gte
 
+# Error comes from KFP 1.x servers only (2.x reports it as Failed); any other status, such as
+# the Unknown of 2.x, is not final.
 FINAL_STATUSES = ("Succeeded", "Failed", "Error", "Skipped")
 EXPERIMENT_NAME = "quickstart"
 ARTIFACT_NAME = "mlpipeline-metrics"

@@ -7,26 +7,19 @@ HTTP layer (``rest_client``, a :class:`~kfp_server_api.rest.RESTClientObject` un
 
 For each call it:
 
-1. merges the headers (endpoint headers, ``default_headers`` with the User-Agent and the
-   ``header_name``/``header_value`` pair, the cookie, then the credentials; the refresh hook runs
-   first);
-2. fills the path template with percent-encoded values (no safe characters, so ``/``, ``?``,
-   ``#`` and ``..`` stay inside their segment);
-3. builds the URL as ``configuration.host + path`` (a host without a scheme is taken as http);
-4. encodes query, body and form values with :func:`kfp_server_api.model.encode`;
-5. sends the request through ``rest_client``; when it fails, sends it again as
-   ``configuration.retry_policy`` allows (see :mod:`kfp_server_api.retry`; the retry safety of
-   the call comes from its endpoint description, looked up by verb and path template), and
-   once more after a 401 when ``refresh_api_key_hook`` is set (the hook runs again first);
-6. decodes the JSON response into ``response_type``. A 2xx body that is not JSON, or not
+1. prepares the request: headers, credentials, the path filled with percent-encoded values, the
+   URL, the encoded query, body and form (see :mod:`kfp_server_api._call`);
+2. sends it through ``rest_client``: as a request record to its ``send(request)`` when it has
+   one (the seam, :mod:`kfp_server_api._transport.base`), raising for a non-2xx status here,
+   else through its 1.8.5 ``request(...)``; a failed attempt is sent again as the retry policy
+   and the 401 refresh allow (see :mod:`kfp_server_api._attempts`);
+3. decodes the JSON response into ``response_type``. A 2xx body that is not JSON, or not
    shaped like ``response_type``, raises :class:`~kfp_server_api.exceptions.ApiDecodeError`.
 
-Every call is logged at DEBUG on the ``kfp_server_api`` logger, once it is over: method, URL
-(without user info), status (or the error), duration and number of attempts; each retry is
-logged too. Nothing is formatted, and the clock is not read, unless DEBUG is enabled. Headers
-are never logged, and the credentials sent are redacted from the errors raised. Every
-``ApiException`` raised names the request that failed (``method``, and ``url`` without
-credentials; see :meth:`ApiException.set_request`).
+Every call is logged at DEBUG on the ``kfp_server_api`` logger once it is over (see
+:mod:`kfp_server_api._attempts`). Headers are never logged, and the credentials sent are
+redacted from the errors raised. Every ``ApiException`` raised names the request that failed
+(``method``, and ``url`` without credentials; see :meth:`ApiException.set_request`).
 """
 
 from __future__ import annotations
@@ -34,25 +27,28 @@ from __future__ import annotations
 import atexit
 import datetime
 import json
-import logging
 import os
-import re
 import threading
-import time
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote, urlencode
 
 from kfp_server_api import rest
-from kfp_server_api._redaction import credentials_of_request, scrubbed
+from kfp_server_api._attempts import send_with_retries
+from kfp_server_api._call import (
+    ApiCall,
+    PreparedCall,
+    pairs,
+    prepare,
+    quote_path_segment,
+    refresh_credentials,
+    text_of,
+)
+from kfp_server_api._transport.base import Transport
+from kfp_server_api._transport.redaction import scrubbed
+from kfp_server_api._transport.response import raise_for_status
 from kfp_server_api.configuration import Configuration
-from kfp_server_api.endpoint import is_retry_safe
 from kfp_server_api.exceptions import (
-    REDACTED,
-    ApiConnectionError,
     ApiDecodeError,
-    ApiException,
     ApiValueError,
     credentials_in_headers,
 )
@@ -68,133 +64,15 @@ __all__ = ["DEFAULT_USER_AGENT", "ApiClient", "quote_path_segment"]
 DEFAULT_USER_AGENT = "OpenAPI-Generator/1.8.5/python"
 
 _COLLECTION_DELIMITERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
-_CHARSET = re.compile(r"charset=([a-zA-Z\-\d]+)[\s;]?")
-# Dot segments would be removed by URL normalisation (urllib3 does it), changing the route.
-_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
-# Segments quote() would return unchanged and that are not dot segments.
-_NOTHING_TO_QUOTE = re.compile(r"(?!\.\.?$)[A-Za-z0-9_.~-]+")
 _UNDECODED_RESPONSE_TYPES = frozenset({"file", "bytes"})
-# What _send_again needs to send a request again: method, path template (for the endpoint's
-# retry safety), URL, query, index of the first credential in the query, headers, form, body.
-_RequestParts = tuple[str, str, str, list[tuple[str, Any]], int, dict[str, str], Any, Any]
-# The package logger itself: one record per call (rest.py logs each attempt on its own logger).
-_CALL_LOG = logging.getLogger("kfp_server_api")
-_DEBUG = logging.DEBUG
 
 
-def quote_path_segment(value: Any) -> str:
-    """Percent-encode ``value`` as exactly one path segment."""
-    text = value if isinstance(value, str) else str(encode(value))
-    if _NOTHING_TO_QUOTE.fullmatch(text):  # the common case (ids), without quote()'s cost
-        return text
-    quoted = quote(text, safe="")
-    return _DOT_SEGMENTS.get(quoted, quoted)
-
-
-def _quoted_path_parameter(name: str, value: Any) -> str:
-    try:
-        return quote_path_segment(value)
-    except UnicodeEncodeError:
-        # A lone surrogate (from os.fsdecode of undecodable bytes, say) has no UTF-8 form.
-        raise ApiValueError(
-            f"Path parameter {name!r} is not valid Unicode text (it holds a lone surrogate, "
-            "which has no UTF-8 form) and cannot be sent"
-        ) from None
-
-
-def _text_of(response: Any, response_type: str | None) -> str:
-    """The body of ``response`` decoded with the charset its Content-Type names (UTF-8 if none).
-
-    Raises:
-        ApiDecodeError: the charset is unknown, or the body is not text in it.
-    """
-    charset = _charset(response.getheader("content-type"))
-    try:
-        return str(response.data.decode(charset))
-    except LookupError:
-        reason = f"Response body has an unknown charset {charset!r} (Content-Type)"
-    except UnicodeDecodeError as error:
-        reason = (
-            f"Response body is not valid {charset} text: byte {error.start} "
-            f"({error.object[error.start : error.start + 1]!r}) cannot be decoded"
-        )
-    raise ApiDecodeError(reason=reason, http_resp=response, response_type=response_type)
-
-
-@lru_cache(maxsize=64)
-def _charset(content_type: str | None) -> str:
-    match = _CHARSET.search(content_type) if content_type else None
-    return match.group(1) if match else "utf-8"
-
-
-def _pairs(params: Mapping[str, Any] | Iterable[Any]) -> Iterable[Any]:
-    # dict first: what call_endpoint passes is recognised without the slower ABC check.
-    if isinstance(params, (dict, Mapping)):
-        return params.items()
-    return params
-
-
-def _as_text(headers: dict[str, Any]) -> dict[str, str]:
-    """``headers`` with every value a str and without None values (the dict itself if so)."""
-    for value in headers.values():
-        if value.__class__ is not str:  # rare: build a new dict only when needed
-            return {
-                name: value if isinstance(value, str) else str(encode(value))
-                for name, value in headers.items()
-                if value is not None
-            }
-    return headers
-
-
-def _shown_url(url: str, query: list[tuple[str, Any]], auth_start: int) -> str:
-    """The URL of a request as logged: no user info, credentials in the query redacted."""
-    shown = rest.url_for_display(url, keep_query=True)
-    if not query:
-        return shown
-    pairs = [
-        (name, value if index < auth_start else REDACTED)
-        for index, (name, value) in enumerate(query)
-    ]
-    return f"{shown}{'&' if '?' in shown else '?'}{urlencode(pairs)}"
-
-
-def _record_request(
-    error: ApiException,
-    method: str,
-    url: str,
-    query: list[tuple[str, Any]],
-    auth_start: int,
-    headers: Mapping[str, Any],
-) -> None:
-    """Tell ``error`` which request failed, without the credentials sent."""
-    secrets = credentials_of_request(headers, url)
-    error.set_request(method, _shown_url(url, query, auth_start), secrets)
-
-
-def _outcome(error: ApiException) -> str:
-    """What a failed attempt ended with, for the log: its status, or the transport error."""
-    if isinstance(error, ApiConnectionError):
-        return f"{type(error).__name__}: {error.reason}"
-    return f"{error.status} {type(error).__name__}"
-
-
-def _log_call(
-    method: str,
-    url: str,
-    query: list[tuple[str, Any]],
-    auth_start: int,
-    outcome: object,
-    attempts: int,
-    started: float,
-) -> None:
-    _CALL_LOG.debug(
-        "%s %s -> %s in %.1f ms (%d %s)",
-        method,
-        _shown_url(url, query, auth_start),
-        outcome,
-        (time.perf_counter() - started) * 1000.0,
-        attempts,
-        "attempt" if attempts == 1 else "attempts",
+def _sends_records(transport: object) -> bool:
+    """Whether ``transport`` takes request records (``send``) and leaves ``request`` as the
+    base transport defines it (an overridden ``request`` is a hook to honour)."""
+    kind = type(transport)
+    return hasattr(kind, "send") and getattr(kind, "request", Transport.request) is (
+        Transport.request
     )
 
 
@@ -208,7 +86,10 @@ class ApiClient:
         header_value: value of that header.
         cookie: value of the ``Cookie`` header sent with every request.
         pool_threads: threads of the pool used for ``async_req=True`` calls.
-        rest_client: the HTTP layer to use instead of a new ``RESTClientObject``.
+        rest_client: the HTTP layer to use instead of a new ``RESTClientObject``: a transport
+            (an object with ``send(request)``, such as
+            :class:`kfp_server_api.testing.MockTransport`), or a 1.8.5-style object with
+            ``request(...)``.
 
     Use it as a context manager, or call :meth:`close`, to release connections and threads.
     """
@@ -366,7 +247,7 @@ class ApiClient:
             The data, or ``(data, status, headers)``, or the raw response (see above), or a
             ``multiprocessing.pool.ApplyResult`` of one of these when ``async_req`` is true.
         """
-        arguments = (
+        call = ApiCall(
             resource_path,
             method,
             path_params,
@@ -383,187 +264,70 @@ class ApiClient:
             _request_timeout,
             _host,
         )
-        if not async_req:
-            return self._call_api(*arguments)
-        return self.pool.apply_async(self._call_api, arguments)
+        return self._call(call, async_req)
 
-    def _call_api(
-        self,
-        resource_path: str,
-        method: str,
-        path_params: Mapping[str, Any] | None,
-        query_params: Any,
-        header_params: Mapping[str, Any] | None,
-        body: Any,
-        post_params: Any,
-        files: Mapping[str, Any] | None,
-        response_type: str | None,
-        auth_settings: Iterable[str] | None,
-        _return_http_data_only: bool | None,
-        collection_formats: Mapping[str, str] | None,
-        _preload_content: bool,
-        _request_timeout: rest.RequestTimeout,
-        _host: str | None,
-    ) -> Any:
-        # A new dict: header_params are the caller's (an endpoint's shared template, say).
-        headers = (
-            {**header_params, **self.default_headers}
-            if header_params
-            else dict(self.default_headers)
+    def _call(self, call: ApiCall, async_req: bool | None) -> Any:
+        """Make ``call`` now, or on the thread pool (returning its ``ApplyResult``)."""
+        if not async_req:
+            return self._perform(call)
+        return self.pool.apply_async(self._perform, (call,))
+
+    def _perform(self, call: ApiCall) -> Any:
+        """Make ``call``: prepare it, send it (again as allowed), decode the response."""
+        prepared = prepare(self, call)
+        configuration = self.configuration
+        response = send_with_retries(
+            prepared,
+            self._send_attempt,
+            configuration.retry_policy if self._policy_retries else None,
+            self._refresh_credentials
+            if call.auth_settings and configuration.refresh_api_key_hook is not None
+            else None,
         )
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if path_params:
-            path = resource_path
-            for name, value in _pairs(path_params):
-                path = path.replace(f"{{{name}}}", _quoted_path_parameter(name, value))
-        else:
-            path = resource_path
-        query: list[tuple[str, Any]] = []
-        if query_params:
-            query = self.parameters_to_tuples(encode(query_params), collection_formats)
-        form: list[tuple[str, Any]] | None = None
-        if post_params or files:
-            form = self.parameters_to_tuples(encode(post_params or []), collection_formats)
-            form.extend(self.files_parameters(files))
-        auth_start = len(query)  # credentials that go in the query come after this index
-        if auth_settings:
-            self.update_params_for_auth(headers, query, auth_settings)
-        headers = _as_text(headers)
-        if body is not None:
-            body = encode(body)
-        host = self.configuration.host if _host is None else _host
-        if "://" not in host:
-            host = "http://" + host
-        url = host + path
-        debug = _CALL_LOG.isEnabledFor(_DEBUG)
-        started = time.perf_counter() if debug else 0.0
-        try:
-            response = self.request(
-                method,
-                url,
-                query_params=query,
-                headers=headers,
-                post_params=form,
-                body=body,
-                _preload_content=_preload_content,
-                _request_timeout=_request_timeout,
-            )
-        except ApiException as error:
-            response = self._send_again(
-                error,
-                (method, resource_path, url, query, auth_start, headers, form, body),
-                auth_settings,
-                _preload_content,
-                _request_timeout,
-                started,
-            )
-        else:
-            if debug:
-                _log_call(method, url, query, auth_start, response.status, 1, started)
         self.last_response = response
-        if not _preload_content:
+        if not call._preload_content:
             return response
+        response_type = call.response_type
         if response_type not in _UNDECODED_RESPONSE_TYPES and isinstance(response.data, bytes):
-            response.data = _text_of(response, response_type)
+            response.data = text_of(response, response_type)
         try:
             data = self.deserialize(response, response_type) if response_type else None
         except ApiDecodeError as error:
-            secrets = credentials_in_headers(headers)
+            secrets = credentials_in_headers(prepared.headers)
             error.redact_credentials(secrets)
             if error.__cause__ is not None and scrubbed(error.__cause__, secrets) is None:
                 error.__cause__ = None  # it quotes an echoed credential: keep it out of tracebacks
                 error.__suppress_context__ = True
-            _record_request(error, method, url, query, auth_start, headers)
+            prepared.record_in(error)
             raise
-        if _return_http_data_only:
+        if call._return_http_data_only:
             return data
         return data, response.status, response.getheaders()
 
-    def _send_again(
-        self,
-        error: ApiException,
-        request: _RequestParts,
-        auth_settings: Iterable[str] | None,
-        _preload_content: bool,
-        _request_timeout: rest.RequestTimeout,
-        started: float,
-    ) -> Any:
-        """Send a failed request again while the 401 refresh or the retry policy allows it.
+    def _refresh_credentials(self, prepared: PreparedCall) -> None:
+        refresh_credentials(self, prepared)
 
-        Returns the first successful response; raises the last error otherwise.
-        """
-        method, resource_path, url, query, auth_start, headers, form, body = request
-        configuration = self.configuration
-        policy = configuration.retry_policy if self._policy_retries else None
-        refreshed = False
-        retry_safe: bool | None = None
-        attempts = 1
-        retries = 0
-        while True:
-            if (
-                error.status == 401
-                and not refreshed
-                and auth_settings
-                and configuration.refresh_api_key_hook is not None
-            ):
-                # The server checks credentials before anything else, so a 401 request was not
-                # acted on: sending it again is safe for every endpoint.
-                refreshed = True
-                # New containers: the HTTP layer may have kept the ones it was given.
-                headers, query = dict(headers), query[:auth_start]
-                self.update_params_for_auth(headers, query, auth_settings)
-                headers = _as_text(headers)
-                if _CALL_LOG.isEnabledFor(_DEBUG):
-                    _CALL_LOG.debug(
-                        "%s %s -> 401: refreshing the api key and sending it again",
-                        method,
-                        _shown_url(url, query, auth_start),
-                    )
-            else:
-                if policy is None:
-                    break
-                if retry_safe is None:
-                    retry_safe = is_retry_safe(method, resource_path)
-                delay = policy.delay_before_retry(error, retries + 1, retry_safe=retry_safe)
-                if delay is None:
-                    break
-                retries += 1
-                if _CALL_LOG.isEnabledFor(_DEBUG):
-                    _CALL_LOG.debug(
-                        "%s %s -> %s: retry %d of %d in %.3f s",
-                        method,
-                        _shown_url(url, query, auth_start),
-                        _outcome(error),
-                        retries,
-                        policy.total,
-                        delay,
-                    )
-                policy.sleep(delay)
-            attempts += 1
-            try:
-                response = self.request(
-                    method,
-                    url,
-                    query_params=query,
-                    headers=headers,
-                    post_params=form,
-                    body=body,
-                    _preload_content=_preload_content,
-                    _request_timeout=_request_timeout,
-                )
-            except ApiException as next_error:
-                error = next_error
-                continue
-            if _CALL_LOG.isEnabledFor(_DEBUG):
-                _log_call(method, url, query, auth_start, response.status, attempts, started)
-            return response
-        if attempts > 1 and isinstance(error, ApiConnectionError) and error.reason:
-            error.reason += f" (after {attempts} attempts)"
-        if _CALL_LOG.isEnabledFor(_DEBUG):
-            _log_call(method, url, query, auth_start, _outcome(error), attempts, started)
-        _record_request(error, method, url, query, auth_start, headers)
-        raise error
+    def _send_attempt(self, prepared: PreparedCall) -> Any:
+        """Send one attempt of ``prepared``: the response (unread with ``_preload_content``
+        false), or the ApiException for its status or its failure."""
+        transport = self.rest_client
+        if type(self).request is ApiClient.request and _sends_records(transport):
+            request = prepared.request()
+            response = transport.send(request)  # type: ignore[attr-defined]
+            raise_for_status(response, request, getattr(transport, "proxy_secrets", ()))
+            return response if request.preload_content else response.urllib3_response
+        # A 1.8.5-style HTTP layer (or ApiClient.request overridden): called as in 1.8.5.
+        call = prepared.call
+        return self.request(
+            call.method,
+            prepared.url,
+            query_params=prepared.query,
+            headers=prepared.headers,
+            post_params=prepared.form,
+            body=prepared.body,
+            _preload_content=call._preload_content,
+            _request_timeout=call._request_timeout,
+        )
 
     def request(
         self,
@@ -642,17 +406,17 @@ class ApiClient:
         separator style ``csv`` (default), ``ssv``, ``tsv`` or ``pipes``.
         """
         formats = collection_formats or {}
-        pairs: list[tuple[str, Any]] = []
-        for name, value in _pairs(params):
+        flattened: list[tuple[str, Any]] = []
+        for name, value in pairs(params):
             style = formats.get(name)
             if style is None:
-                pairs.append((name, value))
+                flattened.append((name, value))
             elif style == "multi":
-                pairs.extend((name, item) for item in value)
+                flattened.extend((name, item) for item in value)
             else:
                 delimiter = _COLLECTION_DELIMITERS.get(style, ",")
-                pairs.append((name, delimiter.join(str(item) for item in value)))
-        return pairs
+                flattened.append((name, delimiter.join(str(item) for item in value)))
+        return flattened
 
     def files_parameters(
         self, files: Mapping[str, Any] | None = None

@@ -64,9 +64,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol, Union
 
-from urllib3.exceptions import DecodeError
-
-from kfp_server_api._content_encoding import BodyTooLarge, EncodingCutShort, decompressed
+from kfp_server_api._transport.content import (
+    BodyTooLarge,
+    CorruptEncoding,
+    EncodingCutShort,
+    decompressed,
+)
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 
 __all__ = [
@@ -238,7 +241,7 @@ def _read_archive(data: bytes, max_bytes: int | None) -> dict[str, _Entry]:
             raise ArtifactError(
                 f"artifact archive expands beyond max_bytes ({max_bytes} bytes)"
             ) from None
-        except (EncodingCutShort, DecodeError) as error:
+        except (EncodingCutShort, CorruptEncoding) as error:
             raise ArtifactError(f"artifact data is damaged gzip: {error}") from None
     try:
         with _open_tar(data, compressed) as archive:

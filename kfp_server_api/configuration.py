@@ -55,7 +55,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Optional, TypedDict
 
-from kfp_server_api._header_values import CONTROL_CHARACTER, control_character_error
+from kfp_server_api._transport.header_values import CONTROL_CHARACTER, control_character_error
 from kfp_server_api.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
@@ -107,7 +107,10 @@ class Configuration:
             ``authorization: Bearer TOKEN``.
         username: user for HTTP basic authentication (see :meth:`get_basic_auth_token`).
         password: password for HTTP basic authentication.
-        discard_unknown_keys: kept for compatibility; unknown JSON keys are always ignored.
+        discard_unknown_keys: if true, request bodies are sent without the JSON keys that
+            models kept from responses although no field declares them (KFP 2.14 and later
+            reject a request with a key they do not know). Either way, unknown keys in a
+            response are never an error.
 
     Retries and time limits (details in the module documentation):
 

@@ -45,11 +45,15 @@ error status (``NotFoundException`` for 404, ...), ``ApiException`` with the 3xx
 redirect the client does not follow (it follows only those that keep the path and query; see
 :mod:`kfp_server_api.rest`), ``ApiConnectionError`` / ``ApiTimeoutError`` (status 0) when no
 complete response arrived, and ``ApiDecodeError`` when a 2xx body is not the expected JSON.
+KFP 2.14 and later servers answer a route they do not serve with a JSON 404 (gRPC code 5) and a
+known path with the wrong verb with 501 ``ServiceException`` (gRPC code 12), where earlier
+servers sent plain-text 404 and 405; none of these is retried.
 
 ``Endpoint.retry_safe`` tells whether repeating the call after a failure whose outcome is unknown
-can do no harm (reads, and operations whose repetition ends in the same state). The client's
-retry policy reads it (see :mod:`kfp_server_api.retry`): every ``ServiceApi`` subclass registers
-its endpoints by route, and :func:`is_retry_safe` looks a request's verb and path template up.
+can do no harm (reads, and operations whose repetition ends in the same state). It travels with
+the call to the client's retry policy (see :mod:`kfp_server_api.retry`). For a raw
+``ApiClient.call_api``, which has no endpoint in hand, :func:`is_retry_safe` looks the verb and
+path template up among the endpoints every ``ServiceApi`` subclass registers.
 
 Types
 -----
@@ -71,8 +75,9 @@ The option sets behind the overloads (``Call``, ``AsyncCall``, ``RawCall``, ``An
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Protocol, TypeVar, Union
 
+from kfp_server_api._call import ApiCall
 from kfp_server_api._frozen import Frozen
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 from kfp_server_api.retry import IDEMPOTENT_METHODS
@@ -398,7 +403,7 @@ def call_endpoint(
             files[param.wire_name] = value
         else:
             body = value
-    return api_client.call_api(
+    call = ApiCall(
         endpoint.path,
         endpoint.method,
         path_params,
@@ -408,11 +413,27 @@ def call_endpoint(
         files=files or None,
         response_type=endpoint.response_type,
         auth_settings=endpoint.auth,
-        async_req=options.get("async_req"),
         _return_http_data_only=options.get("_return_http_data_only"),
         _preload_content=options.get("_preload_content", True),
         _request_timeout=options.get("_request_timeout"),
+        retry_safe=endpoint.retry_safe,
     )
+    if type(api_client).call_api is not _base_call_api():
+        # A subclass's call_api is a hook to honour (the retry safety is then looked up).
+        return api_client.call_api(**call.call_api_arguments(), async_req=options.get("async_req"))
+    return api_client._call(call, options.get("async_req"))
+
+
+_BASE_CALL_API: list[Any] = []
+
+
+def _base_call_api() -> Any:
+    """``ApiClient.call_api`` itself (imported on first use: api_client imports this module)."""
+    if not _BASE_CALL_API:
+        from kfp_server_api.api_client import ApiClient
+
+        _BASE_CALL_API.append(ApiClient.call_api)
+    return _BASE_CALL_API[0]
 
 
 def _check_keywords(endpoint: Endpoint, options: Mapping[str, Any]) -> None:
@@ -471,3 +492,17 @@ class ServiceApi:
 
     def _call(self, name: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> Any:
         return call_endpoint(self.api_client, self.endpoints[name], arguments, options)
+
+    def _call_in_steps(
+        self, name: str, steps: Callable[[dict[str, Any]], Any], options: Mapping[str, Any]
+    ) -> Any:
+        """Run ``steps``, a function of the call options that makes several calls, as one call.
+
+        The keywords are checked against the endpoint ``name`` first; with ``async_req`` the
+        steps run in the client's thread pool and an ``ApplyResult`` is returned.
+        """
+        _check_keywords(self.endpoints[name], options)
+        remaining = dict(options)
+        if remaining.pop("async_req", False):
+            return self.api_client.pool.apply_async(steps, (remaining,))
+        return steps(remaining)

@@ -12,6 +12,7 @@ text in ``.message``::
         ├── UnauthorizedException          401
         ├── ForbiddenException             403
         ├── NotFoundException              404
+        │   └── ServerVersionError             404 of a route the server's release lacks
         ├── ConflictException              409
         ├── UnprocessableEntityException   422
         ├── ServiceException               500-599
@@ -39,12 +40,16 @@ that carry credentials, the credentials sent). ``str()`` shows them on a last ``
 except for ``ApiConnectionError``, whose reason names them already.
 
 The Kubeflow Pipelines API server answers errors with a JSON body
-``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}``. When the body has that
-shape its fields are exposed as ``error``, ``code``, ``message`` and ``details``. The upload
-endpoints answer ``{"error_message": ..., "error_details": ...}`` instead: ``message`` is then the
+``{"error": ..., "code": <gRPC code>, "message": ..., "details": [...]}`` (KFP 1.8 to 2.5; from
+2.14 on without ``error``, which is then taken from ``message``). When the body has that shape its
+fields are exposed as ``error``, ``code``, ``message`` and ``details``, and ``user_message`` is the
+short text for a person from the first detail. The upload endpoints answer
+``{"error_message": ..., "error_details": ...}`` instead: ``message`` is then the
 ``error_message``, ``error`` the ``error_details``, ``details`` a list holding the whole object
-(shaped like an entry of the usual ``details``) and ``code`` is ``None``. For any other body
-``error``, ``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception.
+(shaped like an entry of the usual ``details``) and ``code`` is ``None``; a 4xx ``text/plain``
+body of one short line is the ``message`` and the ``error``. For any other body ``error``,
+``code`` and ``details`` are ``None`` and ``message`` is the full text of the exception. Every
+generation of body is described in ``kfp_server_api._error_bodies``.
 
 Credentials never appear in the text of an exception: ``str()`` shows the value of a response
 header whose name marks a credential (``Authorization``, ``Cookie``, ``Set-Cookie``, any name
@@ -56,10 +61,11 @@ either.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Union
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from kfp_server_api._error_bodies import parse_error_body
 
 __all__ = [
     "STATUS_EXCEPTIONS",
@@ -75,6 +81,7 @@ __all__ = [
     "ForbiddenException",
     "NotFoundException",
     "OpenApiException",
+    "ServerVersionError",
     "ServiceException",
     "UnauthorizedException",
     "UnprocessableEntityException",
@@ -283,6 +290,7 @@ class ApiException(OpenApiException):
             one (``code`` is the gRPC code, not the HTTP status; the upload endpoints' body is
             read as the module documentation says); otherwise ``error``, ``code`` and
             ``details`` are ``None`` and ``message`` is the full text.
+        user_message: the short text for a person (see :attr:`user_message`).
         method, url: the request that failed, as recorded by :meth:`set_request` (the client
             does it; ``None`` otherwise); ``url`` never shows credentials.
     """
@@ -316,35 +324,14 @@ class ApiException(OpenApiException):
         self.code: int | None = None
         self.details: list[Any] | None = None
         self._server_message: str | None = None
+        self._user_message: str | None = None
         self._parse_server_error()
 
     def _parse_server_error(self) -> None:
-        body = self.body
-        if not body or not body.lstrip().startswith("{"):
+        parsed = parse_error_body(self.body, self.status, self.headers)
+        if parsed is None:
             return
-        try:
-            parsed = json.loads(body)
-        except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse
-            return
-        if not isinstance(parsed, dict):
-            return
-        if not ({"error", "message"} & parsed.keys()):
-            if "error_message" in parsed:
-                self._parse_upload_error(parsed)
-            return
-        error, message = parsed.get("error"), parsed.get("message")
-        code, details = parsed.get("code"), parsed.get("details")
-        self.error = error if isinstance(error, str) else None
-        self._server_message = message if isinstance(message, str) else self.error
-        self.code = code if isinstance(code, int) and not isinstance(code, bool) else None
-        self.details = details if isinstance(details, list) else None
-
-    def _parse_upload_error(self, parsed: dict[str, Any]) -> None:
-        # The upload endpoints' own shape: the message for the user, and the internal details.
-        message, details = parsed.get("error_message"), parsed.get("error_details")
-        self._server_message = message if isinstance(message, str) else None
-        self.error = details if isinstance(details, str) else self._server_message
-        self.details = [parsed]
+        self.error, self.code, self._server_message, self.details, self._user_message = parsed
 
     @property
     def message(self) -> str:
@@ -352,6 +339,18 @@ class ApiException(OpenApiException):
         if self._server_message is not None:
             return self._server_message
         return str(self)
+
+    @property
+    def user_message(self) -> str:
+        """The short text of the error meant for a person, whichever server generation sent it.
+
+        The ``error_message`` of the first ``api.Error`` detail (KFP 1.8), the ``message`` of
+        the first ``google.rpc.Status`` detail (KFP 2.x), the upload handler's
+        ``error_message``; else :attr:`message`.
+        """
+        if self._user_message is not None:
+            return self._user_message
+        return self.message
 
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"
@@ -504,3 +503,44 @@ class ApiTimeoutError(ApiConnectionError, TimeoutError):
 
     Also a built-in ``TimeoutError`` (see the module docstring).
     """
+
+
+class ServerVersionError(NotFoundException):
+    """HTTP 404 for a call that the server's release does not offer yet.
+
+    Raised instead of the plain :class:`NotFoundException` when the server's health check
+    reports a release older than the one that added the route (for example
+    ``get_pipeline_by_name``, added in KFP 2.0.0, against a KFP 1.8 server). ``status``,
+    ``body`` and ``headers`` are those of the 404; ``reason`` and ``message`` say what is needed.
+
+    Attributes:
+        call: the method that was called.
+        needed_version: the first server release that offers it, e.g. ``"2.0.0"``.
+        server_version: the release the server reported (its healthz ``tag_name``).
+    """
+
+    def __init__(
+        self, not_found: ApiException, call: str, needed_version: str, server_version: str
+    ) -> None:
+        super().__init__(status=not_found.status)
+        self.body = not_found.body
+        self.headers = not_found.headers
+        self.method, self.url = not_found.method, not_found.url
+        self.call = call
+        self.needed_version = needed_version
+        self.server_version = server_version
+        self.reason = (
+            f"{call} needs a KFP API server {needed_version} or later; "
+            f"this server is {server_version}"
+        )
+        self._server_message = self.reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The constructor takes the original 404, which a copy does not need: rebuild the
+        # instance from its attributes.
+        return (_bare_instance, (type(self),), self.__dict__)
+
+
+def _bare_instance(cls: type[BaseException]) -> BaseException:
+    """An instance of ``cls`` made without calling its ``__init__`` (for unpickling)."""
+    return cls.__new__(cls)

@@ -13,9 +13,7 @@ that arrays are wrapped in ``{"values": [...]}``. This module builds it from Pyt
 Every operation, with the JSON it produces::
 
     eq("status", "Succeeded")          {"key":"status","op":"EQUALS","string_value":"Succeeded"}
-    ne("storage_state", "STORAGESTATE_ARCHIVED")
-                                       {"key":"storage_state","op":"NOT_EQUALS",
-                                        "string_value":"STORAGESTATE_ARCHIVED"}
+    ne("status", "Failed")             {"key":"status","op":"NOT_EQUALS","string_value":"Failed"}
     gt("created_at", datetime(2018, 12, 1, tzinfo=timezone.utc))
                                        {"key":"created_at","op":"GREATER_THAN",
                                         "timestamp_value":"2018-12-01T00:00:00Z"}
@@ -29,6 +27,15 @@ Every operation, with the JSON it produces::
 
 A whole filter is ``{"predicates":[...]}`` with the predicates in the order they were added;
 ``eq(...) & gt(...)`` and ``f.and_(p)`` build filters too.
+
+Archived or not: use :func:`archived` and :func:`not_archived`, not ``storage_state`` compared
+with ``"STORAGESTATE_ARCHIVED"``. KFP 2.x servers store ``ARCHIVED`` / ``AVAILABLE`` (while still
+answering ``STORAGESTATE_*``) and compare filter values with what is stored, so
+``ne("storage_state", "STORAGESTATE_ARCHIVED")`` also returns archived runs and experiments
+there, and ``eq(..., "STORAGESTATE_ARCHIVED")`` returns none. The helpers name both spellings,
+which also covers a database upgraded from 1.x that holds both::
+
+    api.list_runs(filter=not_archived() & eq(RunKey.STATUS, "Succeeded"))
 
 Value kinds are inferred from the Python value; pass ``kind=ValueKind.X`` to choose one:
 
@@ -89,6 +96,7 @@ __all__ = [
     "Predicate",
     "RunKey",
     "ValueKind",
+    "archived",
     "contains",
     "eq",
     "gt",
@@ -97,6 +105,7 @@ __all__ = [
     "lt",
     "lte",
     "ne",
+    "not_archived",
 ]
 
 INT32_MIN: Final = -(2**31)
@@ -114,6 +123,8 @@ class RunKey:
     DESCRIPTION: Final = "description"
     SCHEDULED_AT: Final = "scheduled_at"
     STORAGE_STATE: Final = "storage_state"
+    #: Values differ by server: KFP 2.x reports only Pending, Running, Succeeded, Skipped,
+    #: Failed, Terminating and Unknown (see ``ApiRun``).
     STATUS: Final = "status"
 
 
@@ -365,6 +376,27 @@ def in_(key: str, values: ArrayValue, *, kind: ValueKind | None = None) -> Predi
 def contains(key: str, substring: str) -> Predicate:
     """``substring`` occurs in ``key`` (IS_SUBSTRING; the server matches with SQL LIKE)."""
     return Predicate(key, Op.IS_SUBSTRING, substring)
+
+
+# Both spellings of the archived state: KFP 1.x stores the first, KFP 2.x the second.
+_ARCHIVED_STATES: Final = ("STORAGESTATE_ARCHIVED", "ARCHIVED")
+
+
+def archived() -> Filter:
+    """Archived runs or experiments, on KFP 1.x and 2.x servers alike.
+
+    ``storage_state IN ("STORAGESTATE_ARCHIVED", "ARCHIVED")``: see the module docstring.
+    """
+    return Filter.where(in_(RunKey.STORAGE_STATE, _ARCHIVED_STATES))
+
+
+def not_archived() -> Filter:
+    """Runs or experiments that are not archived, on KFP 1.x and 2.x servers alike.
+
+    ``storage_state`` differs from both spellings of the archived state (see the module
+    docstring); AND it with other predicates: ``not_archived() & eq(...)``.
+    """
+    return Filter.where(*(ne(RunKey.STORAGE_STATE, state) for state in _ARCHIVED_STATES))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ __all__ = [
     "Model",
     "decoder_for",
     "encode",
+    "encode_known",
     "field",
     "resolve_model",
 ]
@@ -105,15 +106,21 @@ class _Field:
     the `FieldInfo`.
     """
 
-    __slots__ = ("description", "info", "json_key", "pattern", "type_name")
+    __slots__ = ("decode", "description", "info", "json_key", "pattern", "type_name")
 
     def __init__(
-        self, type_name: str, description: str, json_key: str | None, pattern: str | None
+        self,
+        type_name: str,
+        description: str,
+        json_key: str | None,
+        pattern: str | None,
+        decode: Decoder | None = None,
     ) -> None:
         self.type_name = type_name
         self.description = description
         self.json_key = json_key
         self.pattern = re.compile(pattern) if pattern is not None else None
+        self.decode = decode
         self.info = FieldInfo("", json_key or "", type_name, description)
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -151,16 +158,19 @@ def field(
     *,
     json_key: str | None = None,
     pattern: str | None = None,
+    decode: Decoder | None = None,
 ) -> Any:
     """Declare a model field.
 
     `type_name` is the 1.8.5 type string ('str', 'int', 'float', 'bool', 'datetime', 'object',
     a model or enum class name, 'list[X]', 'dict(str, X)'); `description` is a one-line meaning;
     `json_key` defaults to the attribute name; `pattern`, if given, is a regular expression that
-    values must match when client-side validation is on.
+    values must match when client-side validation is on; `decode`, if given, turns the field's
+    JSON value (never null) into its Python value instead of the decoder of `type_name`, for a
+    field that some servers fill with more than `type_name` describes.
     """
     kind = _Field if pattern is None else _CheckedField
-    return kind(type_name, description, json_key, pattern)
+    return kind(type_name, description, json_key, pattern, decode)
 
 
 def _validates(instance: object) -> bool:
@@ -264,6 +274,15 @@ class Model(_DeclaredFields):
     def model_fields(cls) -> tuple[FieldInfo, ...]:
         """The fields of this model, in constructor order."""
         return cls._fields
+
+    def unknown_fields(self) -> dict[str, Any]:
+        """The JSON keys of the decoded object that no field declares, with their values.
+
+        A newer server (KFP 2.x) sends keys that 1.8.5 did not know; they are kept, and sent
+        back by `encode`, unless the client's ``Configuration.discard_unknown_keys`` is set.
+        Returns a copy: changing it changes nothing.
+        """
+        return dict(self.__dict__.get(_UNKNOWN_KEYS) or {})
 
     def to_dict(self) -> dict[str, Any]:
         """Field values by attribute name (None included), nested models as dicts."""
@@ -774,7 +793,8 @@ def _model_decoder(type_name: str, cls: type[Model]) -> Decoder:
     # Registered before the fields are resolved, so a type that contains itself terminates.
     _BUILDING[type_name] = decode
     for index, spec in enumerate(cls._specs.values()):
-        fast, convert = _kind_of(spec.type_name)
+        kind = _kind_of(spec.type_name) if spec.decode is None else _Kind(_NoFastPath, spec.decode)
+        fast, convert = kind
         if spec.pattern is not None:
             fast, convert = _NoFastPath, _checked(spec, convert)
         namespace[f"fast_{index}"] = fast
@@ -886,3 +906,23 @@ def encode(obj: Any) -> Any:
         if isinstance(obj, base):
             return base_encoder(obj)
     raise TypeError(f"cannot encode a {kind.__name__} as JSON")
+
+
+def encode_known(obj: Any) -> Any:
+    """Like `encode`, but models are written without the unknown keys they kept from decoding.
+
+    For servers that reject a request whose body has a key they do not know (KFP 2.14 on): an
+    object decoded from a newer server, or from another API generation, can be sent back.
+    """
+    if isinstance(obj, Model):
+        values = obj.__dict__
+        return {
+            key: encode_known(values[attr])
+            for attr, key in obj._wire_names
+            if values.get(attr) is not None
+        }
+    if isinstance(obj, (list, tuple)):
+        return [encode_known(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: encode_known(value) for key, value in obj.items()}
+    return encode(obj)

@@ -150,9 +150,25 @@ MODULES = [
     "kfp_server_api.filters",
     "kfp_server_api.models",
     "kfp_server_api.pagination",
+    "kfp_server_api.parameter_values",
     "kfp_server_api.rest",
     "kfp_server_api.retry",
+    "kfp_server_api.server_version",
 ]
+
+#: Names added in modules for KFP 2.x servers, by module.
+ADDED_FOR_KFP2 = {
+    "kfp_server_api.exceptions": {"ServerVersionError"},
+    "kfp_server_api.filters": {"archived", "not_archived"},
+    "kfp_server_api.model": {"encode_known"},
+    "kfp_server_api.parameter_values": {
+        "ParameterValue",
+        "decode_parameters",
+        "plain_parameters",
+        "plain_value",
+    },
+    "kfp_server_api.server_version": {"explain_not_found", "version_tuple"},
+}
 
 
 def shape(function: Callable[..., Any]) -> str:
@@ -202,6 +218,23 @@ def test_submodules_are_attributes(name: str) -> None:
 @pytest.mark.parametrize("module", MODULES)
 def test_module_paths(module: str) -> None:
     importlib.import_module(module)
+
+
+@pytest.mark.parametrize("module", sorted(ADDED_FOR_KFP2))
+def test_names_added_for_kfp2_servers(module: str) -> None:
+    assert ADDED_FOR_KFP2[module] <= set(importlib.import_module(module).__all__)
+
+
+def test_members_added_for_kfp2_servers() -> None:
+    from kfp_server_api import ApiGetHealthzResponse, ApiRun
+
+    assert shape(ApiRun.unknown_fields) == "(self)"
+    assert isinstance(ApiGetHealthzResponse.tag_name, property)
+    assert isinstance(ApiGetHealthzResponse.commit_sha, property)
+    assert shape(exceptions.ServerVersionError) == (
+        "(not_found, call, needed_version, server_version)"
+    )
+    assert issubclass(exceptions.ServerVersionError, exceptions.NotFoundException)
 
 
 def test_same_objects_through_every_path() -> None:
@@ -420,6 +453,25 @@ PIPELINE_UPLOAD_SERVICE: dict[str, Method] = {
 HEALTHZ_SERVICE: dict[str, Method] = {
     "get_healthz": ("", "GET", "/apis/v1beta1/healthz", (), "ApiGetHealthzResponse"),
 }
+#: Methods added on purpose (routes of KFP 2.x servers' v1beta1 API that 1.8.5 lacks).
+ADDED_METHODS: dict[type[ServiceApi], dict[str, Method]] = {
+    PipelineServiceApi: {
+        "get_pipeline_by_name": (
+            "name",
+            "GET",
+            "/apis/v1beta1/namespaces/{namespace}/pipelines/{name}",
+            (),
+            "ApiPipeline",
+        ),
+    },
+}
+#: Trailing optional parameters added on purpose: the signature shape they give.
+ADDED_PARAMETERS = {
+    "delete_pipeline": "(self, id, *, cascade=False, **kwargs)",
+    "get_pipeline_by_name": "(self, name, namespace='-', **kwargs)",
+}
+#: Query parameters added on purpose, after the 1.8.5 ones.
+ADDED_QUERY = {"upload_pipeline": ("namespace",), "upload_pipeline_version": ("namespace",)}
 SERVICES: dict[type[ServiceApi], dict[str, Method]] = {
     ExperimentServiceApi: EXPERIMENT_SERVICE,
     HealthzServiceApi: HEALTHZ_SERVICE,
@@ -442,9 +494,10 @@ NOT_RETRY_SAFE = {
 }
 #: Calls that send a file as multipart/form-data (the others send JSON).
 MULTIPART = {"upload_pipeline", "upload_pipeline_version"}
+ALL_METHODS = {cls: {**table, **ADDED_METHODS.get(cls, {})} for cls, table in SERVICES.items()}
 METHODS = [
     pytest.param(cls, name, id=f"{cls.__name__}.{name}")
-    for cls, table in SERVICES.items()
+    for cls, table in ALL_METHODS.items()
     for name in table
 ]
 
@@ -463,7 +516,7 @@ def test_service_constructor(cls: type[ServiceApi]) -> None:
 
 @pytest.mark.parametrize("cls", SERVICES, ids=lambda cls: cls.__name__)
 def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
-    table = SERVICES[cls]
+    table = ALL_METHODS[cls]
     public = {name for name in vars(cls) if not name.startswith("_")} - {"endpoints"}
     assert public == set(table) | {f"{name}_with_http_info" for name in table}
     assert set(cls.endpoints) == set(table)
@@ -471,7 +524,8 @@ def test_service_has_exactly_the_1_8_5_methods(cls: type[ServiceApi]) -> None:
 
 @pytest.mark.parametrize(("cls", "name"), METHODS)
 def test_service_method(cls: type[ServiceApi], name: str) -> None:
-    positional, method, path, query, response_type = SERVICES[cls][name]
+    positional, method, path, query, response_type = ALL_METHODS[cls][name]
+    query = (*query, *ADDED_QUERY.get(name, ()))
     # The 1.8.5 positional parameters, then each query parameter as a keyword-only parameter
     # (its 1.8.5 keyword: the wire name with "_" for "."), then the call options.
     keywords = [f"{wire_name.replace('.', '_')}=None" for wire_name in query]
@@ -479,8 +533,9 @@ def test_service_method(cls: type[ServiceApi], name: str) -> None:
         ["self", *([positional] if positional else []), *(["*", *keywords] if keywords else [])]
     )
     arguments += ", **kwargs"
-    assert shape(getattr(cls, name)) == f"({arguments})"
-    assert shape(getattr(cls, f"{name}_with_http_info")) == f"({arguments})"
+    expected = ADDED_PARAMETERS.get(name, f"({arguments})")
+    assert shape(getattr(cls, name)) == expected
+    assert shape(getattr(cls, f"{name}_with_http_info")) == expected
 
     endpoint = cls.endpoints[name]
     assert (endpoint.method, endpoint.path, endpoint.response_type) == (method, path, response_type)
@@ -658,6 +713,6 @@ def test_rest_client_keeps_a_pool_manager() -> None:
 
 def test_exception_attributes() -> None:
     error = exceptions.ApiException(status=404, reason="Not Found")
-    for attribute in ("status", "reason", "body", "headers", "message"):
+    for attribute in ("status", "reason", "body", "headers", "message", "user_message"):
         assert hasattr(error, attribute)
     assert isinstance(exceptions.OpenApiException().message, str)

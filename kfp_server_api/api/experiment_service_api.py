@@ -288,6 +288,7 @@ class ExperimentServiceApi(ServiceApi):
 
         Raises:
             NotFoundException: no such experiment.
+            BadRequestException: KFP 2.x servers refuse to delete the default experiment.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True

@@ -176,7 +176,9 @@ class JobServiceApi(ServiceApi):
 
         Raises:
             BadRequestException: the job is invalid (no name, no pipeline, bad trigger or
-                max_concurrency, malformed manifest...).
+                max_concurrency, malformed manifest...); on KFP 2.x, no experiment on a
+                multi-user server, or (2.14 on) a body key the server does not know. Give
+                runtime parameters plain values on 2.x, as for ``RunServiceApi.create_run``.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True

@@ -93,8 +93,11 @@ PIPELINE_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
             path=_PIPELINES + "/{id}",
             params=(path_param("id", "ID of the pipeline to delete."),),
             response_type="object",
-            summary="Delete a pipeline and all its versions.",
-            description="Runs and jobs created from it are kept.",
+            summary="Delete a pipeline.",
+            description=(
+                "Runs and jobs created from it are kept. KFP 2.x servers refuse (400) while the "
+                "pipeline has versions; cascade=True deletes them first."
+            ),
             retry_safe=True,
         ),
         Endpoint(
@@ -114,6 +117,19 @@ PIPELINE_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
             params=(path_param("id", "ID of the pipeline to fetch."),),
             response_type="ApiPipeline",
             summary="Get a pipeline.",
+            description="",
+            retry_safe=True,
+        ),
+        Endpoint(
+            name="get_pipeline_by_name",
+            method="GET",
+            path="/apis/v1beta1/namespaces/{namespace}/pipelines/{name}",
+            params=(
+                path_param("name", "Name of the pipeline to fetch."),
+                path_param("namespace", 'Namespace of the pipeline; "-" for shared pipelines.'),
+            ),
+            response_type="ApiPipeline",
+            summary="Get a pipeline by its name (KFP 2.0.0 and later servers).",
             description="",
             retry_safe=True,
         ),
@@ -144,7 +160,7 @@ PIPELINE_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
             params=(_PIPELINE_ID,),
             response_type="ApiGetTemplateResponse",
             summary="Get the compiled pipeline (template) of a pipeline's default version.",
-            description="",
+            description="KFP 2.x servers return the latest version's template.",
             retry_safe=True,
         ),
         Endpoint(
@@ -225,7 +241,7 @@ PIPELINE_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
             ),
             response_type="object",
             summary="Make a version the default version of its pipeline.",
-            description="",
+            description="KFP 2.x servers store it, but use the latest version everywhere.",
             retry_safe=True,
         ),
     )
@@ -367,55 +383,98 @@ class PipelineServiceApi(ServiceApi):
         return self._call("create_pipeline_version", {"body": body}, kwargs)
 
     @overload
-    def delete_pipeline(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
+    def delete_pipeline(
+        self, id: str, *, cascade: bool = False, **options: Unpack[Call]
+    ) -> dict[str, Any]: ...
     @overload
     def delete_pipeline(
-        self, id: str, **options: Unpack[AsyncCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[AsyncCall]
     ) -> AsyncResult[dict[str, Any]]: ...
     @overload
-    def delete_pipeline(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
+    def delete_pipeline(
+        self, id: str, *, cascade: bool = False, **options: Unpack[RawCall]
+    ) -> RawResponse: ...
     @overload
     def delete_pipeline(
-        self, id: str, **options: Unpack[AnyCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[AnyCall]
     ) -> CallResult[dict[str, Any]]: ...
-    def delete_pipeline(self, id: str, **kwargs: Any) -> Any:
-        """Delete a pipeline and all its versions.
+    def delete_pipeline(self, id: str, *, cascade: bool = False, **kwargs: Any) -> Any:
+        """Delete a pipeline.
 
-        Runs and jobs created from the pipeline are kept.
+        Runs and jobs created from the pipeline are kept. A KFP 1.8 server deletes the
+        pipeline's versions with it. A KFP 2.x server refuses while the pipeline has versions
+        (which every uploaded pipeline has): pass ``cascade=True`` to delete them first.
 
         Args:
             id: ID of the pipeline to delete.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+            cascade: first list the pipeline's versions and delete each one (a version that is
+                already gone is skipped), then delete the pipeline. Not atomic: if a call
+                fails, the versions deleted so far stay deleted.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`); with ``cascade``,
+                ``_request_timeout`` applies to each call.
 
         Returns:
             The server's (empty) JSON object, as a dict.
 
         Raises:
             NotFoundException: no such pipeline.
+            BadRequestException: a KFP 2.x server, without ``cascade``: "Failed to delete
+                pipeline with id ... as it has existing pipeline versions".
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
-        return self.delete_pipeline_with_http_info(id, **kwargs)
+        return self.delete_pipeline_with_http_info(id, cascade=cascade, **kwargs)
 
     @overload
     def delete_pipeline_with_http_info(
-        self, id: str, **options: Unpack[InfoCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[InfoCall]
     ) -> HttpInfo[dict[str, Any]]: ...
     @overload
     def delete_pipeline_with_http_info(
-        self, id: str, **options: Unpack[AsyncInfoCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[AsyncInfoCall]
     ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
     @overload
     def delete_pipeline_with_http_info(
-        self, id: str, **options: Unpack[RawCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[RawCall]
     ) -> RawResponse: ...
     @overload
     def delete_pipeline_with_http_info(
-        self, id: str, **options: Unpack[AnyInfoCall]
+        self, id: str, *, cascade: bool = False, **options: Unpack[AnyInfoCall]
     ) -> InfoResult[dict[str, Any]]: ...
-    def delete_pipeline_with_http_info(self, id: str, **kwargs: Any) -> Any:
+    def delete_pipeline_with_http_info(
+        self, id: str, *, cascade: bool = False, **kwargs: Any
+    ) -> Any:
         """Like :meth:`delete_pipeline`, returning ``(data, status, headers)``."""
-        return self._call("delete_pipeline", {"id": id}, kwargs)
+        if not cascade:
+            return self._call("delete_pipeline", {"id": id}, kwargs)
+
+        def versions_then_pipeline(options: dict[str, Any]) -> Any:
+            self._delete_versions(id, options.get("_request_timeout"))
+            return self._call("delete_pipeline", {"id": id}, options)
+
+        return self._call_in_steps("delete_pipeline", versions_then_pipeline, kwargs)
+
+    def _delete_versions(self, pipeline_id: str, request_timeout: Any) -> None:
+        """Delete every version of a pipeline (the cascade of :meth:`delete_pipeline`)."""
+        from kfp_server_api.exceptions import NotFoundException
+        from kfp_server_api.pagination import paginate
+
+        options = {} if request_timeout is None else {"_request_timeout": request_timeout}
+        # All ids first: deleting while paging would shift the pages under the token.
+        version_ids = [
+            version.id
+            for version in paginate(
+                self.list_pipeline_versions,
+                resource_key_type="PIPELINE",
+                resource_key_id=pipeline_id,
+                **options,
+            )
+        ]
+        for version_id in version_ids:
+            try:
+                self.delete_pipeline_version(version_id, **options)
+            except NotFoundException:
+                continue  # deleted meanwhile: the cascade's goal is reached for it
 
     @overload
     def delete_pipeline_version(
@@ -486,7 +545,8 @@ class PipelineServiceApi(ServiceApi):
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:
-            The pipeline, with its parameters and ``default_version``.
+            The pipeline, with its parameters and ``default_version`` (on KFP 2.x servers: the
+            latest version, and no ``parameters`` for a v2 (IR) pipeline).
 
         Raises:
             NotFoundException: no such pipeline.
@@ -512,6 +572,80 @@ class PipelineServiceApi(ServiceApi):
     def get_pipeline_with_http_info(self, id: str, **kwargs: Any) -> Any:
         """Like :meth:`get_pipeline`, returning ``(data, status, headers)``."""
         return self._call("get_pipeline", {"id": id}, kwargs)
+
+    @overload
+    def get_pipeline_by_name(
+        self, name: str, namespace: str = "-", **options: Unpack[Call]
+    ) -> ApiPipeline: ...
+    @overload
+    def get_pipeline_by_name(
+        self, name: str, namespace: str = "-", **options: Unpack[AsyncCall]
+    ) -> AsyncResult[ApiPipeline]: ...
+    @overload
+    def get_pipeline_by_name(
+        self, name: str, namespace: str = "-", **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def get_pipeline_by_name(
+        self, name: str, namespace: str = "-", **options: Unpack[AnyCall]
+    ) -> CallResult[ApiPipeline]: ...
+    def get_pipeline_by_name(self, name: str, namespace: str = "-", **kwargs: Any) -> Any:
+        """Get a pipeline by its name (KFP 2.0.0 and later servers).
+
+        Args:
+            name: name of the pipeline to fetch.
+            namespace: namespace of the pipeline; ``"-"`` (the default) for shared pipelines.
+            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
+
+        Returns:
+            The pipeline, as :meth:`get_pipeline` returns it.
+
+        Raises:
+            NotFoundException: no pipeline of that name in that namespace.
+            ServerVersionError: the server is a KFP 1.x release, which does not offer the call
+                (a ``NotFoundException`` that names the release needed and the server's).
+            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
+        """
+        kwargs["_return_http_data_only"] = True
+        return self.get_pipeline_by_name_with_http_info(name, namespace, **kwargs)
+
+    @overload
+    def get_pipeline_by_name_with_http_info(
+        self, name: str, namespace: str = "-", **options: Unpack[InfoCall]
+    ) -> HttpInfo[ApiPipeline]: ...
+    @overload
+    def get_pipeline_by_name_with_http_info(
+        self, name: str, namespace: str = "-", **options: Unpack[AsyncInfoCall]
+    ) -> AsyncResult[HttpInfo[ApiPipeline]]: ...
+    @overload
+    def get_pipeline_by_name_with_http_info(
+        self, name: str, namespace: str = "-", **options: Unpack[RawCall]
+    ) -> RawResponse: ...
+    @overload
+    def get_pipeline_by_name_with_http_info(
+        self, name: str, namespace: str = "-", **options: Unpack[AnyInfoCall]
+    ) -> InfoResult[ApiPipeline]: ...
+    def get_pipeline_by_name_with_http_info(
+        self, name: str, namespace: str = "-", **kwargs: Any
+    ) -> Any:
+        """Like :meth:`get_pipeline_by_name`, returning ``(data, status, headers)``."""
+        from kfp_server_api.exceptions import NotFoundException
+        from kfp_server_api.server_version import explain_not_found
+
+        def fetch(options: dict[str, Any]) -> Any:
+            try:
+                return self._call(
+                    "get_pipeline_by_name", {"name": name, "namespace": namespace}, options
+                )
+            except NotFoundException as not_found:
+                explained = explain_not_found(
+                    self.api_client, not_found, "get_pipeline_by_name", "2.0.0"
+                )
+                if explained is not_found:
+                    raise
+                raise explained from not_found
+
+        return self._call_in_steps("get_pipeline_by_name", fetch, kwargs)
 
     @overload
     def get_pipeline_version(
@@ -631,6 +765,9 @@ class PipelineServiceApi(ServiceApi):
     ) -> CallResult[ApiGetTemplateResponse]: ...
     def get_template(self, id: str, **kwargs: Any) -> Any:
         """Get the compiled pipeline (template) of a pipeline's default version.
+
+        KFP 2.x servers return the template of the latest version instead; to get a given
+        version's, call :meth:`get_pipeline_version_template`.
 
         Args:
             id: ID of the pipeline.
@@ -1020,8 +1157,11 @@ class PipelineServiceApi(ServiceApi):
     ) -> Any:
         """Make a version the default version of its pipeline.
 
-        The default version is the one ``get_template`` returns and the one runs use when they
-        name only the pipeline. Repeating the call leaves the same default.
+        On KFP 1.8 servers, the default version is the one ``get_template`` returns and the one
+        runs use when they name only the pipeline. Repeating the call leaves the same default.
+        KFP 2.x servers answer 200 and store it, but nothing a v1beta1 caller sees changes:
+        ``default_version``, ``get_template`` and runs naming only the pipeline all use the
+        latest version. To run a given version on either, reference the ``PIPELINE_VERSION``.
 
         Args:
             pipeline_id: ID of the pipeline to update.

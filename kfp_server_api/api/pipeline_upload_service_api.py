@@ -51,6 +51,12 @@ _UPLOADFILE = file_param(
     "Path of the pipeline package to send (compiled YAML, or a .zip/.tar.gz of it).",
 )
 _DESCRIPTION = query_param("description", "str", "Description to store with it.")
+_NAMESPACE = query_param(
+    "namespace",
+    "str",
+    "Namespace to create it in (multi-user servers).",
+    notes="Server default: shared (no namespace).",
+)
 
 #: The PipelineUploadService endpoints, by method name.
 PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
@@ -69,6 +75,7 @@ PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
                     notes="Server default: the file name.",
                 ),
                 _DESCRIPTION,
+                _NAMESPACE,
             ),
             response_type="ApiPipeline",
             summary="Upload a pipeline package file as a new pipeline.",
@@ -89,6 +96,7 @@ PIPELINE_UPLOAD_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
                 ),
                 query_param("pipelineid", "str", "ID of the pipeline to add the version to."),
                 _DESCRIPTION,
+                _NAMESPACE,
             ),
             response_type="ApiPipelineVersion",
             summary="Upload a pipeline package file as a new version of a pipeline.",
@@ -119,6 +127,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[Call],
     ) -> ApiPipeline: ...
     @overload
@@ -128,6 +137,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AsyncCall],
     ) -> AsyncResult[ApiPipeline]: ...
     @overload
@@ -137,6 +147,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[RawCall],
     ) -> RawResponse: ...
     @overload
@@ -146,6 +157,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AnyCall],
     ) -> CallResult[ApiPipeline]: ...
     def upload_pipeline(
@@ -154,6 +166,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **kwargs: Any,
     ) -> Any:
         """Upload a pipeline package file as a new pipeline.
@@ -168,6 +181,9 @@ class PipelineUploadServiceApi(ServiceApi):
             name (str): name of the new pipeline; the server uses the file name when it is
                 omitted.
             description (str): description of the pipeline.
+            namespace (str): namespace to create the pipeline in, on a multi-user server;
+                without it the pipeline is shared (or, on a KFP 2.x server that requires a
+                namespace, the upload fails with a plain-text 400).
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:
@@ -175,14 +191,19 @@ class PipelineUploadServiceApi(ServiceApi):
 
         Raises:
             OSError: the file cannot be read (nothing is sent).
-            BadRequestException: the file is not a valid pipeline package, or is too large.
+            BadRequestException: the file is not a valid pipeline package, or is too large;
+                on KFP 2.x, a missing or invalid namespace (a plain-text body, which is the
+                exception's ``message``).
+            ConflictException: the name is taken (KFP 2.2 and later servers).
             ServiceException: the pipeline could not be stored; the KFP 1.x servers report a
-                name that is taken this way (HTTP 500).
+                name that is taken this way (HTTP 500). From KFP 2.15 on, ``message`` is a
+                generic "Failed to create a pipeline and a pipeline version" and the reason
+                is only in the server's log.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return self.upload_pipeline_with_http_info(
-            uploadfile, name=name, description=description, **kwargs
+            uploadfile, name=name, description=description, namespace=namespace, **kwargs
         )
 
     @overload
@@ -192,6 +213,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[InfoCall],
     ) -> HttpInfo[ApiPipeline]: ...
     @overload
@@ -201,6 +223,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AsyncInfoCall],
     ) -> AsyncResult[HttpInfo[ApiPipeline]]: ...
     @overload
@@ -210,6 +233,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[RawCall],
     ) -> RawResponse: ...
     @overload
@@ -219,6 +243,7 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AnyInfoCall],
     ) -> InfoResult[ApiPipeline]: ...
     def upload_pipeline_with_http_info(
@@ -227,12 +252,18 @@ class PipelineUploadServiceApi(ServiceApi):
         *,
         name: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **kwargs: Any,
     ) -> Any:
         """Like :meth:`upload_pipeline`, returning ``(data, status, headers)``."""
         return self._call(
             "upload_pipeline",
-            {"uploadfile": uploadfile, "name": name, "description": description},
+            {
+                "uploadfile": uploadfile,
+                "name": name,
+                "description": description,
+                "namespace": namespace,
+            },
             kwargs,
         )
 
@@ -244,6 +275,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[Call],
     ) -> ApiPipelineVersion: ...
     @overload
@@ -254,6 +286,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AsyncCall],
     ) -> AsyncResult[ApiPipelineVersion]: ...
     @overload
@@ -264,6 +297,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[RawCall],
     ) -> RawResponse: ...
     @overload
@@ -274,6 +308,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AnyCall],
     ) -> CallResult[ApiPipelineVersion]: ...
     def upload_pipeline_version(
@@ -283,6 +318,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **kwargs: Any,
     ) -> Any:
         """Upload a pipeline package file as a new version of a pipeline.
@@ -299,6 +335,7 @@ class PipelineUploadServiceApi(ServiceApi):
             pipelineid (str): ID of the pipeline to add the version to (the server requires
                 it).
             description (str): description of the version.
+            namespace (str): namespace of the pipeline, on a multi-user server.
             **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
 
         Returns:
@@ -307,14 +344,22 @@ class PipelineUploadServiceApi(ServiceApi):
         Raises:
             OSError: the file cannot be read (nothing is sent).
             BadRequestException: no pipeline ID, or the file is not a valid pipeline
-                package, or is too large.
-            ServiceException: the version could not be stored (a name that is taken, an
-                unknown pipeline...).
+                package, or is too large; on KFP 2.x, a missing or invalid namespace (a
+                plain-text body, which is the exception's ``message``).
+            ConflictException: the name is taken (KFP 2.2 and later servers).
+            ServiceException: the version could not be stored (a name that is taken on KFP
+                1.x, an unknown pipeline...). From KFP 2.15 on, ``message`` is generic and the
+                reason is only in the server's log.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
         return self.upload_pipeline_version_with_http_info(
-            uploadfile, name=name, pipelineid=pipelineid, description=description, **kwargs
+            uploadfile,
+            name=name,
+            pipelineid=pipelineid,
+            description=description,
+            namespace=namespace,
+            **kwargs,
         )
 
     @overload
@@ -325,6 +370,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[InfoCall],
     ) -> HttpInfo[ApiPipelineVersion]: ...
     @overload
@@ -335,6 +381,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AsyncInfoCall],
     ) -> AsyncResult[HttpInfo[ApiPipelineVersion]]: ...
     @overload
@@ -345,6 +392,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[RawCall],
     ) -> RawResponse: ...
     @overload
@@ -355,6 +403,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **options: Unpack[AnyInfoCall],
     ) -> InfoResult[ApiPipelineVersion]: ...
     def upload_pipeline_version_with_http_info(
@@ -364,6 +413,7 @@ class PipelineUploadServiceApi(ServiceApi):
         name: str | None = None,
         pipelineid: str | None = None,
         description: str | None = None,
+        namespace: str | None = None,
         **kwargs: Any,
     ) -> Any:
         """Like :meth:`upload_pipeline_version`, returning ``(data, status, headers)``."""
@@ -374,6 +424,7 @@ class PipelineUploadServiceApi(ServiceApi):
                 "name": name,
                 "pipelineid": pipelineid,
                 "description": description,
+                "namespace": namespace,
             },
             kwargs,
         )

@@ -278,6 +278,12 @@ class RunServiceApi(ServiceApi):
 
         Not safe to repeat blindly: a second call starts a second run.
 
+        On KFP 2.x servers: give ``pipeline_spec.runtime_config.parameters`` plain values
+        (``{"lr": 0.1}``), not ``ApiValue`` objects, which the server reads as struct parameters
+        (see :mod:`kfp_server_api.parameter_values`); a run naming only a pipeline runs its
+        latest version; and from 2.14 on a body key the server does not know is refused, so a
+        run decoded from another server may need ``Configuration.discard_unknown_keys``.
+
         Args:
             body: the run to create (name, pipeline_spec, resource_references, ...); fields the
                 server computes (id, status, created_at, ...) are ignored.
@@ -288,7 +294,9 @@ class RunServiceApi(ServiceApi):
 
         Raises:
             BadRequestException: the run is invalid (no name, no pipeline or manifest,
-                both a pipeline and a manifest, malformed manifest...).
+                both a pipeline and a manifest, malformed manifest...); on KFP 2.x, no
+                experiment on a multi-user server, or (2.14 on) a body key the server does
+                not know: ``proto: ... unknown field "x"``.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True
@@ -597,8 +605,11 @@ class RunServiceApi(ServiceApi):
             The artifact; ``.data`` is the stored object, base64-encoded (often a gzipped tar).
 
         Raises:
-            NotFoundException: no such run, node or artifact.
+            NotFoundException: no such run, node or artifact (KFP 2.15 and later servers:
+                ``message`` "artifact not found: <nil>", ``code`` None).
             BadRequestException: the run has no workflow to read from (v2 run).
+            ApiDecodeError: a KFP 2.15+ server failed while sending the data, leaving the 200
+                body cut short; the call is safe to repeat.
             Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
         """
         kwargs["_return_http_data_only"] = True

@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 
 
 class ApiJob(Model):
-    """A recurring run: starts runs of a pipeline on a schedule."""
+    """A recurring run: starts runs of a pipeline on a schedule.
+
+    ``status`` is "Enabled", "Disabled", ... on KFP 1.x servers and "ENABLED", "DISABLED" or
+    "STATUS_UNSPECIFIED" on 2.x servers: read ``enabled`` to know whether the job starts runs.
+    """
 
     id: str | None = field("str", "Unique id the server gives the job.")
     name: str | None = field("str", "Display name of the job; required when creating.")
@@ -34,7 +38,11 @@ class ApiJob(Model):
     mode: str | None = field("JobMode", "Whether the job is enabled or disabled.")
     created_at: datetime | None = field("datetime", "When the server created the job.")
     updated_at: datetime | None = field("datetime", "When the job was last changed.")
-    status: str | None = field("str", "Status of the job's schedule.")
+    status: str | None = field(
+        "str",
+        "Status of the schedule: Enabled, Disabled, Running, Succeeded, Error or NO_STATUS on "
+        "KFP 1.x; ENABLED, DISABLED or STATUS_UNSPECIFIED on 2.x (read enabled instead).",
+    )
     error: str | None = field("str", "Why the job could not proceed, if it could not.")
     enabled: bool | None = field("bool", "Whether the job starts runs.")
     no_catchup: bool | None = field(

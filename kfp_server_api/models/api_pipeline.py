@@ -23,14 +23,16 @@ class ApiPipeline(Model):
     name: str | None = field("str", "Pipeline name, unique on the server.")
     description: str | None = field("str", "Free text about the pipeline.")
     parameters: list[ApiParameter] | None = field(
-        "list[ApiParameter]", "Input parameters the pipeline declares."
+        "list[ApiParameter]",
+        "Input parameters the pipeline declares (none for v2 pipelines on KFP 2.x servers).",
     )
     url: ApiUrl | None = field(
         "ApiUrl", "Where the pipeline package was fetched from, when created from a URL."
     )
     error: str | None = field("str", "Why the pipeline could not be created, if it could not.")
     default_version: ApiPipelineVersion | None = field(
-        "ApiPipelineVersion", "The version used when a run names only the pipeline."
+        "ApiPipelineVersion",
+        "The version used when a run names only the pipeline (the latest on KFP 2.x servers).",
     )
     resource_references: list[ApiResourceReference] | None = field(
         "list[ApiResourceReference]", "Links, such as to the namespace the pipeline belongs to."

@@ -21,11 +21,13 @@ class ApiPipelineVersion(Model):
     name: str | None = field("str", "Version name, unique within its pipeline.")
     created_at: datetime | None = field("datetime", "When the version was created.")
     parameters: list[ApiParameter] | None = field(
-        "list[ApiParameter]", "Input parameters the version declares."
+        "list[ApiParameter]",
+        "Input parameters the version declares (none for v2 pipelines on KFP 2.x servers).",
     )
     code_source_url: str | None = field("str", "Where the source code of this version can be seen.")
     package_url: ApiUrl | None = field(
-        "ApiUrl", "Where the pipeline package of this version was fetched from."
+        "ApiUrl",
+        "Where the version's package was fetched from (KFP 2.x servers echo code_source_url).",
     )
     resource_references: list[ApiResourceReference] | None = field(
         "list[ApiResourceReference]", "Links, such as to the pipeline that owns the version."

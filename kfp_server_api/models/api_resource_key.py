@@ -9,4 +9,6 @@ class ApiResourceKey(Model):
     """Identifies a resource by its type and id."""
 
     type: str | None = field("ApiResourceType", "Kind of the resource.")
-    id: str | None = field("str", "Id of the resource.")
+    id: str | None = field(
+        "str", "Id of the resource (absent for the NAMESPACE of single-user KFP 2.x servers)."
+    )

@@ -14,7 +14,9 @@ class ApiResourceReference(Model):
     """A link from one resource to another, such as from a run to its experiment."""
 
     key: ApiResourceKey | None = field("ApiResourceKey", "Type and id of the referenced resource.")
-    name: str | None = field("str", "Name of the referenced resource.")
+    name: str | None = field(
+        "str", "Name of the referenced resource (KFP 2.x servers leave it out for runs and jobs)."
+    )
     relationship: str | None = field(
         "ApiRelationship", "How the referenced resource relates to the referring one."
     )

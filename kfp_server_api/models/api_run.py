@@ -15,7 +15,15 @@ if TYPE_CHECKING:
 
 
 class ApiRun(Model):
-    """One execution of a pipeline, as the run service stores and reports it."""
+    """One execution of a pipeline, as the run service stores and reports it.
+
+    KFP 2.x servers report ``status`` from a fixed list: Pending, Running, Succeeded, Skipped,
+    Failed, Terminating and Unknown. "Error" never appears (an errored run reads "Failed"), a
+    canceled run reads "Failed", a paused one "Pending". Treat an unknown value as not finished.
+    On those servers ``resource_references`` carry ids but no ``name``, and a run of a v2
+    pipeline has its parameters in ``pipeline_spec.runtime_config`` as plain values (see
+    :mod:`kfp_server_api.parameter_values`).
+    """
 
     id: str | None = field("str", "Unique id the server gives the run.")
     name: str | None = field(
@@ -39,7 +47,9 @@ class ApiRun(Model):
         "datetime", "When the run finished (the Unix epoch while it has not)."
     )
     status: str | None = field(
-        "str", "Workflow phase, such as Pending, Running, Succeeded or Failed."
+        "str",
+        "Workflow phase, such as Pending, Running, Succeeded, Failed or Error; on KFP 2.x "
+        "servers one of Pending, Running, Succeeded, Skipped, Failed, Terminating, Unknown.",
     )
     error: str | None = field("str", "Why the run could not proceed, if it could not.")
     metrics: list[ApiRunMetric] | None = field(

@@ -11,7 +11,11 @@ if TYPE_CHECKING:
 
 
 class ApiStatus(Model):
-    """An error as the API server describes it."""
+    """An error as the KFP 1.x to 2.5 API servers describe it.
+
+    From KFP 2.14 on the server sends ``{"code", "message", "details"}`` with no ``error``;
+    exceptions read every generation (see ``ApiException.error`` and ``user_message``).
+    """
 
     error: str | None = field("str", "Error message.")
     code: int | None = field("int", "gRPC status code of the error.")

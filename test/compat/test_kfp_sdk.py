@@ -2,7 +2,8 @@
 
 It runs in the tox environment ``kfp1``, which installs ``kfp==1.8.22`` and then this package over
 the kfp-server-api it brings along; elsewhere it is skipped. The client talks to the emulator
-over real HTTP, through the same calls a user of ``kfp.Client`` makes.
+over real HTTP, through the same calls a user of ``kfp.Client`` makes; and, for what a KFP 2.x
+server answers differently, with a scripted loopback server replaying a 2.17 server's answers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from servers import kfp2_answers as kfp2
+from servers.loopback import LoopbackServer, Reply
 
 import kfp_server_api
 from kfp_server_api.emulator import Emulator
@@ -78,3 +81,36 @@ def test_errors_reach_the_sdk_as_api_exceptions(client: Any) -> None:
 
     assert raised.value.status == 404
     assert "Run no-such-run not found" in raised.value.message
+
+
+# -- a KFP 2.x server ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kfp2_server() -> Iterator[Any]:
+    """A scripted loopback server answering as a KFP 2.17 server (the emulator is 1.8.5)."""
+    finished = kfp2.v2_run(status="Succeeded", finished_at="2025-11-20T10:30:00Z")
+    answers = {
+        ("GET", "/apis/v1beta1/runs"): Reply.json(
+            {"runs": [kfp2.V1_RUN, kfp2.v2_run()], "total_size": 2}
+        ),
+        ("GET", f"/apis/v1beta1/runs/{kfp2.RUN_ID}"): Reply.json(kfp2.run_detail(finished)),
+        ("GET", "/apis/v1beta1/healthz"): Reply.json(kfp2.HEALTHZ),
+    }
+    with LoopbackServer(responder=kfp2.route(answers)) as server:
+        yield server
+
+
+def test_runs_with_v2_parameters_from_a_kfp_2_server(kfp2_server: Any) -> None:
+    client = kfp.Client(host=kfp2_server.url)
+
+    listed = client.list_runs(page_size=10)
+    fetched = client.get_run(kfp2.RUN_ID)
+    finished = client.wait_for_run_completion(kfp2.RUN_ID, timeout=30)
+
+    assert [run.id for run in listed.runs] == [kfp2.V1_RUN_ID, kfp2.RUN_ID]
+    assert listed.runs[1].pipeline_spec.runtime_config.parameters == kfp2.V2_PARAMETERS
+    assert fetched.run.pipeline_spec.runtime_config.parameters == kfp2.V2_PARAMETERS
+    assert fetched.run.pipeline_spec.runtime_config.pipeline_root == kfp2.PIPELINE_ROOT
+    assert finished.run.status == "Succeeded"
+    assert finished.run.finished_at.year == 2025

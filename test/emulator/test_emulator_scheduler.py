@@ -399,3 +399,17 @@ def test_a_job_the_scheduler_cannot_read_is_left_out_not_fatal(
     assert runs_of(fast, broken["id"]) == []
     assert len(runs_of(fast, healthy["id"])) == 2
     assert f"cannot schedule job {broken['id']}" in caplog.text
+
+
+def test_a_restored_snapshot_goes_on_firing_where_it_stood(instant: Emulator, fast: Client) -> None:
+    job = create_job(fast, periodic(HOUR))
+    instant.advance_clock(HOUR)
+    saved = instant.snapshot()
+    instant.advance_clock(2 * HOUR)
+    assert len(runs_of(fast, job["id"])) == 3
+    instant.restore(saved)
+    assert len(runs_of(fast, job["id"])) == 3  # 12:00 and 13:00 are due again at 13:00
+    instant.reset()
+    assert fast.get(f"{JOBS}/{job['id']}").status == 404
+    instant.advance_clock(DAY)
+    assert instant.run_count() == 0

@@ -7,6 +7,8 @@
 - ``static.StaticServer``: one fixed response on kept-alive connections, counting connections
   and requests; ``static.serve`` runs it in a child process for the call benchmark.
 - ``tunnel_proxy.TunnelProxy``: an HTTP proxy that opens CONNECT tunnels.
+- ``kfp2_answers``: the answers of a KFP 2.17 API server's v1beta1 API, and ``route`` to make
+  a ``LoopbackServer`` answer them by method and path.
 
 Each is a ``background.BackgroundServer``: ``start()``, ``stop()`` (which joins every thread it
 started) and a context manager.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
 import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from kfp_server_api import _deadline
+from kfp_server_api._transport import deadline as _deadline
+from kfp_server_api._transport import internals
 
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -27,7 +29,7 @@ def test_a_response_is_read_as_usual_without_a_deadline(
 ) -> None:
     client, server = pair
     server.sendall(ANSWER)
-    response = _deadline.DeadlineAwareResponse(client)
+    response = internals.DeadlineAwareResponse(client)
     response.begin()
     assert (response.status, response.read()) == (200, b"{}")
     assert client.gettimeout() == 5
@@ -41,7 +43,7 @@ def test_a_deadline_that_passed_stops_the_next_read_and_is_marked(
     deadline = _deadline.Deadline(time.monotonic() - 1)
     active = _deadline.begin(deadline)
     try:
-        response = _deadline.DeadlineAwareResponse(client)
+        response = internals.DeadlineAwareResponse(client)
         with pytest.raises(socket.timeout):
             response.begin()
     finally:
@@ -57,6 +59,26 @@ def test_a_socket_without_recv_into_is_read_as_http_client_reads_it() -> None:
         def makefile(self, mode: str) -> io.BufferedReader:
             return io.BufferedReader(io.BytesIO(ANSWER))
 
-    response = _deadline.DeadlineAwareResponse(FileOnly())
+    response = internals.DeadlineAwareResponse(FileOnly())
     response.begin()
     assert (response.status, response.read()) == (200, b"{}")
+
+
+def test_the_reader_is_attached_to_a_real_socket(
+    pair: tuple[socket.socket, socket.socket],
+) -> None:
+    client, server = pair
+    server.sendall(ANSWER)
+    response = internals.DeadlineAwareResponse(client)
+    assert response.deadline_guarded is True
+
+
+def test_a_socket_it_cannot_guard_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    class FileOnly:
+        def makefile(self, mode: str) -> io.BufferedReader:
+            return io.BufferedReader(io.BytesIO(ANSWER))
+
+    with caplog.at_level(logging.DEBUG, logger="kfp_server_api"):
+        response = internals.DeadlineAwareResponse(FileOnly())
+    assert response.deadline_guarded is False
+    assert "total time limit not attached" in caplog.text

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from kfp_server_api._redirect_location import keeps_credentials, resolve_location
-from kfp_server_api.rest import _PLAIN_URL
+from kfp_server_api._transport.pools import PLAIN_URL as _PLAIN_URL
+from kfp_server_api._transport.redirects import keeps_credentials, resolve_location
 
 # Characters that make up URLs: the ones urllib3 keeps, the ones it escapes or splits on, and
 # the pieces of escapes and dot segments.

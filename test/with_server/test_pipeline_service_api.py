@@ -116,6 +116,21 @@ CALLS = [
     ),
     Call("get_pipeline", ("p-1",), target=f"{PIPELINES}/p-1", reply=PIPELINE_JSON, expect=PIPELINE),
     Call(
+        "get_pipeline_by_name",
+        ("train",),
+        target="/apis/v1beta1/namespaces/-/pipelines/train",
+        reply=PIPELINE_JSON,
+        expect=PIPELINE,
+    ),
+    Call(
+        "get_pipeline_by_name",
+        ("a/b",),
+        {"namespace": "team a"},
+        target="/apis/v1beta1/namespaces/team%20a/pipelines/a%2Fb",
+        reply=PIPELINE_JSON,
+        expect=PIPELINE,
+    ),
+    Call(
         "get_pipeline_version",
         ("v-1",),
         target=f"{VERSIONS}/v-1",

@@ -20,7 +20,9 @@ __all__ = ["CONTROL_CHARACTER", "check_header_values", "control_character_error"
 
 #: A character no header value may hold: C0 controls but the tab, and DEL.
 CONTROL_CHARACTER: Final = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_NOT_IN_A_NAME: Final = re.compile(r"[\x00-\x20\x7f-\U0010ffff]")
+# Anything but visible ASCII. (Written as a negated class: the same set spelled as a range up to
+# U+10FFFF takes 5 ms to compile, a tenth of importing urllib3.)
+_NOT_IN_A_NAME: Final = re.compile(r"[^\x21-\x7e]")
 _NOT_LATIN_1: Final = re.compile(r"[^\x00-\xff]")
 
 

@@ -21,7 +21,14 @@ from kfp_server_api.exceptions import credentials_in_headers
 if TYPE_CHECKING:
     from kfp_server_api.configuration import Configuration
 
-__all__ = ["credentials_of_request", "error_chain", "proxy_credentials", "scrubbed"]
+__all__ = [
+    "credentials_of_request",
+    "error_chain",
+    "one_line",
+    "proxy_credentials",
+    "scrubbed",
+    "url_for_display",
+]
 
 
 def _userinfo_secrets(url: str | None) -> list[str]:
@@ -83,3 +90,16 @@ def scrubbed(error: BaseException, secrets: tuple[str, ...]) -> BaseException | 
         if any(secret in text for secret in secrets for text in texts):
             return None
     return error
+
+
+def url_for_display(url: str, *, keep_query: bool) -> str:
+    """``url`` for logs and messages: without user info (a credential), and without its query
+    unless asked."""
+    parts = urlsplit(url)
+    text = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    return f"{text}?{parts.query}" if keep_query and parts.query else text
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (line breaks included) made one space."""
+    return " ".join(text.split())

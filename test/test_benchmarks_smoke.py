@@ -33,6 +33,9 @@ EMULATOR_ROWS = (
     "experiments middle page",
     "experiments UI page",
     "experiments by name page",
+    "jobs first page",
+    "jobs middle page",
+    "jobs by name page",
 )
 
 

@@ -106,9 +106,10 @@ def seed(server: Emulator, code: str) -> dict[str, str]:
     server.attach_artifact(run_id, _NODE_ID, _ARTIFACT_NAME, files={"metrics.json": b"{}"})
     pipeline = server.add_pipeline(f"example pipeline {run_id}")
     experiment_id = server.add_experiment(f"example experiment {run_id}")
+    job_id = server.add_job(f"example job {run_id}")
     api_class = _API_CLASS.search(code)
     # What a bare ``id`` names depends on the API the block calls.
-    owners = {"ExperimentServiceApi": experiment_id}
+    owners = {"ExperimentServiceApi": experiment_id, "JobServiceApi": job_id}
     values = {
         "run_id": run_id,
         "id": owners.get(api_class.group(1) if api_class else "", run_id),

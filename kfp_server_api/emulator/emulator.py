@@ -11,9 +11,10 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, ExperimentSeed, PipelineIds, RunSeed
+from .control import Control, ExperimentSeed, JobSeed, PipelineIds, RunSeed
 from .errors import ApiError
 from .experiments import ExperimentService
+from .jobs import JobService
 from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
 from .runs import RunService
@@ -23,7 +24,7 @@ from .ui import serve as serve_page
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService, ExperimentService)
+SERVICES: tuple[type[Service], ...] = (RunService, ExperimentService, JobService)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
@@ -114,6 +115,7 @@ class Emulator:
         self.services = tuple(service(self.context) for service in SERVICES)
         runs = next(s for s in self.services if isinstance(s, RunService))
         self.control = Control(self.context, runs)
+        self._scheduler = next(s for s in self.services if isinstance(s, JobService)).scheduler
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -148,6 +150,7 @@ class Emulator:
             daemon=True,
         )
         self._thread.start()
+        self._scheduler.start()
         return self
 
     def stop(self) -> None:
@@ -156,6 +159,7 @@ class Emulator:
         if server is None:
             return
         self._server = self._thread = None
+        self._scheduler.stop()
         server.shutdown()
         server.server_close()
         server.close_connections()
@@ -346,6 +350,11 @@ class Emulator:
         """Store many runs at once (fast; no validation, no lifecycle); returns their ids."""
         return self.control.seed_runs(seeds)
 
+    def seed_jobs(self, seeds: Iterable[JobSeed]) -> list[str]:
+        """Store many jobs at once (disabled, no trigger; for benchmarks and large listings);
+        returns their ids."""
+        return self.control.seed_jobs(seeds)
+
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run as get_run answers it (a parsed RunDetail); KeyError if unknown."""
         return self.control.get_run(run_id)
@@ -362,6 +371,7 @@ class Emulator:
         ``ManualClock()``) to start from another.
         """
         self.control.reset(clock)
+        self._scheduler.wake()  # its timer waits for what the store now holds
 
     def snapshot(self) -> Snapshot:
         """A copy of the whole stored state, kept in memory, for ``restore``.
@@ -377,3 +387,4 @@ class Emulator:
         that were waiting for a lifecycle step take it when the current time says it is due.
         """
         self.control.restore(snapshot)
+        self._scheduler.wake()

@@ -361,6 +361,7 @@ ENUMS: dict[str, dict[str, int]] = {
     },
     "api.Relationship": {"UNKNOWN_RELATIONSHIP": 0, "OWNER": 1, "CREATOR": 2},
     "api.RunMetric.Format": {"UNSPECIFIED": 0, "RAW": 1, "PERCENTAGE": 2},
+    "api.Job.Mode": {"UNKNOWN_MODE": 0, "ENABLED": 1, "DISABLED": 2},
     "api.Predicate.Op": {
         "UNKNOWN": 0,
         "EQUALS": 1,
@@ -431,6 +432,37 @@ MESSAGES: dict[str, tuple[Field, ...]] = {
     "api.ReportRunMetricsRequest": (
         Field("run_id", "string"),
         Field("metrics", "message", "api.RunMetric", repeated=True),
+    ),
+    "api.Job": (
+        Field("id", "string"),
+        Field("name", "string"),
+        Field("description", "string"),
+        Field("pipeline_spec", "message", "api.PipelineSpec"),
+        Field("resource_references", "message", "api.ResourceReference", repeated=True),
+        Field("service_account", "string"),
+        Field("max_concurrency", "int64"),
+        Field("trigger", "message", "api.Trigger"),
+        Field("mode", "enum", "api.Job.Mode"),
+        Field("created_at", "timestamp"),
+        Field("updated_at", "timestamp"),
+        Field("status", "string"),
+        Field("error", "string"),
+        Field("enabled", "bool"),
+        Field("no_catchup", "bool"),
+    ),
+    "api.Trigger": (
+        Field("cron_schedule", "message", "api.CronSchedule", oneof="trigger"),
+        Field("periodic_schedule", "message", "api.PeriodicSchedule", oneof="trigger"),
+    ),
+    "api.CronSchedule": (
+        Field("start_time", "timestamp"),
+        Field("end_time", "timestamp"),
+        Field("cron", "string"),
+    ),
+    "api.PeriodicSchedule": (
+        Field("start_time", "timestamp"),
+        Field("end_time", "timestamp"),
+        Field("interval_second", "int64"),
     ),
     "api.Filter": (Field("predicates", "message", "api.Predicate", repeated=True),),
     "api.Predicate": (

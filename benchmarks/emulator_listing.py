@@ -20,7 +20,8 @@ of page over real HTTP, so the ratio shows how listing cost grows with the store
 
 Then the same for experiments, in two emulators holding only experiments (``EXPERIMENT_ROWS``,
 as data): the first page, a middle page, the UI's page (archived left out, newest first) and
-a page sorted by name.
+a page sorted by name; and for jobs (``JOB_ROWS``): the first page, a middle page and a page
+sorted by name.
 
 Then the same for pipelines (``PIPELINE_ROWS``, as data): two emulators holding ``small`` and
 ``large`` pipelines, one of which has as many versions besides its first; the first page, a
@@ -223,6 +224,7 @@ def _start_experiments(stack: ExitStack, target: Target, count: int) -> str:
 _OPERATIONS = {
     "runs": "list_runs",
     "experiments": "list_experiment",
+    "jobs": "list_jobs",
     "pipelines": "list_pipelines",
     "pipeline_versions": "list_pipeline_versions",
 }
@@ -265,39 +267,73 @@ def _measure(
     )
 
 
-def _experiment_listing(
-    target: Target, small: int, large: int, page_size: int, repeat: int
+# Jobs: stored in bulk (``Emulator.seed_jobs``: disabled, so none fires), spread over four
+# experiments; each row is a query of list_jobs, as data.
+JOB_ROWS: dict[str, dict[str, Any]] = {
+    "jobs first page": {},
+    "jobs middle page": {"page_token": "middle"},
+    "jobs by name page": {"sort_by": "name desc"},
+}
+"""The job listing rows: label -> query (``page_token: middle`` is filled in)."""
+
+
+def _job_seeds(emulator_module: Any, count: int, experiments: list[str]) -> Iterator[Any]:
+    start = datetime(2022, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+    for index in range(count):
+        yield emulator_module.JobSeed(
+            name=f"recurring {index:06d}",
+            created_at=start + timedelta(seconds=index * 37),
+            experiment_id=experiments[index % len(experiments)],
+        )
+
+
+def _start_jobs(stack: ExitStack, target: Target, count: int) -> str:
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    experiments = [server.add_experiment(f"experiment-{number}") for number in range(4)]
+    server.seed_jobs(_job_seeds(emulator_module, count, experiments))
+    return str(server.url)
+
+
+_SEEDED = {"experiments": (EXPERIMENT_ROWS, _start_experiments), "jobs": (JOB_ROWS, _start_jobs)}
+"""The resources listed from stores holding only them: their rows and how a store is made."""
+
+
+def _resource_listing(
+    resource: str, target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} experiments")
+    rows, start = _SEEDED[resource]
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} {resource}")
     with ExitStack() as stack:
-        few_url = _start_experiments(stack, target, small)
-        many_url = _start_experiments(stack, target, large)
+        few_url = start(stack, target, small)
+        many_url = start(stack, target, large)
         pool = urllib3.PoolManager()
         stack.callback(pool.clear)
 
         def query(url: str, count: int, row: dict[str, Any]) -> dict[str, Any]:
             filled = {"page_size": page_size, **row}
             if filled.get("page_token") == "middle":
-                filled["page_token"] = _middle_token(pool, url, count, "experiments")
+                filled["page_token"] = _middle_token(pool, url, count, resource)
             return filled
 
         return [
             _measure(
                 pool,
                 label,
-                "experiments",
+                resource,
                 (many_url, few_url),
                 (query(many_url, large, row), query(few_url, small, row)),
                 (small, large, page_size, repeat),
             )
-            for label, row in EXPERIMENT_ROWS.items()
+            for label, row in rows.items()
         ]
 
 
 def listing(
     target: Target, small: int, large: int, page_size: int, repeat: int
 ) -> list[Measurement]:
-    """Time of one page from ``large`` stored runs (then experiments), against ``small``."""
+    """Time of one page from ``large`` stored runs (then experiments, jobs), against
+    ``small``."""
     progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} runs")
     results = []
     with ExitStack() as stack:
@@ -320,7 +356,8 @@ def listing(
                     (small, large, page_size, repeat),
                 )
             )
-    results += _experiment_listing(target, small, large, page_size, repeat)
+    for resource in _SEEDED:
+        results += _resource_listing(resource, target, small, large, page_size, repeat)
     results += _pipeline_listing(target, small, large, page_size, repeat)
     return results
 

@@ -135,9 +135,14 @@ def seed(server: Emulator, code: str, files: Path) -> dict[str, str]:
     package = files / "pipeline.yaml"
     package.write_bytes(_PACKAGE)
     experiment_id = server.add_experiment(f"example experiment {run_id}")
+    job_id = server.add_job(f"example job {run_id}")
     api_class = _API_CLASS.search(code)
     # What a bare ``id`` names depends on the API the block calls.
-    owners = {"ExperimentServiceApi": experiment_id, "PipelineServiceApi": pipeline.pipeline_id}
+    owners = {
+        "ExperimentServiceApi": experiment_id,
+        "JobServiceApi": job_id,
+        "PipelineServiceApi": pipeline.pipeline_id,
+    }
     values = {
         "run_id": run_id,
         "id": owners.get(api_class.group(1) if api_class else "", run_id),

@@ -66,12 +66,15 @@ not:
   (``default_experiment_id``); as on the real server it can be archived and deleted, and the
   next run created without an experiment creates it again. ``add_job(name,
   experiment_id=..., enabled=True)`` makes a job that archiving its experiment disables
-  (``get_job`` shows it). ``seed_pipelines(PipelineSeed(name, versions=...) for ...)`` stores
-  many pipelines in one transaction.
-- ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle.
+  (``get_job`` shows it); it never fires (jobs with a schedule come from create_job).
+  ``seed_pipelines(PipelineSeed(name, versions=...) for ...)`` stores many pipelines in one
+  transaction.
+- ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle and every
+  job's schedule (the runs that became due are fired before it returns).
 - ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
   seconds), for benchmarks and large listings; ``seed_experiments(ExperimentSeed(...) for
-  ...)`` does the same for experiments.
+  ...)`` and ``seed_jobs(JobSeed(...) for ...)`` (disabled jobs) do the same for experiments
+  and jobs.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
 - ``reset(clock=None)``: back to the empty state (the Default experiment only, with a new id)
   in milliseconds, whatever is stored. The clock keeps its time unless ``clock`` replaces it.
@@ -114,11 +117,10 @@ Known differences from a real KFP API server
 --------------------------------------------
 Scope and environment
 
-- The RunService, ExperimentService and PipelineService endpoints and the upload routes are
-  served, plus ``GET /apis/v1beta1/healthz``. Jobs are created through the control API, not
-  through their REST endpoints. Only single-user mode is emulated (no namespace
-  authorization); an upload's ``namespace`` is stored (the real single-user server fails on
-  it). No sample pipelines are loaded at start.
+- The RunService, ExperimentService, JobService and PipelineService endpoints and the upload
+  routes are served, plus ``GET /apis/v1beta1/healthz``. Only single-user mode is emulated (no
+  namespace authorization); an upload's ``namespace`` is stored (the real single-user server
+  fails on it). No sample pipelines are loaded at start.
 - Experiment names are unique as compared exactly (MySQL's collation would also make
   ``Training`` and ``training`` collide); names and descriptions have no length limit. The
   control API's ``add_experiment`` does not check names. Archiving an experiment disables its
@@ -216,6 +218,38 @@ Listing
   ``finished_at`` or seed time outside that range, and a clock step past its end, with 400
   (``ValueError`` from Python).
 
+Jobs and the scheduler
+
+- A scheduler plays the ScheduledWorkflow controller and the persistence agent
+  (``scheduler.py``): it fires the runs of enabled jobs at their cron or periodic ticks on the
+  emulator's clock, within ``start_time``/``end_time``, while fewer than ``max_concurrency`` of
+  their runs are active, catching up missed ticks or (``no_catchup``) collapsing them into one.
+  It looks whenever the clock is read: on every request, on ``advance_clock``, and, with the
+  system clock, from a timer thread woken at the next due time (a due run appears within a
+  second instead of the controller's 0-10 s). With a ``ManualClock``, advancing the clock by a
+  day fires the 24 runs of an hourly job (the backlog a controller finds after the jump), or 1
+  with ``no_catchup``.
+- The controller fires one run per sync of a job and syncs it again 10 s later; the emulator
+  keeps that pace (at most one run per job per 10 s of the clock) but drains in one go the
+  backlog those syncs would have drained. Runs still active bound a backlog by
+  ``max_concurrency``. With ``Lifecycle.instant()`` the pace bounds it (a job firing every
+  second gets a run per 10 s of a clock advance, as from the controller), and one sync fires
+  at most 10,000 runs of a job; the rest of the backlog follows one run per 10 s.
+- The first ``status`` a job shows is ``NO_STATUS`` (in the create response); the scheduler then
+  sets ``Enabled``/``Disabled`` (``Running``/``Succeeded`` for a job without a trigger) at once,
+  not after the controller's delay. ``updated_at`` changes only on create and on a real
+  enable/disable (the persistence agent's refresh every 30 s is not reproduced).
+- Cron specs are read as robfig/cron v1.2.0 reads them, in UTC (the controller uses its own
+  time zone). A spec with no tick in the next five years never fires (the library then returns
+  a zero time, which the controller would fire at once, again and again). The parameter macros
+  ``[[RunUUID]]``, ``[[Index]]``, ``[[ScheduledTime]]`` and ``[[CurrentTime]]`` are replaced;
+  the ones with a Go layout or ``strftime`` format are left as they are.
+- A fired run's ``pipeline_spec.workflow_manifest`` also carries the controller's workflow
+  labels (the real one keeps only ``generateName``); its runtime manifest has them as on a
+  cluster. Deleting a job does not stop its active runs (Kubernetes would garbage-collect their
+  workflows); they keep their status and lose their JOB reference.
+- Page tokens of list_jobs have empty ``*Prefix`` fields (the real server writes ``jobs.``).
+
 HTTP
 
 - Unknown routes get ``Not Found``, known paths with another method ``Method Not Allowed``
@@ -230,7 +264,9 @@ Layout, and how to add a service
 ``emulator.py`` (the ``Emulator`` object and ``SERVICES``), ``server.py`` (HTTP connections),
 ``routes.py`` (``Route``, the dispatcher), ``context.py`` (state every service shares, the run
 lifecycle tick), ``runs.py`` (the run service: records in, records out) and
-``run_creation.py`` (its create_run), ``render/`` (every answer's JSON, one module per
+``run_creation.py`` (its create_run), ``jobs.py`` (the job service), ``scheduler.py`` (the
+controller that fires jobs' runs) and ``cron.py`` (cron specs), ``render/`` (every answer's
+JSON, one module per
 resource), ``listing.py`` (paging, sort, filters, reference keys for every resource, described
 by a ``Listable``), ``store/`` (all SQL, one module per table;
 ``store/listing.py`` lists any ``Table``), ``control.py`` (what the cluster does, for Python
@@ -263,7 +299,7 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import ExperimentSeed, PipelineIds, PipelineSeed, RunSeed
+from .control import ExperimentSeed, JobSeed, PipelineIds, PipelineSeed, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
@@ -278,6 +314,7 @@ __all__ = [
     "Clock",
     "Emulator",
     "ExperimentSeed",
+    "JobSeed",
     "Lifecycle",
     "ManualClock",
     "PipelineIds",

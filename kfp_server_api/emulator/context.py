@@ -11,6 +11,7 @@ import contextlib
 import math
 import sqlite3
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from . import errors
@@ -59,6 +60,8 @@ class ServiceContext:
         self.clock = clock
         self.lifecycle = lifecycle
         self.namespace = namespace
+        self.tick_hooks: list[Callable[[float], None]] = []
+        """Called with the time by every ``tick``, after the lifecycle steps."""
         self.reload()
 
     def reload(self) -> None:
@@ -115,15 +118,28 @@ class ServiceContext:
             self.store.set_setting(_DEFAULT_EXPERIMENT_SETTING, "")
 
     def tick(self) -> None:
-        """Apply every lifecycle step that is due by now."""
+        """Apply every lifecycle step that is due by now, then the ``tick_hooks`` (the
+        scheduler fires the jobs' runs that are due)."""
         with self.store.lock:
             now = self.clock.now()
+            self.advance_lifecycle(now)
+            for hook in self.tick_hooks:
+                hook(now)
+
+    def advance_lifecycle(self, now: float) -> None:
+        """Apply every lifecycle step that is due at ``now``."""
+        with self.store.lock:
             if self._next_due is None or self._next_due > now:
                 return
             with self.store.transaction():
                 for row in self.store.due_runs(now):
                     self._advance(row, now)
                 self._next_due = self.store.next_due()
+
+    @property
+    def next_lifecycle_due(self) -> float | None:
+        """When the earliest pending lifecycle step of a run is due, or None."""
+        return self._next_due
 
     def _advance(self, row: sqlite3.Row, now: float) -> None:
         steps = self.lifecycle.track(row["track"] or "create")

@@ -44,9 +44,15 @@ from .run_creation import EXPERIMENT, OWNER, Reference
 from .runs import RunService
 from .store import RUN_FIELDS, Snapshot
 from .templates import Template, parse_template
-from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
+from .workflow import (
+    ARGO_API_VERSION,
+    argo_artifact_archive,
+    default_workflow,
+    swf_name,
+    unmarshal_workflow,
+)
 
-__all__ = ["Control", "ExperimentSeed", "PipelineIds", "PipelineSeed", "RunSeed"]
+__all__ = ["Control", "ExperimentSeed", "JobSeed", "PipelineIds", "PipelineSeed", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,17 @@ class ExperimentSeed:
     description: str = ""
     created_at: Timestamp | None = None
     archived: bool = False
+
+
+@dataclass(frozen=True)
+class JobSeed:
+    """A job to store directly with ``seed_jobs``: disabled, without a trigger, running a
+    small default workflow, in ``experiment_id`` (Default if None); ``created_at`` defaults to
+    the clock's now."""
+
+    name: str
+    created_at: Timestamp | None = None
+    experiment_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,41 @@ class Control:
                 raise ValueError(f"experiment id {experiment_id!r} is taken") from None
         return experiment_id
 
+    def seed_jobs(self, seeds: Iterable[JobSeed]) -> list[str]:
+        """Store many jobs in one transaction, without validation; returns their ids."""
+        manifest = render.compact_json(default_workflow("seeded"))
+        ids: list[str] = []
+        with self.store.transaction():
+            manifest_id = self.store.intern_manifest(manifest)
+            references: dict[str, str] = {}
+            for seed in seeds:
+                experiment_id = seed.experiment_id or self.context.default_experiment_id
+                if experiment_id not in references:
+                    experiment = self.store.experiment(experiment_id)
+                    if experiment is None:
+                        raise KeyError(f"no experiment {experiment_id!r}")
+                    owner = Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"])
+                    references[experiment_id] = render.references_json([owner.as_dict()])
+                job_id = str(uuid.uuid4())
+                created = (
+                    self.context.now()
+                    if seed.created_at is None
+                    else _seconds(seed.created_at, "created_at")
+                )
+                self.store.add_job(
+                    job_id,
+                    seed.name,
+                    created,
+                    experiment_id=experiment_id,
+                    namespace=self.context.namespace,
+                    workflow_manifest_id=manifest_id,
+                    refs=references[experiment_id],
+                    service_account=DEFAULT_SERVICE_ACCOUNT,
+                    k8s_name=f"seeded{job_id[:5]}",
+                )
+                ids.append(job_id)
+        return ids
+
     def add_job(
         self,
         name: str,
@@ -138,14 +190,33 @@ class Control:
         experiment_id: str | None = None,
         enabled: bool = True,
     ) -> str:
-        """Store a job (recurring run) so that JOB references resolve; returns its id."""
+        """Store a job (recurring run) so that JOB references resolve; returns its id.
+
+        It runs a small default workflow, has no trigger and never fires: jobs with a schedule
+        come from create_job. ``experiment_id`` must name an experiment (or be None for none).
+        """
         job_id = job_id or str(uuid.uuid4())
         with self.store.transaction():
-            if experiment_id is not None and self.store.experiment(experiment_id) is None:
-                raise ValueError(f"no experiment {experiment_id!r}")
+            references = []
+            if experiment_id is not None:
+                experiment = self.store.experiment(experiment_id)
+                if experiment is None:
+                    raise ValueError(f"no experiment {experiment_id!r}")
+                owner = Reference(EXPERIMENT, experiment_id, OWNER, experiment["name"])
+                references.append(owner.as_dict())
+            manifest = render.compact_json(default_workflow(name))
             try:
                 self.store.add_job(
-                    job_id, name, self.context.now(), experiment_id or "", enabled=enabled
+                    job_id,
+                    name,
+                    self.context.now(),
+                    experiment_id=experiment_id or "",
+                    enabled=int(enabled),
+                    namespace=self.context.namespace,
+                    workflow_manifest_id=self.store.intern_manifest(manifest),
+                    refs=render.references_json(references),
+                    service_account=DEFAULT_SERVICE_ACCOUNT,
+                    k8s_name=swf_name(name),
                 )
             except sqlite3.IntegrityError:
                 raise ValueError(f"job id {job_id!r} is taken") from None
@@ -276,6 +347,8 @@ class Control:
                 step=0,
                 next_step_at=None,
             )
+        # A run that finished may let a job waiting on max_concurrency fire.
+        self.context.tick()
 
     def attach_artifact(
         self,

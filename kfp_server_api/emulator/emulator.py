@@ -11,9 +11,10 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, ExperimentSeed, PipelineIds, PipelineSeed, RunSeed
+from .control import Control, ExperimentSeed, JobSeed, PipelineIds, PipelineSeed, RunSeed
 from .errors import ApiError
 from .experiments import ExperimentService
+from .jobs import JobService
 from .lifecycle import Lifecycle
 from .pipelines import PipelineService
 from .routes import Dispatcher, Service
@@ -28,6 +29,7 @@ __all__ = ["SERVICES", "Emulator"]
 SERVICES: tuple[type[Service], ...] = (
     RunService,
     ExperimentService,
+    JobService,
     UploadService,
     PipelineService,
 )
@@ -121,6 +123,7 @@ class Emulator:
         self.services = tuple(service(self.context) for service in SERVICES)
         runs = next(s for s in self.services if isinstance(s, RunService))
         self.control = Control(self.context, runs)
+        self._scheduler = next(s for s in self.services if isinstance(s, JobService)).scheduler
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -155,6 +158,7 @@ class Emulator:
             daemon=True,
         )
         self._thread.start()
+        self._scheduler.start()
         return self
 
     def stop(self) -> None:
@@ -163,6 +167,7 @@ class Emulator:
         if server is None:
             return
         self._server = self._thread = None
+        self._scheduler.stop()
         server.shutdown()
         server.server_close()
         server.close_connections()
@@ -353,6 +358,11 @@ class Emulator:
         """Store many runs at once (fast; no validation, no lifecycle); returns their ids."""
         return self.control.seed_runs(seeds)
 
+    def seed_jobs(self, seeds: Iterable[JobSeed]) -> list[str]:
+        """Store many jobs at once (disabled, no trigger; for benchmarks and large listings);
+        returns their ids."""
+        return self.control.seed_jobs(seeds)
+
     def seed_pipelines(self, seeds: Iterable[PipelineSeed]) -> list[str]:
         """Store many pipelines, each with its versions, at once; returns their ids."""
         return self.control.seed_pipelines(seeds)
@@ -373,6 +383,7 @@ class Emulator:
         ``ManualClock()``) to start from another.
         """
         self.control.reset(clock)
+        self._scheduler.wake()  # its timer waits for what the store now holds
 
     def snapshot(self) -> Snapshot:
         """A copy of the whole stored state, kept in memory, for ``restore``.
@@ -388,3 +399,4 @@ class Emulator:
         that were waiting for a lifecycle step take it when the current time says it is due.
         """
         self.control.restore(snapshot)
+        self._scheduler.wake()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -81,20 +82,12 @@ class RunCreation:
         references = [_reference(item) for item in run.get("resource_references", [])]
         version_id = self._validate_create(run, spec, references)
         pipeline_id = spec.get("pipeline_id", "")
-        pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
-
         # From here on the server is creating the run; its errors read "Failed to create...".
-        if pipeline is not None or version_id:
-            try:
-                resolved = resolve_template(self.store, pipeline_id, version_id)
-            except ApiError as exc:
-                raise exc.wrap(_CREATE) from None
-            if not version_id:
-                references.append(Reference(PIPELINE_VERSION, resolved.version_id, CREATOR))
-            version_id, manifest = resolved.version_id, resolved.manifest
-        else:
-            manifest = spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
-        workflow, ir_spec = self._template(manifest)
+        try:
+            pipeline, manifest = self.resolve_manifest(spec, references, version_id)
+        except ApiError as exc:
+            raise exc.wrap(_CREATE) from None
+        workflow, ir_spec = self.template(manifest)
         parameters = [(p.get("name", ""), p.get("value", "")) for p in spec.get("parameters", [])]
         if workflow is not None:
             declared = set(declared_parameters(workflow))
@@ -111,8 +104,8 @@ class RunCreation:
             except ApiError as exc:
                 raise exc.wrap(_CREATE) from None
             references.append(Reference(EXPERIMENT, default, OWNER))
-        namespace = self._namespace_of(references)
-        self._resolve_references(references)
+        namespace = self.namespace_of(references)
+        self.resolve_references(references)
         owner = next(r.id for r in references if r.type == EXPERIMENT and r.relationship == OWNER)
 
         run_id = str(uuid.uuid4())
@@ -164,11 +157,36 @@ class RunCreation:
         self.store.insert_runs([tuple(values[name] for name in RUN_FIELDS)], links)
         return run_id
 
+    def resolve_manifest(
+        self, spec: Message, references: list[Reference], version_id: str
+    ) -> tuple[sqlite3.Row | None, str]:
+        """The pipeline of ``pipeline_id`` (or None) and the manifest to run: the referenced
+        version's, else the pipeline's default version's (its PIPELINE_VERSION/CREATOR
+        reference is appended), else the spec's own. ``version_id`` is what
+        ``validate_source`` returned. Raises the ApiError of ``templates.resolve_template``
+        (a pipeline without a default version, a default version that is gone) unwrapped."""
+        pipeline_id = spec.get("pipeline_id", "")
+        pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
+        if pipeline is None and not version_id:
+            return None, spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
+        resolved = resolve_template(self.store, pipeline_id, version_id)
+        if not version_id:
+            references.append(Reference(PIPELINE_VERSION, resolved.version_id, CREATOR))
+        return pipeline, resolved.manifest
+
     def _validate_create(self, run: Message, spec: Message, references: Sequence[Reference]) -> str:
         """The server's request validation; returns the pipeline version id referenced."""
         if not run.get("name"):
             error = errors.invalid_input("The run name is empty. Please specify a valid name.")
             raise error.wrap(_VALIDATE)
+        try:
+            return self.validate_source(spec, references)
+        except ApiError as exc:
+            raise exc.wrap(_VALIDATE) from None
+
+    def validate_source(self, spec: Message, references: Sequence[Reference]) -> str:
+        """The pipeline source and parameter checks create_run and create_job share; returns
+        the pipeline version id referenced. Raises the ApiError unwrapped."""
         pipeline_id = spec.get("pipeline_id", "")
         workflow_manifest = spec.get("workflow_manifest", "")
         pipeline_manifest = spec.get("pipeline_manifest", "")
@@ -176,64 +194,64 @@ class RunCreation:
         for reference in references:
             if reference.type == PIPELINE_VERSION and reference.relationship == CREATOR:
                 version_id = reference.id
-        try:
-            if workflow_manifest or pipeline_manifest:
-                if workflow_manifest and pipeline_manifest:
-                    raise errors.invalid_input(
-                        "Please don't specify both workflow manifest and pipeline manifest."
-                    )
-                if pipeline_id or version_id:
-                    raise errors.invalid_input(
-                        "Please don't specify a pipeline version or pipeline ID when you specify "
-                        "a workflow manifest or pipeline manifest."
-                    )
-                if workflow_manifest:
-                    try:
-                        unmarshal_workflow(workflow_manifest)
-                    except ValueError as exc:
-                        raise errors.invalid_input_with_details(
-                            f"Invalid argo workflow format. Workflow: {workflow_manifest}",
-                            str(exc),
-                        ) from None
-                if pipeline_manifest:
-                    _parse_ir_spec(pipeline_manifest)
-            else:
-                if not pipeline_id and not version_id:
-                    raise errors.invalid_input(
-                        "Please specify a pipeline by providing a (workflow manifest or pipeline "
-                        "manifest) or (pipeline id or/and pipeline version)."
-                    )
-                if pipeline_id and self.store.pipeline(pipeline_id) is None:
-                    raise errors.not_found("Pipeline", pipeline_id).wrap("Get pipelineId failed.")
-                if version_id:
-                    version = self.store.pipeline_version(version_id)
-                    if version is None:
-                        error = errors.not_found("Version", version_id)
-                        raise error.wrap("Get pipelineVersionId failed.")
-                    if pipeline_id and version["pipeline_id"] != pipeline_id:
-                        raise errors.invalid_input(
-                            "pipeline ID should be parent of pipeline version."
-                        )
-            parameters = spec.get("parameters", [])
-            if parameters and "runtime_config" in spec:
+        if workflow_manifest or pipeline_manifest:
+            if workflow_manifest and pipeline_manifest:
                 raise errors.invalid_input(
-                    "Please don't specify both parameters and runtime config."
+                    "Please don't specify both workflow manifest and pipeline manifest."
                 )
-            runtime_parameters = spec.get("runtime_config", {}).get("parameters")
-            for size in (
-                _parameters_size(parameters),
-                _runtime_parameters_size(runtime_parameters),
-            ):
-                if size > MAX_PARAMETER_BYTES:
-                    raise errors.invalid_input(
-                        f"The input parameter length exceed maximum size of {MAX_PARAMETER_BYTES}."
-                    )
-        except ApiError as exc:
-            raise exc.wrap(_VALIDATE) from None
+            if pipeline_id or version_id:
+                raise errors.invalid_input(
+                    "Please don't specify a pipeline version or pipeline ID when you specify "
+                    "a workflow manifest or pipeline manifest."
+                )
+            if workflow_manifest:
+                try:
+                    unmarshal_workflow(workflow_manifest)
+                except ValueError as exc:
+                    raise errors.invalid_input_with_details(
+                        f"Invalid argo workflow format. Workflow: {workflow_manifest}",
+                        str(exc),
+                    ) from None
+            if pipeline_manifest:
+                _parse_ir_spec(pipeline_manifest)
+        else:
+            if not pipeline_id and not version_id:
+                raise errors.invalid_input(
+                    "Please specify a pipeline by providing a (workflow manifest or pipeline "
+                    "manifest) or (pipeline id or/and pipeline version)."
+                )
+            if pipeline_id and self.store.pipeline(pipeline_id) is None:
+                raise errors.not_found("Pipeline", pipeline_id).wrap("Get pipelineId failed.")
+            if version_id:
+                version = self.store.pipeline_version(version_id)
+                if version is None:
+                    error = errors.not_found("Version", version_id)
+                    raise error.wrap("Get pipelineVersionId failed.")
+                if pipeline_id and version["pipeline_id"] != pipeline_id:
+                    raise errors.invalid_input("pipeline ID should be parent of pipeline version.")
+        parameters = spec.get("parameters", [])
+        if parameters and "runtime_config" in spec:
+            raise errors.invalid_input("Please don't specify both parameters and runtime config.")
+        runtime_parameters = spec.get("runtime_config", {}).get("parameters")
+        for size in (
+            _parameters_size(parameters),
+            _runtime_parameters_size(runtime_parameters),
+        ):
+            if size > MAX_PARAMETER_BYTES:
+                raise errors.invalid_input(
+                    f"The input parameter length exceed maximum size of {MAX_PARAMETER_BYTES}."
+                )
         return version_id
 
-    def _template(self, manifest: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """(Argo workflow, None) for a v1 manifest, (None, IR spec) for a v2 one."""
+    def template(
+        self, manifest: str, context: str | None = _CREATE
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """(Argo workflow, None) for a v1 manifest, (None, IR spec) for a v2 one; errors are
+        wrapped in ``context`` (None: not wrapped)."""
+
+        def failure(error: ApiError) -> ApiError:
+            return error if context is None else error.wrap(context)
+
         try:
             document = json.loads(manifest)
         except (ValueError, RecursionError):
@@ -246,33 +264,39 @@ class RunCreation:
                 and (document.get("kind") == "Workflow")
             ):
                 if api_version != ARGO_API_VERSION:
-                    raise errors.invalid_input(
-                        f"Unsupported argo version. Expected: {ARGO_API_VERSION}. "
-                        f"Received: {api_version}"
-                    ).wrap(_CREATE)
+                    raise failure(
+                        errors.invalid_input(
+                            f"Unsupported argo version. Expected: {ARGO_API_VERSION}. "
+                            f"Received: {api_version}"
+                        )
+                    )
                 return unmarshal_workflow(manifest), None
             info = document.get("pipelineInfo")
             if isinstance(info, dict) and info.get("name") and document.get("root") is not None:
                 return None, document
-        error = errors.invalid_input_with_details(
-            "unknown template format", "pipeline spec is invalid"
+        raise failure(
+            errors.invalid_input_with_details("unknown template format", "pipeline spec is invalid")
         )
-        raise error.wrap(_CREATE)
 
-    def _namespace_of(self, references: Sequence[Reference]) -> str:
+    def namespace_of(self, references: Sequence[Reference], context: str | None = _CREATE) -> str:
+        """The namespace of the first EXPERIMENT reference's experiment (500 if unknown)."""
         experiment_id = next((r.id for r in references if r.type == EXPERIMENT), "")
         experiment = self.store.experiment(experiment_id)
         if experiment is None:
             cause = errors.not_found("Experiment", experiment_id).message
-            raise errors.internal("Failed to get experiment.", cause).wrap(_CREATE)
+            error = errors.internal("Failed to get experiment.", cause)
+            raise error if context is None else error.wrap(context)
         return str(experiment["namespace"]) or self.context.namespace
 
-    def _resolve_references(self, references: Sequence[Reference]) -> None:
-        """Check each reference's type, relationship and target, and fill in its name."""
+    def resolve_references(
+        self, references: Sequence[Reference], contexts: Sequence[str] = (*_CONVERT, _CREATE)
+    ) -> None:
+        """Check each reference's type, relationship and target, and fill in its name; errors
+        are wrapped in ``contexts``, innermost first."""
 
         def failure(error: ApiError, context: str) -> ApiError:
             error = error.wrap(context)
-            for outer in (*_CONVERT, _CREATE):
+            for outer in contexts:
                 error = error.wrap(outer)
             return error
 

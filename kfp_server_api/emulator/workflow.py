@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import random
+import re
 import string
 import tarfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,6 +31,7 @@ __all__ = [
     "declared_parameters",
     "default_workflow",
     "runtime_manifest",
+    "swf_name",
     "unmarshal_workflow",
     "workflow_service_account",
 ]
@@ -173,6 +175,19 @@ def default_workflow(name: str) -> dict[str, Any]:
             ],
         },
     }
+
+
+# Kubernetes' generateName suffix alphabet (no vowels, no look-alikes).
+_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+_SWF_NAME_LIMIT = 25
+
+
+def swf_name(job_name: str) -> str:
+    """The ScheduledWorkflow's Kubernetes name: the cleaned job name (at most 25 characters,
+    ``job-`` if nothing is left) and five random characters, as Kubernetes generates it."""
+    cleaned = re.sub(r"[^a-z0-9-]", "", job_name.lower()) or "job-"
+    suffix = "".join(random.choice(_SUFFIX_ALPHABET) for _ in range(5))
+    return cleaned.encode("utf-8")[:_SWF_NAME_LIMIT].decode("utf-8", "ignore") + suffix
 
 
 def _random_suffix(length: int = 5) -> str:

@@ -170,7 +170,8 @@ def raw_exchange(url: str, data: bytes, *, read_all: bool = True, hang_up: bool 
     return b"".join(chunks)
 
 
-SCHEMA_3_TO_2 = """
+TO_SCHEMA_2 = """
+DROP TABLE job_references;
 CREATE TABLE earlier AS SELECT uuid, name, description, namespace, created_at FROM experiments;
 DROP TABLE experiments; DROP TABLE IF EXISTS experiments_text; DROP TABLE jobs;
 CREATE TABLE experiments (
@@ -179,5 +180,6 @@ CREATE TABLE experiments (
 INSERT INTO experiments SELECT * FROM earlier; DROP TABLE earlier;
 CREATE TABLE jobs (uuid TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
 """
-"""SQL that takes a database back from schema 3 to schema 2 (experiments without a storage
-state, jobs without experiment, enabled flag and updated_at), for tests of migrations."""
+"""SQL that takes a database back from the current schema to schema 2 (experiments without a
+storage state, jobs with only an id, a name and a creation time, no job references), for
+tests of migrations."""

@@ -8,7 +8,7 @@ import sqlite3
 from typing import Any
 
 import pytest
-from emulator_http import API, RUNS, SCHEMA_3_TO_2, Client, create_run, kfp_error, run_body
+from emulator_http import API, RUNS, TO_SCHEMA_2, Client, create_run, kfp_error, run_body
 
 from kfp_server_api.emulator import Emulator, ManualClock
 
@@ -430,7 +430,7 @@ def test_control_jobs_over_http_belong_to_an_experiment(client: Client, emulator
 
 
 VERSION_2 = (
-    SCHEMA_3_TO_2
+    TO_SCHEMA_2
     + """
 INSERT INTO jobs VALUES ('job-1', 'nightly', 1646128800);
 PRAGMA user_version = 2;

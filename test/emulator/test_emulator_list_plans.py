@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator_http import RUNS, SCHEMA_3_TO_2, Client, create_run
+from emulator_http import RUNS, TO_SCHEMA_2, Client, create_run
 
 from kfp_server_api.emulator import Emulator, ManualClock, RunSeed
 from kfp_server_api.emulator.store import Store
@@ -217,7 +217,7 @@ def test_the_store_picks_each_plan(population: tuple[Client, dict[str, str]]) ->
 
 # What a database of schema version 1 has that differs from the current one.
 VERSION_1 = (
-    SCHEMA_3_TO_2
+    TO_SCHEMA_2
     + """
 DROP TABLE runs_without_metrics; DROP TRIGGER runs_deleted;
 CREATE TRIGGER runs_deleted AFTER DELETE ON runs BEGIN

@@ -7,9 +7,12 @@ HTTP.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
+import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,3 +267,18 @@ def test_reset_and_restore_while_clients_call(emulator: Emulator) -> None:
     assert statuses
     assert set(statuses) == {200}
     assert emulator.run_count() >= 100
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 13), reason="Python warns about unclosed SQLite connections from 3.13"
+)
+def test_a_dropped_snapshot_frees_its_copy_without_a_warning(emulator: Emulator) -> None:
+    emulator.seed_runs([RunSeed(name="kept")])
+    snapshot = emulator.snapshot()
+    emulator.restore(snapshot)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del snapshot
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    assert emulator.run_count() == 1

@@ -1,7 +1,10 @@
-"""JobServiceApi over real HTTP: the exact request of every endpoint and its typed result."""
+"""JobServiceApi over real HTTP: the exact request of every endpoint and its typed result (a
+scripted server), then the real job service of the emulator."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,9 +28,13 @@ from kfp_server_api import (
     ApiTypeError,
     ApiValueError,
     BadRequestException,
+    Configuration,
     JobMode,
     JobServiceApi,
+    NotFoundException,
+    RunServiceApi,
 )
+from kfp_server_api.emulator import Emulator, Lifecycle, ManualClock
 
 JOBS = "/apis/v1beta1/jobs"
 
@@ -161,3 +168,107 @@ CALLS = [
 @pytest.mark.parametrize("call", call_params(JobServiceApi, CALLS))
 def test_call(server: LoopbackServer, api_client: ApiClient, call: Call) -> None:
     exercise(server, JobServiceApi(api_client), call)
+
+
+# --------------------------------------------------------------------------------------------
+# Against the emulator: the real job service over real HTTP
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(clock=ManualClock(), lifecycle=Lifecycle.instant()) as server:
+        yield server
+
+
+@pytest.fixture
+def jobs(emulator: Emulator) -> Iterator[JobServiceApi]:
+    with ApiClient(Configuration(host=emulator.url)) as client:
+        yield JobServiceApi(client)
+
+
+def hourly_job(pipeline_id: str, name: str = "hourly") -> ApiJob:
+    return ApiJob(
+        name=name,
+        pipeline_spec=ApiPipelineSpec(pipeline_id=pipeline_id),
+        max_concurrency="1",
+        trigger=ApiTrigger(periodic_schedule=ApiPeriodicSchedule(interval_second="3600")),
+        enabled=True,
+    )
+
+
+def test_create_get_and_list_against_the_emulator(emulator: Emulator, jobs: JobServiceApi) -> None:
+    pipeline = emulator.add_pipeline("train")
+    created = jobs.create_job(hourly_job(pipeline.pipeline_id))
+    fetched = jobs.get_job(created.id)
+    listed = jobs.list_jobs(
+        sort_by="name",
+        resource_reference_key_type=ApiResourceType.EXPERIMENT,
+        resource_reference_key_id=emulator.default_experiment_id,
+    )
+
+    assert isinstance(created, ApiJob)
+    assert created.max_concurrency == "1"
+    assert created.trigger.periodic_schedule.interval_second == "3600"
+    assert created.created_at == datetime(2022, 3, 1, 10, 0, tzinfo=timezone.utc)
+    assert created.status == "NO_STATUS"
+    assert created.pipeline_spec.pipeline_name == "train"
+    assert fetched.status == "Enabled"
+    assert fetched.enabled is True
+    assert isinstance(listed, ApiListJobsResponse)
+    assert [job.id for job in listed.jobs] == [created.id]
+    assert listed.total_size == 1
+
+
+def test_list_jobs_pages_with_the_token(emulator: Emulator, jobs: JobServiceApi) -> None:
+    pipeline = emulator.add_pipeline("train")
+    ids = [jobs.create_job(hourly_job(pipeline.pipeline_id, f"job {i}")).id for i in range(3)]
+    first = jobs.list_jobs(page_size=2, sort_by="name desc")
+    second = jobs.list_jobs(page_size=2, page_token=first.next_page_token)
+
+    assert [job.id for job in first.jobs + second.jobs] == ids[::-1]
+    assert second.next_page_token is None
+
+
+def test_enable_disable_delete_with_http_info_async_and_raw(
+    emulator: Emulator, jobs: JobServiceApi
+) -> None:
+    pipeline = emulator.add_pipeline("train")
+    job = jobs.create_job(hourly_job(pipeline.pipeline_id))
+
+    data, status, headers = jobs.disable_job_with_http_info(job.id)
+    assert (data, status, headers["Content-Type"]) == ({}, 200, "application/json")
+    assert jobs.get_job(job.id).status == "Disabled"
+    assert jobs.enable_job(job.id, async_req=True).get(timeout=30) == {}
+    raw = jobs.get_job(job.id, _preload_content=False)
+    assert json.loads(raw.data)["enabled"] is True
+    assert jobs.delete_job(job.id) == {}
+    with pytest.raises(NotFoundException) as raised:
+        jobs.get_job(job.id)
+    assert raised.value.message == f"ResourceNotFoundError: Job {job.id} not found."
+
+
+def test_the_emulator_rejects_what_the_server_rejects(
+    emulator: Emulator, jobs: JobServiceApi
+) -> None:
+    pipeline = emulator.add_pipeline("train")
+    bad = hourly_job(pipeline.pipeline_id)
+    bad.trigger = ApiTrigger(cron_schedule=ApiCronSchedule(cron="0 0 * *"))
+
+    with pytest.raises(BadRequestException) as raised:
+        jobs.create_job(bad)
+
+    assert raised.value.code == 3
+    assert raised.value.message.endswith("Error: Expected 5 to 6 fields, found 4: 0 0 * *")
+
+
+def test_the_runs_a_job_fires_are_listed_by_job(emulator: Emulator, jobs: JobServiceApi) -> None:
+    pipeline = emulator.add_pipeline("train")
+    job = jobs.create_job(hourly_job(pipeline.pipeline_id))
+    emulator.advance_clock(3 * 3600)
+    runs = RunServiceApi(jobs.api_client).list_runs(
+        resource_reference_key_type=ApiResourceType.JOB, resource_reference_key_id=job.id
+    )
+
+    assert runs.total_size == 3
+    assert {run.scheduled_at.hour for run in runs.runs} == {11, 12, 13}
+    assert all(ref.name for run in runs.runs for ref in run.resource_references)

@@ -14,7 +14,15 @@ from . import AVAILABLE, compact_json, timestamp
 if TYPE_CHECKING:
     from ..runs import RunDetailRecord, RunPage, RunRecord
 
-__all__ = ["artifact", "metric_json", "metric_results", "run_detail", "run_json", "run_page"]
+__all__ = [
+    "artifact",
+    "metric_json",
+    "metric_results",
+    "pipeline_spec_json",
+    "run_detail",
+    "run_json",
+    "run_page",
+]
 
 _DISPLAYED_FORMATS = frozenset({"RAW", "PERCENTAGE"})
 
@@ -43,7 +51,10 @@ def run_json(record: RunRecord) -> str:
         parts += [',"storage_state":', encode_basestring(row["storage_state"])]
     if row["description"]:
         parts += [',"description":', encode_basestring(row["description"])]
-    parts += [',"pipeline_spec":', _pipeline_spec_json(record)]
+    parts += [
+        ',"pipeline_spec":',
+        pipeline_spec_json(row, record.workflow_manifest, record.pipeline_manifest),
+    ]
     if row["refs"]:
         parts += [',"resource_references":', row["refs"]]
     if row["service_account"]:
@@ -66,17 +77,19 @@ def run_json(record: RunRecord) -> str:
     return "".join(parts)
 
 
-def _pipeline_spec_json(record: RunRecord) -> str:
-    row = record.row
+def pipeline_spec_json(
+    row: sqlite3.Row, workflow_manifest: str | None, pipeline_manifest: str | None
+) -> str:
+    """A PipelineSpec from a run's or a job's row and its manifests (JSON string literals)."""
     fields = []
     if row["pipeline_id"]:
         fields.append('"pipeline_id":' + encode_basestring(row["pipeline_id"]))
     if row["pipeline_name"]:
         fields.append('"pipeline_name":' + encode_basestring(row["pipeline_name"]))
-    if record.workflow_manifest is not None:
-        fields.append('"workflow_manifest":' + record.workflow_manifest)
-    if record.pipeline_manifest is not None:
-        fields.append('"pipeline_manifest":' + record.pipeline_manifest)
+    if workflow_manifest is not None:
+        fields.append('"workflow_manifest":' + workflow_manifest)
+    if pipeline_manifest is not None:
+        fields.append('"pipeline_manifest":' + pipeline_manifest)
     if row["parameters"]:
         fields.append('"parameters":' + row["parameters"])
     return "{" + ",".join(fields) + "}"

@@ -89,6 +89,14 @@ class Snapshot:
                 self._image.close()
                 self._image = None
 
+    def __del__(self) -> None:
+        # A snapshot is a value: dropping it is how most callers let it go, so closing the
+        # in-memory copy here is normal use, not a leak (Python 3.13 warns about a
+        # connection left to the garbage collector).
+        image, self._image = getattr(self, "_image", None), None
+        if image is not None:
+            image.close()
+
     def __repr__(self) -> str:
         if self._image is None:
             return "Snapshot(closed)"

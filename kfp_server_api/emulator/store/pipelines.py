@@ -30,7 +30,7 @@ _VERSIONS_TABLE = """CREATE TABLE pipeline_versions (
 SCHEMA = f"\n{_PIPELINES_TABLE};\n{_VERSIONS_TABLE};\n"
 
 MIGRATIONS = {
-    3: "ALTER TABLE pipelines RENAME TO pipelines_v2; "
+    4: "ALTER TABLE pipelines RENAME TO pipelines_v2; "
     "ALTER TABLE pipeline_versions RENAME TO pipeline_versions_v2; "
     f"{_PIPELINES_TABLE}; {_VERSIONS_TABLE}; "
     "INSERT INTO pipelines (uuid, name, description, created_at, default_version_id) "
@@ -39,7 +39,7 @@ MIGRATIONS = {
     "SELECT uuid, pipeline_id, name, created_at, manifest_id FROM pipeline_versions_v2; "
     "DROP TABLE pipelines_v2; DROP TABLE pipeline_versions_v2;",
 }
-"""Schema version 3 had pipelines without namespace and parameters, versions without
+"""Schema version 4 had pipelines without namespace and parameters, versions without
 parameters, description, code source URL and status. The tables are rebuilt (rather than
 altered) so that a migrated database has exactly the schema of a new one."""
 

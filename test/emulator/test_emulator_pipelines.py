@@ -583,3 +583,26 @@ def test_snapshot_restore_and_reset_cover_pipelines(client: Client, emulator: Em
     again = ok(upload(client, COMPILED, name="after reset"))
     template = json.loads(ok(client.get(f"{PIPELINES}/{again['id']}/templates"))["template"])
     assert template["metadata"]["generateName"] == "addition-pipeline-"
+
+
+def test_a_job_of_an_uploaded_pipeline_runs_its_default_version(client: Client) -> None:
+    pipeline = ok(upload(client, COMPILED, name="addition"))
+    job = {
+        "name": "hourly",
+        "pipeline_spec": {"pipeline_id": pipeline["id"]},
+        "trigger": {"periodic_schedule": {"interval_second": "3600"}},
+        "max_concurrency": "1",
+        "enabled": True,
+    }
+
+    created = ok(client.post("/apis/v1beta1/jobs", job))
+
+    spec = created["pipeline_spec"]
+    assert spec["pipeline_name"] == "addition"
+    assert json.loads(spec["workflow_manifest"])["metadata"]["generateName"] == "addition-pipeline-"
+    versions = [
+        r["key"]["id"]
+        for r in created["resource_references"]
+        if r["key"]["type"] == "PIPELINE_VERSION"
+    ]
+    assert versions == [pipeline["id"]]

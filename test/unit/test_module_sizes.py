@@ -27,7 +27,6 @@ EXCLUDED = ("emulator",)
 OVER_LIMIT: dict[str, int] = {
     "api/pipeline_service_api.py": 1003,
     "api/run_service_api.py": 689,
-    "model.py": 928,
 }
 
 

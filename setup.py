@@ -34,6 +34,10 @@ setup(
     },
     include_package_data=True,
     zip_safe=False,
+    # The fixtures of kfp_server_api.pytest_plugin, for tests against the emulator. The entry
+    # point is named after the module, so a conftest listing the module in pytest_plugins does
+    # not register it a second time.
+    entry_points={"pytest11": ["kfp_server_api.pytest_plugin = kfp_server_api.pytest_plugin"]},
     keywords=["Kubeflow", "Kubeflow Pipelines", "KFP", "OpenAPI", "emulator"],
     classifiers=[
         "Programming Language :: Python :: 3",

@@ -28,6 +28,7 @@ from typing import Any
 
 import decode_plot
 import emulator_listing
+import emulator_snapshot
 import emulator_startstop
 import hotspots
 import upstream
@@ -37,7 +38,16 @@ from measure import Measurement
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
-BENCHMARKS = ("decode", "encode", "call", "import", "memory", "emulator", "startstop")
+BENCHMARKS = (
+    "decode",
+    "encode",
+    "call",
+    "import",
+    "memory",
+    "emulator",
+    "startstop",
+    "snapshot",
+)
 BUDGETS = {"decode": 3.0, "call": 1.2, "import": 1.3, "emulator": 3.0}
 """Largest allowed ratio per benchmark; the others are reported for information."""
 UPSTREAM_BENCHMARKS = ("decode", "encode", "call", "import", "memory")
@@ -61,6 +71,8 @@ FULL: Plan = {
         {"workload": "emulator", "small": 1000, "large": 100000, "page_size": 100, "repeat": 25}
     ],
     "startstop": [{"workload": "startstop", "repeat": 51}],
+    # Seeding 100,000 runs takes seconds per sample: few samples.
+    "snapshot": [{"workload": "snapshot", "count": 100000, "repeat": 3}],
 }
 QUICK: Plan = {
     "decode": [
@@ -73,6 +85,7 @@ QUICK: Plan = {
     "memory": [{"workload": "memory", "count": 50, "repeat": 2}],
     "emulator": [{"workload": "emulator", "small": 40, "large": 400, "page_size": 10, "repeat": 3}],
     "startstop": [{"workload": "startstop", "repeat": 3}],
+    "snapshot": [{"workload": "snapshot", "count": 200, "repeat": 3}],
 }
 PLOT_EXTRA = {
     # Extra decode sizes so the chart has four points (100, 1k, 3k, 10k).
@@ -370,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     target = workloads.Target(label="kfp_server_api", path_entries=[str(REPO)])
     workloads.WORKLOADS["emulator"] = emulator_listing.listing
     workloads.WORKLOADS["startstop"] = emulator_startstop.start_stop
+    workloads.WORKLOADS["snapshot"] = emulator_snapshot.snapshots
     facts = environment(target)
     print(
         f"kfp_server_api {facts['kfp_server_api']} - Python {facts['python']}, "

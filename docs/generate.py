@@ -68,6 +68,10 @@ GUIDES: tuple[tuple[str, str], ...] = (
     ("reliability.md", "What the reliability suite checks, and its figures"),
     ("security.md", "What the client promises against hostile servers, proxies and data"),
     ("emulator-ui.md", "The emulator's read-only web page: runs, experiments, pipelines, jobs"),
+    (
+        "testing-with-the-emulator.md",
+        "Testing your code against the emulator: the pytest plugin, reset and snapshots",
+    ),
 )
 #: Pages of docs/ written by hand, not generated (their examples still run in the tests).
 HAND_WRITTEN_PAGES = frozenset(name for name, _ in GUIDES)

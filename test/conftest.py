@@ -35,6 +35,7 @@ TIERS: tuple[tuple[str, str], ...] = (
     ("reliability/", "reliability"),
     ("examples/", "scripts"),
     ("test_benchmarks_smoke.py", "scripts"),
+    ("test_pytest_plugin.py", "scripts"),
     ("compat/", "compat"),
     ("test_typing.py", "typing"),
     ("ui/", "ui"),
@@ -82,6 +83,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
 
+
+# The emulator fixtures, whether or not the package is installed (installed, its entry point
+# has the module's name, so pytest registers it once); pytester runs the plugin's own tests.
+pytest_plugins = ["kfp_server_api.pytest_plugin", "pytester"]
 
 # Proxy and TLS settings from the developer's shell would silently reroute loopback traffic or
 # change certificate checks, so every test starts without them.

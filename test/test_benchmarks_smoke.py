@@ -20,7 +20,7 @@ import pytest
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
 RUN = BENCHMARKS_DIR / "run.py"
-EXPECTED = ("decode", "encode", "call", "import", "memory", "emulator", "startstop")
+EXPECTED = ("decode", "encode", "call", "import", "memory", "emulator", "startstop", "snapshot")
 EMULATOR_ROWS = (
     "first page",
     "middle page",

@@ -21,7 +21,8 @@ Three ways to use it::
     #        [--no-control] [--no-ui]
     #    and open http://127.0.0.1:8888/ in a browser to see what your code did
 
-    # 3. As the server of this project's own tests.
+    # 3. As the server of this project's own tests, and of yours: the package's pytest
+    #    plugin (kfp_server_api.pytest_plugin) gives each test a reset emulator and clients.
 
 ``Emulator(host="127.0.0.1", port=0, db=":memory:", *, token=None, lifecycle=None, clock=None,
 tls_cert=None, tls_key=None, max_body_bytes=DEFAULT_MAX_BODY_BYTES, namespace="kubeflow",
@@ -69,6 +70,11 @@ not:
   seconds), for benchmarks and large listings; ``seed_experiments(ExperimentSeed(...) for
   ...)`` does the same for experiments.
 - ``get_run(run_id)`` (the RunDetail as a dict), ``run_count()``, ``lifecycle`` (assignable).
+- ``reset(clock=None)``: back to the empty state (the Default experiment only, with a new id)
+  in milliseconds, whatever is stored. The clock keeps its time unless ``clock`` replaces it.
+- ``snapshot()`` and ``restore(snapshot)``: a ``Snapshot`` is an in-memory copy of the whole
+  state (not the clock), restorable any number of times, into a file-backed emulator too;
+  seed a large store once and start each test from it (100,000 runs in about 60 ms).
 
 Control over HTTP: the same controls are served under ``/emulator/v1/`` (where KFP has no
 routes), for the command line and clients in other languages. JSON objects in and out, errors
@@ -77,8 +83,8 @@ in the KFP error format (400 for bad JSON or fields, 404 for an unknown run or p
 turns it off. All are POST: ``runs/{run_id}/status`` (``status``, ``finished_at`` as RFC 3339
 or Unix seconds), ``runs/{run_id}/nodes/{node_id}/artifacts/{name}`` (``data`` in base64, or
 ``files`` as {name: base64}), ``experiments``, ``pipelines``, ``pipelines/{pipeline_id}/versions``,
-``jobs`` (the keyword arguments of the methods above as fields) and ``clock:advance``
-(``seconds``)::
+``jobs`` (the keyword arguments of the methods above as fields), ``clock:advance``
+(``seconds``) and ``reset`` (no fields; answers ``default_experiment_id``)::
 
     curl -X POST http://127.0.0.1:8888/emulator/v1/runs/$RUN_ID/status \\
          -H 'Authorization: Bearer T' -d '{"status": "Failed"}'
@@ -224,6 +230,7 @@ from .control import ExperimentSeed, PipelineIds, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
+from .store import Snapshot
 from .workflow import argo_artifact_archive
 
 __all__ = [
@@ -238,6 +245,7 @@ __all__ = [
     "ManualClock",
     "PipelineIds",
     "RunSeed",
+    "Snapshot",
     "Step",
     "SystemClock",
     "argo_artifact_archive",

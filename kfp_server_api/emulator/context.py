@@ -59,12 +59,18 @@ class ServiceContext:
         self.clock = clock
         self.lifecycle = lifecycle
         self.namespace = namespace
-        with store.transaction():
+        self.reload()
+
+    def reload(self) -> None:
+        """Read again what is kept from the store (at start, and after it was reset or
+        restored): the Default experiment, created if missing, and when the next lifecycle
+        step is due."""
+        with self.store.transaction():
             # Created at start-up, as the server does. If another experiment took the name
             # Default, runs get the server's 500 when they need it.
             with contextlib.suppress(ApiError):
                 self.default_experiment()
-            self._next_due = store.next_due()
+            self._next_due = self.store.next_due()
 
     def now(self) -> int:
         """The clock's time in whole seconds, as the server stores times."""

@@ -3,9 +3,10 @@
 KFP's API server only records what Argo, the persistence agent and the users' pipelines do; the
 emulator has no cluster, so these operations stand in for it: set a run's status, attach an
 artifact, add experiments, pipelines, versions and jobs, step the clock, store many runs at
-once. ``Control`` holds them; the ``Emulator`` object calls it from Python, and ``routes()``
-serves the same operations over HTTP under ``/emulator/v1/`` (JSON object in, JSON object out,
-KFP error bodies: 400 for a bad field, 404 for an unknown run or pipeline).
+once, and put the whole state back: empty (``reset``) or as a ``Snapshot`` held it.
+``Control`` holds them; the ``Emulator`` object calls it from Python, and ``routes()`` serves
+the same operations over HTTP under ``/emulator/v1/`` (JSON object in, JSON object out, KFP
+error bodies: 400 for a bad field, 404 for an unknown run or pipeline).
 
 A rejected request changes nothing: fields are checked before the operation runs, and every
 write happens in one transaction. Times are bounded to what the server can represent (a
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import errors, render
-from .clock import Timestamp, to_seconds
+from .clock import Clock, Timestamp, to_seconds
 from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
 from .lifecycle import FINAL_STATUSES
@@ -40,7 +41,7 @@ from .render import runs as render_runs
 from .routes import CONTROL_PREFIX, Route
 from .run_creation import EXPERIMENT, OWNER, Reference
 from .runs import RunService
-from .store import RUN_FIELDS
+from .store import RUN_FIELDS, Snapshot
 from .workflow import ARGO_API_VERSION, argo_artifact_archive, default_workflow, unmarshal_workflow
 
 __all__ = ["Control", "ExperimentSeed", "PipelineIds", "RunSeed"]
@@ -369,6 +370,28 @@ class Control:
         with self.store.reading():
             return self.store.run_count()
 
+    def reset(self, clock: Clock | None = None) -> str:
+        """Empty every table, re-create the Default experiment; returns its new id.
+
+        The clock keeps its time unless ``clock`` replaces it.
+        """
+        with self.store.lock:
+            if clock is not None:
+                self.context.clock = clock
+            self.store.reset()
+            self.context.reload()
+            return self.context.default_experiment_id
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the whole stored state, to ``restore`` later."""
+        return self.store.snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Bring back the state ``snapshot`` holds (the clock is not part of it)."""
+        with self.store.lock:
+            self.store.restore(snapshot)
+            self.context.reload()
+
     def routes(self) -> list[Route]:
         """The control routes: each checks its JSON fields, then calls an operation above."""
         name = {"name": (_string, True)}
@@ -433,6 +456,7 @@ class Control:
                 lambda **fields: {"job_id": self.add_job(**fields)},
             ),
             ("clock:advance", {"seconds": (_number, True)}, None, self._advance_clock_over_http),
+            ("reset", {}, None, lambda: {"default_experiment_id": self.reset()}),
         ]
         return [
             Route.parse(

@@ -18,7 +18,7 @@ from .lifecycle import Lifecycle
 from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
-from .store import Store
+from .store import Snapshot, Store
 from .ui import serve as serve_page
 
 __all__ = ["SERVICES", "Emulator"]
@@ -33,7 +33,8 @@ class Emulator:
     ``with Emulator() as server:`` starts it on a free loopback port in a background thread;
     ``server.url`` is its address. The control methods (``set_run_status``,
     ``attach_artifact``, ``add_experiment``, ``add_pipeline``, ``advance_clock``,
-    ``seed_runs``, ...) act on its state directly and work whether or not it is serving.
+    ``seed_runs``, ``reset``, ``snapshot``, ``restore``, ...) act on its state directly and work
+    whether or not it is serving.
     With ``http_control`` (the default), the same controls are also served over HTTP under
     ``/emulator/v1/`` (see the package docstring), behind ``token`` like every route. With
     ``ui`` (the default), a read-only web page at ``/`` shows the runs, experiments, pipelines
@@ -90,7 +91,6 @@ class Emulator:
         self.http_control = http_control
         self.max_connections, self.idle_timeout = max_connections, idle_timeout
         self.ui = ui
-        self.clock: Clock = clock if clock is not None else SystemClock()
         if lifecycle is None:
             lifecycle = Lifecycle.timed()
         elif isinstance(lifecycle, str):
@@ -102,7 +102,12 @@ class Emulator:
             self._tls_context = context
         self.store = Store(db)
         try:
-            self.context = ServiceContext(self.store, self.clock, lifecycle, namespace=namespace)
+            self.context = ServiceContext(
+                self.store,
+                clock if clock is not None else SystemClock(),
+                lifecycle,
+                namespace=namespace,
+            )
         except Exception:
             self.store.close()
             raise
@@ -199,6 +204,11 @@ class Emulator:
 
     # ------------------------------------------------------------------------------------
     # Control API
+
+    @property
+    def clock(self) -> Clock:
+        """The source of time (``reset(clock=...)`` replaces it)."""
+        return self.context.clock
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -343,3 +353,27 @@ class Emulator:
     def run_count(self) -> int:
         """How many runs are stored."""
         return self.control.run_count()
+
+    def reset(self, *, clock: Clock | None = None) -> None:
+        """Bring back the empty state: every table emptied, a new Default experiment.
+
+        Takes milliseconds, whatever is stored; serving or not, file-backed or in memory.
+        The lifecycle is kept, and so is the clock's time: pass ``clock`` (for example a new
+        ``ManualClock()``) to start from another.
+        """
+        self.control.reset(clock)
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the whole stored state, kept in memory, for ``restore``.
+
+        Seed a large store once, take a snapshot, and restore it at the start of each test.
+        """
+        return self.control.snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Bring back the state ``snapshot`` holds; it can be restored again afterwards.
+
+        The clock and the lifecycle are not part of a snapshot: they stay as they are, so runs
+        that were waiting for a lifecycle step take it when the current time says it is due.
+        """
+        self.control.restore(snapshot)

@@ -15,13 +15,13 @@ adds a migration.
 from __future__ import annotations
 
 from . import experiments, jobs, manifests, pipelines, runs
-from .base import SETTINGS_SCHEMA, StoreError
+from .base import SETTINGS_SCHEMA, Snapshot, StoreError
 from .experiments import EXPERIMENT_FIELDS, ExperimentTable
 from .jobs import JobTable
 from .pipelines import PipelineTable
 from .runs import RUN_FIELDS, RunTable
 
-__all__ = ["EXPERIMENT_FIELDS", "RUN_FIELDS", "SCHEMA_VERSION", "Store", "StoreError"]
+__all__ = ["EXPERIMENT_FIELDS", "RUN_FIELDS", "SCHEMA_VERSION", "Snapshot", "Store", "StoreError"]
 
 SCHEMA_VERSION = 3
 

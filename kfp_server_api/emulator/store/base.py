@@ -9,6 +9,13 @@ process loses no acknowledged write (an operating-system crash may lose the last
 
 Callers hold ``lock`` (``reading()``) or a transaction (``transaction()``) around each
 operation; the methods themselves do not lock.
+
+Whole-database operations go through SQLite's backup API, so they know no table by name and
+cover every table a module adds: ``snapshot()`` copies the database into memory, ``restore()``
+copies a ``Snapshot`` back over it, and ``reset()`` restores the image of a new, empty store of
+the same class (built once per process), which is faster than emptying tables whose triggers
+fire per row. Indexes, triggers, the trigram index and the kept counts travel with the pages,
+so they stay consistent; the in-memory caches are dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any, ClassVar
 
 from ..dbfile import prepare_database_file
 
-__all__ = ["StoreBase", "StoreError", "grown_table"]
+__all__ = ["Snapshot", "StoreBase", "StoreError", "grown_table"]
 
 _COUNT_CACHE_SIZE = 256
 
@@ -43,6 +50,53 @@ def grown_table(create: str, table: str, added: Sequence[str]) -> tuple[str, str
 
 class StoreError(RuntimeError):
     """The database file cannot be used (for example, a different schema version)."""
+
+
+class Snapshot:
+    """A copy of an emulator's whole stored state, kept in memory.
+
+    ``Emulator.snapshot()`` takes one and ``Emulator.restore(snapshot)`` brings it back, any
+    number of times, into that emulator or another of the same version (in memory or
+    file-backed). It is opaque: its only use is to be restored. ``close()`` frees its memory
+    early; garbage collection does too.
+    """
+
+    def __init__(self, image: sqlite3.Connection, schema_version: int, page_size: int) -> None:
+        self._image: sqlite3.Connection | None = image
+        self._lock = threading.Lock()
+        self.schema_version = schema_version
+        self.page_size = page_size
+
+    @property
+    def size(self) -> int:
+        """Its size in bytes."""
+        pages = self._opened().execute("PRAGMA page_count").fetchone()[0]
+        return int(pages) * self.page_size
+
+    def _opened(self) -> sqlite3.Connection:
+        if self._image is None:
+            raise ValueError("this snapshot is closed")
+        return self._image
+
+    def _copy_to(self, target: sqlite3.Connection) -> None:
+        with self._lock:
+            self._opened().backup(target)
+
+    def close(self) -> None:
+        """Free the copy; the snapshot cannot be restored afterwards."""
+        with self._lock:
+            if self._image is not None:
+                self._image.close()
+                self._image = None
+
+    def __repr__(self) -> str:
+        if self._image is None:
+            return "Snapshot(closed)"
+        return f"Snapshot({self.size} bytes)"
+
+
+_EMPTY: dict[type[StoreBase], Snapshot] = {}
+_EMPTY_LOCK = threading.Lock()
 
 
 class StoreBase:
@@ -76,7 +130,9 @@ class StoreBase:
             raise
 
     def _setup(self) -> None:
-        """Per-instance state of the table modules (caches); each extends it."""
+        """Per-instance caches of the table modules; each extends it. It runs again whenever
+        the content may differ from what they saw (a rollback, a restore), so it must set up
+        only what can be read again from the database."""
 
     def _open(self) -> None:
         execute = self._connection.execute
@@ -160,6 +216,7 @@ class StoreBase:
             except BaseException:
                 self._depth = 0
                 self._connection.execute("ROLLBACK")
+                self._setup()
                 self._changed()
                 raise
             self._depth = 0
@@ -188,6 +245,82 @@ class StoreBase:
         if len(self._count_cache) > _COUNT_CACHE_SIZE:
             self._count_cache.popitem(last=False)
         return count
+
+    # ------------------------------------------------------------------------------------
+    # Whole-database operations
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the whole database, in memory."""
+        image = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        with self.lock:
+            self._check_idle("snapshot")
+            # An in-memory copy must have the pages' size from the start.
+            page_size = self._page_size()
+            image.execute(f"PRAGMA page_size = {page_size}")
+            self._connection.backup(image)
+        return Snapshot(image, self.schema_version, page_size)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        """Replace the whole database by ``snapshot``'s copy."""
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError(f"expected a Snapshot, got {type(snapshot).__name__}")
+        if snapshot.schema_version != self.schema_version:
+            raise ValueError(
+                f"the snapshot has schema version {snapshot.schema_version}; this store has "
+                f"{self.schema_version}"
+            )
+        with self.lock:
+            self._check_idle("restore")
+            if snapshot.page_size != self._page_size() and self.path == ":memory:":
+                raise ValueError(
+                    f"the snapshot's pages are {snapshot.page_size} bytes, this in-memory "
+                    f"store's {self._page_size()}: restore it into a file-backed emulator"
+                )
+            empty = self._empty()
+            try:
+                # Copying over a full database keeps each page it overwrites for a rollback;
+                # emptying it first costs a few milliseconds and makes the copy several times
+                # faster.
+                if snapshot is not empty:
+                    self._copy(empty)
+                self._copy(snapshot)
+            finally:
+                # Whatever was copied, no cached fact about the old content is true any more.
+                self._setup()
+                self._changed()
+
+    def _copy(self, snapshot: Snapshot) -> None:
+        resized = snapshot.page_size != self._page_size()
+        if resized:
+            # SQLite copies pages of another size only into a rollback-journal file.
+            self._connection.execute("PRAGMA journal_mode=DELETE")
+        try:
+            snapshot._copy_to(self._connection)
+        finally:
+            if resized:
+                self._connection.execute("PRAGMA journal_mode=WAL")
+
+    def reset(self) -> None:
+        """Make the database what a new store's is: every table empty."""
+        self.restore(self._empty())
+
+    def _empty(self) -> Snapshot:
+        with _EMPTY_LOCK:
+            empty = _EMPTY.get(type(self))
+            if empty is None:
+                store = type(self)(":memory:")
+                try:
+                    empty = _EMPTY[type(self)] = store.snapshot()
+                finally:
+                    store.close()
+        return empty
+
+    def _page_size(self) -> int:
+        return int(self._connection.execute("PRAGMA page_size").fetchone()[0])
+
+    def _check_idle(self, operation: str) -> None:
+        if self._depth:
+            raise RuntimeError(f"cannot {operation} the store inside a transaction")
 
     # ------------------------------------------------------------------------------------
     # Settings

@@ -26,9 +26,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from kfp_server_api._credentials import REDACTED
 from kfp_server_api._transport.redaction import credentials_of_request, url_for_display
 from kfp_server_api._transport.request import Request, build_request
-from kfp_server_api.exceptions import REDACTED, ApiDecodeError, ApiException, ApiValueError
+from kfp_server_api.exceptions import ApiDecodeError, ApiException, ApiValueError
 from kfp_server_api.model import encode, encode_known
 
 if TYPE_CHECKING:

@@ -69,25 +69,23 @@ call options, so that a type checker knows what a call returns:
 
 The option sets behind the overloads (``Call``, ``AsyncCall``, ``RawCall``, ``AnyCall``,
 ``InfoCall``, ``AsyncInfoCall``, ``AnyInfoCall``) and the aliases ``HttpInfo[T]``,
-``CallResult[T]`` and ``InfoResult[T]`` exist for type checkers only (``TYPE_CHECKING``).
+``CallResult[T]`` and ``InfoResult[T]`` exist for type checkers only (``TYPE_CHECKING``), in
+:mod:`kfp_server_api._call_options`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Literal
 
 from kfp_server_api._call import ApiCall
+from kfp_server_api._call_options import AsyncResult
 from kfp_server_api._frozen import Frozen
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
 from kfp_server_api.retry import IDEMPOTENT_METHODS
 
 if TYPE_CHECKING:
-    from typing_extensions import Required, TypeAlias, TypedDict
-    from urllib3 import BaseHTTPResponse, HTTPHeaderDict
-
     from kfp_server_api.api_client import ApiClient
-    from kfp_server_api.rest import RequestTimeout
 
 __all__ = [
     "CALL_OPTIONS",
@@ -107,81 +105,6 @@ __all__ = [
 CALL_OPTIONS = ("async_req", "_return_http_data_only", "_preload_content", "_request_timeout")
 
 ParamLocation = Literal["path", "query", "body", "file"]
-
-_T = TypeVar("_T")
-_T_co = TypeVar("_T_co", covariant=True)
-
-
-class AsyncResult(Protocol[_T_co]):
-    """What a call with ``async_req=True`` returns (a ``multiprocessing.pool.ApplyResult``)."""
-
-    def get(self, timeout: float | None = None) -> _T_co:
-        """Wait for the call and return its result, or raise what it raised."""
-        ...
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait until the call is over, or ``timeout`` seconds have passed."""
-        ...
-
-    def ready(self) -> bool:
-        """Whether the call is over."""
-        ...
-
-    def successful(self) -> bool:
-        """Whether the call returned without raising (ValueError while it runs)."""
-        ...
-
-
-if TYPE_CHECKING:
-    # The call options as type checkers see them, one set per overload of the API methods (see
-    # "Types" in the module docstring). `_return_http_data_only` on a plain method is ignored.
-
-    class _Options(TypedDict, total=False):
-        _request_timeout: RequestTimeout
-
-    class Call(_Options, total=False):
-        async_req: Literal[False] | None
-        _preload_content: Literal[True]
-        _return_http_data_only: bool | None
-
-    class AsyncCall(_Options, total=False):
-        async_req: Required[Literal[True]]
-        _preload_content: Literal[True]
-        _return_http_data_only: bool | None
-
-    class RawCall(_Options, total=False):
-        async_req: Literal[False] | None
-        _preload_content: Required[Literal[False]]
-        _return_http_data_only: bool | None
-
-    class AnyCall(_Options, total=False):
-        async_req: bool | None
-        _preload_content: bool
-        _return_http_data_only: bool | None
-
-    class InfoCall(_Options, total=False):
-        async_req: Literal[False] | None
-        _preload_content: Literal[True]
-        _return_http_data_only: Literal[False] | None
-
-    class AsyncInfoCall(_Options, total=False):
-        async_req: Required[Literal[True]]
-        _preload_content: Literal[True]
-        _return_http_data_only: Literal[False] | None
-
-    AnyInfoCall = AnyCall
-
-    #: The unread response of a ``_preload_content=False`` call.
-    RawResponse: TypeAlias = BaseHTTPResponse
-    #: What ``x_with_http_info`` returns by default: data, status and headers.
-    HttpInfo: TypeAlias = tuple[_T, int, HTTPHeaderDict]
-    #: What a plain method returns when the options are not literals.
-    CallResult: TypeAlias = Union[
-        _T, AsyncResult[_T], BaseHTTPResponse, AsyncResult[BaseHTTPResponse]
-    ]
-    #: What a ``*_with_http_info`` method returns when the options are not literals.
-    InfoResult: TypeAlias = Union[CallResult[_T], CallResult[HttpInfo[_T]]]
-
 
 _JSON = "application/json"
 # Every registered endpoint by path template, then by HTTP verb.

@@ -62,9 +62,16 @@ either.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Union
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from typing import Any, Union
 
+from kfp_server_api._credentials import (
+    credentials_in_headers,
+    is_credential_header,
+    is_credential_query_parameter,
+    masked_headers,
+    redact,
+    redact_url,
+)
 from kfp_server_api._error_bodies import parse_error_body
 
 __all__ = [
@@ -95,21 +102,6 @@ __all__ = [
 
 PathToItem = Sequence[Union[str, int]]
 
-#: What replaces a credential in any text the client produces.
-REDACTED: Final = "***"
-# Lower-case header names, and words in header names, that mark a credential.
-_CREDENTIAL_HEADERS: Final = frozenset({"authorization", "cookie", "set-cookie"})
-_CREDENTIAL_WORDS: Final = (
-    "authorization",
-    "token",
-    "secret",
-    "password",
-    "api-key",
-    "apikey",
-    "api_key",
-    "cookie",
-)
-
 
 class OpenApiException(Exception):
     """The base of every exception raised by this package."""
@@ -123,101 +115,6 @@ class OpenApiException(Exception):
 def render_path(path_to_item: PathToItem) -> str:
     """Render a path into nested data as ``['key'][0]['other']``."""
     return "".join(f"[{part}]" if isinstance(part, int) else f"['{part}']" for part in path_to_item)
-
-
-def is_credential_header(name: str) -> bool:
-    """Whether a header called ``name`` carries a credential (its value is never shown)."""
-    lowered = name.lower()
-    return lowered in _CREDENTIAL_HEADERS or any(word in lowered for word in _CREDENTIAL_WORDS)
-
-
-def credentials_in_headers(headers: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """The secret strings in request headers: each credential header's value, the part after
-    its scheme (``Bearer TOKEN`` gives ``TOKEN`` too) and each cookie value."""
-    secrets: list[str] = []
-    for name, value in (headers or {}).items():
-        if value is None or not is_credential_header(str(name)):
-            continue
-        text = str(value)
-        secrets.append(text)
-        secrets.append(text.partition(" ")[2].strip())
-        if "cookie" in str(name).lower():
-            secrets.extend(part.partition("=")[2].strip() for part in text.split(";"))
-    # Longest first, so that a secret containing another is replaced whole.
-    return tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
-
-
-# Lower-case query parameter names, and words in them, that mark a credential. ("page_token" is
-# a position in a listing, not a credential, so "token" counts only as the whole name.)
-_CREDENTIAL_QUERY_NAMES: Final = frozenset({"token", "key", "sig", "code", "auth"})
-_CREDENTIAL_QUERY_WORDS: Final = (
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "auth_token",
-    "api_key",
-    "apikey",
-    "api-key",
-    "password",
-    "secret",
-    "credential",
-    "signature",
-    "authorization",
-)
-
-
-def is_credential_query_parameter(name: str) -> bool:
-    """Whether a query parameter called ``name`` carries a credential (its value is hidden)."""
-    lowered = name.lower()
-    return lowered in _CREDENTIAL_QUERY_NAMES or any(
-        word in lowered for word in _CREDENTIAL_QUERY_WORDS
-    )
-
-
-def redact_url(url: str, secrets: Iterable[str] = ()) -> str:
-    """``url`` for messages: user info and the values of credential query parameters shown as
-    ``***``, and each of ``secrets`` redacted; the rest of the text is kept as it was."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{REDACTED}@{netloc.rpartition('@')[2]}"
-    pieces = parts.query.split("&") if parts.query else []
-    for index, piece in enumerate(pieces):
-        name, equals, _ = piece.partition("=")
-        if equals and is_credential_query_parameter(unquote_plus(name)):
-            pieces[index] = f"{name}={REDACTED}"
-    shown = urlunsplit((parts.scheme, netloc, parts.path, "&".join(pieces), parts.fragment))
-    return redact(shown, secrets)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every occurrence of each of ``secrets`` replaced by ``***``."""
-    for secret in secrets:
-        if secret and secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def _masked_headers(headers: Any, secrets: Iterable[str] = ()) -> Any:
-    """``headers`` with credential headers shown as ``***`` and ``secrets`` redacted in the
-    other values; the very object given when nothing needs hiding."""
-    if not isinstance(headers, Mapping):
-        return headers
-    secrets = tuple(secrets)
-    # iteritems() (urllib3's HTTPHeaderDict) yields each value of a repeated header on its own.
-    pairs = list(getattr(headers, "iteritems", headers.items)())
-    hidden = [
-        (name, REDACTED if is_credential_header(str(name)) else redact(str(value), secrets))
-        for name, value in pairs
-    ]
-    if all(new == str(old) for (_, new), (_, old) in zip(hidden, pairs)):
-        return headers
-    if hasattr(headers, "add"):  # keep the HTTPHeaderDict type (and its repr)
-        masked: Any = type(headers)()
-        for name, value in hidden:
-            masked.add(name, value)
-        return masked
-    return dict(hidden)
 
 
 def _with_path(msg: str, path_to_item: PathToItem | None) -> str:
@@ -355,7 +252,7 @@ class ApiException(OpenApiException):
     def __str__(self) -> str:
         text = f"({self.status})\nReason: {self.reason}\n"
         if self.headers:
-            text += f"HTTP response headers: {_masked_headers(self.headers)}\n"
+            text += f"HTTP response headers: {masked_headers(self.headers)}\n"
         if self.body:
             text += f"HTTP response body: {self.body}\n"
         if self.method is not None and not self._reason_names_request:
@@ -385,7 +282,7 @@ class ApiException(OpenApiException):
                 self.body = body
                 self._parse_server_error()
         if self.headers:
-            self.headers = _masked_headers(self.headers, secrets)
+            self.headers = masked_headers(self.headers, secrets)
 
     @classmethod
     def from_response(cls, http_resp: Any) -> ApiException:

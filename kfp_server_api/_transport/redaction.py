@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from kfp_server_api.exceptions import credentials_in_headers
+from kfp_server_api._credentials import credentials_in_headers
 
 if TYPE_CHECKING:
     from kfp_server_api.configuration import Configuration

@@ -43,9 +43,9 @@ import urllib3
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
+from kfp_server_api._credentials import is_credential_header
 from kfp_server_api._transport.redaction import one_line, url_for_display
 from kfp_server_api._transport.request import METHODS
-from kfp_server_api.exceptions import is_credential_header
 
 __all__ = [
     "DEFAULT_PORTS",

@@ -15,6 +15,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from kfp_server_api._credentials import redact
 from kfp_server_api._transport import deadline as deadlines
 from kfp_server_api._transport import failures, internals
 from kfp_server_api._transport.base import Transport
@@ -34,7 +35,6 @@ from kfp_server_api._transport.redirects import (
 )
 from kfp_server_api._transport.response import RESTResponse
 from kfp_server_api._transport.timeouts import time_left, total_of
-from kfp_server_api.exceptions import redact
 
 if TYPE_CHECKING:
     import urllib3

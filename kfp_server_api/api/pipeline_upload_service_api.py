@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from kfp_server_api.endpoint import (
+    from kfp_server_api._call_options import (
         AnyCall,
         AnyInfoCall,
         AsyncCall,

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, overload
 
-from kfp_server_api.endpoint import Endpoint, Param, ServiceApi
+from kfp_server_api.api._run_service_endpoints import RUN_SERVICE_ENDPOINTS
+from kfp_server_api.endpoint import ServiceApi
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from kfp_server_api.endpoint import (
+    from kfp_server_api._call_options import (
         AnyCall,
         AnyInfoCall,
         AsyncCall,
@@ -41,169 +42,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["RUN_SERVICE_ENDPOINTS", "RunServiceApi"]
-
-_RUNS = "/apis/v1beta1/runs"
-
-
-def _path(name: str, description: str) -> Param:
-    return Param(name, name, "path", "str", True, description)
-
-
-def _query(name: str, type_name: str, description: str, wire_name: str | None = None) -> Param:
-    return Param(name, wire_name or name, "query", type_name, False, description)
-
-
-def _body(type_name: str, description: str) -> Param:
-    return Param("body", "body", "body", type_name, True, description)
-
-
-_RUN_ID = _path("run_id", "ID of the run.")
-
-#: The RunService endpoints, by method name.
-RUN_SERVICE_ENDPOINTS: dict[str, Endpoint] = {
-    endpoint.name: endpoint
-    for endpoint in (
-        Endpoint(
-            name="archive_run",
-            method="POST",
-            path=_RUNS + "/{id}:archive",
-            params=(_path("id", "ID of the run to archive."),),
-            response_type="object",
-            summary="Archive a run.",
-            description="Archived runs stay stored; list filters can hide them.",
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="create_run",
-            method="POST",
-            path=_RUNS,
-            params=(_body("ApiRun", "The run to create; output-only fields are ignored."),),
-            response_type="ApiRunDetail",
-            summary="Create and start a run.",
-            description="Repeating the call would start a second run.",
-            retry_safe=False,
-        ),
-        Endpoint(
-            name="delete_run",
-            method="DELETE",
-            path=_RUNS + "/{id}",
-            params=(_path("id", "ID of the run to delete."),),
-            response_type="object",
-            summary="Delete a run.",
-            description="",
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="get_run",
-            method="GET",
-            path=_RUNS + "/{run_id}",
-            params=(_path("run_id", "ID of the run to fetch."),),
-            response_type="ApiRunDetail",
-            summary="Get a run and its pipeline runtime.",
-            description="",
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="list_runs",
-            method="GET",
-            path=_RUNS,
-            params=(
-                _query(
-                    "page_token",
-                    "str",
-                    "Token of the page to fetch: next_page_token of the previous page.",
-                ),
-                _query("page_size", "int", "Maximum number of runs in the page."),
-                _query(
-                    "sort_by",
-                    "str",
-                    'Sort order: "field", "field asc" or "field desc" (ascending by default).',
-                ),
-                _query(
-                    "resource_reference_key_type",
-                    "str",
-                    "Type of the resource the runs belong to (e.g. EXPERIMENT, NAMESPACE).",
-                    "resource_reference_key.type",
-                ),
-                _query(
-                    "resource_reference_key_id",
-                    "str",
-                    "ID of the resource the runs belong to.",
-                    "resource_reference_key.id",
-                ),
-                _query(
-                    "filter",
-                    "str",
-                    "A filter on run fields: a filters.Filter, or its JSON (api.Filter) as a str.",
-                ),
-            ),
-            response_type="ApiListRunsResponse",
-            summary="List runs, one page at a time.",
-            description="",
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="read_artifact",
-            method="GET",
-            path=_RUNS + "/{run_id}/nodes/{node_id}/artifacts/{artifact_name}:read",
-            params=(
-                _RUN_ID,
-                _path("node_id", "ID of the node (pod) that produced the artifact."),
-                _path("artifact_name", "Name of the output artifact."),
-            ),
-            response_type="ApiReadArtifactResponse",
-            summary="Read an output artifact of a run node.",
-            description="The data is the stored object, base64-encoded (often a gzipped tar).",
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="report_run_metrics",
-            method="POST",
-            path=_RUNS + "/{run_id}:reportMetrics",
-            params=(
-                _RUN_ID,
-                _body("ApiReportRunMetricsRequest", "The metrics to report."),
-            ),
-            response_type="ApiReportRunMetricsResponse",
-            summary="Report metrics of a run.",
-            description=(
-                "Each metric is stored on its own and gets its own result; a metric is "
-                "identified by (run_id, node_id, name) and the first report wins."
-            ),
-            retry_safe=True,
-        ),
-        Endpoint(
-            name="retry_run",
-            method="POST",
-            path=_RUNS + "/{run_id}/retry",
-            params=(_RUN_ID,),
-            response_type="object",
-            summary="Restart a failed or terminated run.",
-            description="Repeating the call could restart the run again.",
-            retry_safe=False,
-        ),
-        Endpoint(
-            name="terminate_run",
-            method="POST",
-            path=_RUNS + "/{run_id}/terminate",
-            params=(_RUN_ID,),
-            response_type="object",
-            summary="Terminate an active run.",
-            description="A repeated call fails once the run is no longer active.",
-            retry_safe=False,
-        ),
-        Endpoint(
-            name="unarchive_run",
-            method="POST",
-            path=_RUNS + "/{id}:unarchive",
-            params=(_path("id", "ID of the run to restore."),),
-            response_type="object",
-            summary="Restore an archived run.",
-            description="",
-            retry_safe=True,
-        ),
-    )
-}
 
 
 class RunServiceApi(ServiceApi):

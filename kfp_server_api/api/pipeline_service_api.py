@@ -35,10 +35,7 @@ if TYPE_CHECKING:
         RawCall,
         RawResponse,
     )
-    from kfp_server_api.models import (
-        ApiGetTemplateResponse,
-        ApiPipeline,
-    )
+    from kfp_server_api.models import ApiGetTemplateResponse, ApiPipeline
 
 __all__ = ["PIPELINE_SERVICE_ENDPOINTS", "PipelineServiceApi"]
 

@@ -23,6 +23,11 @@ as data): the first page, a middle page, the UI's page (archived left out, newes
 a page sorted by name; and for jobs (``JOB_ROWS``): the first page, a middle page and a page
 sorted by name.
 
+Then the same for pipelines (``PIPELINE_ROWS``, as data): two emulators holding ``small`` and
+``large`` pipelines, one of which has as many versions besides its first; the first page, a
+middle page and a page by name of pipelines, and of that pipeline's versions a first page, a
+middle page, the newest first and a page by name.
+
 This workload exists only for this SDK (1.8.5 has no emulator).
 """
 
@@ -128,13 +133,21 @@ def _get(
     return document
 
 
-def _middle_token(pool: urllib3.PoolManager, url: str, count: int, resource: str = "runs") -> str:
-    """The page token whose page starts at the middle of the default listing."""
-    skipped, query = 0, {"page_size": _WALK_PAGE_SIZE}
+def _middle_token(
+    pool: urllib3.PoolManager,
+    url: str,
+    count: int,
+    resource: str = "runs",
+    base: dict[str, Any] | None = None,
+) -> str:
+    """The page token whose page starts at the middle of the default listing (of the
+    listing ``base`` selects, when given)."""
+    base = base or {}
+    skipped, query = 0, {**base, "page_size": _WALK_PAGE_SIZE}
     # Each step returns the token of the page that starts after the items skipped so far.
     while skipped + _WALK_PAGE_SIZE <= count // 2:
         token = _get(pool, url, query, resource)["next_page_token"]
-        query = {"page_size": _WALK_PAGE_SIZE, "page_token": token}
+        query = {**base, "page_size": _WALK_PAGE_SIZE, "page_token": token}
         skipped += _WALK_PAGE_SIZE
     remainder = count // 2 - skipped
     if remainder:
@@ -208,6 +221,17 @@ def _start_experiments(stack: ExitStack, target: Target, count: int) -> str:
     return str(server.url)
 
 
+_OPERATIONS = {
+    "runs": "list_runs",
+    "experiments": "list_experiment",
+    "jobs": "list_jobs",
+    "pipelines": "list_pipelines",
+    "pipeline_versions": "list_pipeline_versions",
+}
+_ITEMS = {"pipeline_versions": "versions"}
+"""The key of a listing's items, where it is not the resource's path."""
+
+
 def _measure(
     pool: urllib3.PoolManager,
     label: str,
@@ -220,13 +244,12 @@ def _measure(
     small, large, page_size, repeat = sizes
     many_url, few_url = urls
     many_query, few_query = queries
+    items = _ITEMS.get(resource, resource)
     for url, query in ((few_url, few_query), (many_url, many_query)):
-        if len(_get(pool, url, query, resource).get(resource, [])) != page_size:
-            raise AssertionError(f"{label}: the page does not hold {page_size} {resource}")
+        if len(_get(pool, url, query, resource).get(items, [])) != page_size:
+            raise AssertionError(f"{label}: the page does not hold {page_size} {items}")
     progress(f"emulator {label}")
-    operation = {"runs": "list_runs", "experiments": "list_experiment", "jobs": "list_jobs"}[
-        resource
-    ]
+    operation = _OPERATIONS[resource]
     subject, baseline = measure.alternate(
         sampler(lambda: _get(pool, many_url, many_query, resource)),
         sampler(lambda: _get(pool, few_url, few_query, resource)),
@@ -235,8 +258,8 @@ def _measure(
     )
     return Measurement(
         name=f"emulator {label}",
-        subject=f"{operation} page of {page_size} from {large:,} {resource}",
-        baseline=f"from {small:,} {resource}",
+        subject=f"{operation} page of {page_size} from {large:,} {items}",
+        baseline=f"from {small:,} {items}",
         unit="s",
         subject_samples=subject,
         baseline_samples=baseline,
@@ -335,4 +358,63 @@ def listing(
             )
     for resource in _SEEDED:
         results += _resource_listing(resource, target, small, large, page_size, repeat)
+    results += _pipeline_listing(target, small, large, page_size, repeat)
     return results
+
+
+# Pipelines: stored in bulk (``Emulator.seed_pipelines``); one of them has as many versions
+# besides its first as there are pipelines. Each row is a query of list_pipelines or of
+# list_pipeline_versions of that pipeline, as data.
+PIPELINE_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
+    "pipelines first page": ("pipelines", {}),
+    "pipelines middle page": ("pipelines", {"page_token": "middle"}),
+    "pipelines by name page": ("pipelines", {"sort_by": "name desc"}),
+    "versions first page": ("pipeline_versions", {}),
+    "versions middle page": ("pipeline_versions", {"page_token": "middle"}),
+    "versions newest first page": ("pipeline_versions", {"sort_by": "created_at desc"}),
+    "versions by name page": ("pipeline_versions", {"sort_by": "name"}),
+}
+"""The pipeline listing rows: label -> (resource, query); ``page_token: middle`` is filled in."""
+
+
+def _start_pipelines(stack: ExitStack, target: Target, count: int) -> tuple[str, str]:
+    """An emulator holding ``count`` pipelines; its URL and the id of the one with versions."""
+    emulator_module = __import__(f"{target.module}.emulator", fromlist=["Emulator"])
+    server = stack.enter_context(emulator_module.Emulator(lifecycle="manual"))
+    seeds = [emulator_module.PipelineSeed(f"pipeline {index:06d}") for index in range(count)]
+    versions = [f"version {index:06d}" for index in range(count)]
+    seeds[count // 2] = emulator_module.PipelineSeed(f"pipeline {count // 2:06d}", versions)
+    return str(server.url), str(server.seed_pipelines(seeds)[count // 2])
+
+
+def _pipeline_listing(
+    target: Target, small: int, large: int, page_size: int, repeat: int
+) -> list[Measurement]:
+    progress(f"{target.label}: emulator listing, seeding {small:,} and {large:,} pipelines")
+    with ExitStack() as stack:
+        few_url, few_owner = _start_pipelines(stack, target, small)
+        many_url, many_owner = _start_pipelines(stack, target, large)
+        pool = urllib3.PoolManager()
+        stack.callback(pool.clear)
+
+        def query(url: str, owner: str, count: int, row: tuple[str, dict[str, Any]]) -> Any:
+            resource, fields = row
+            base = {}
+            if resource == "pipeline_versions":  # the versions of the pipeline that has them
+                base = {"resource_key.type": "PIPELINE", "resource_key.id": owner}
+            filled = {"page_size": page_size, **base, **fields}
+            if filled.get("page_token") == "middle":
+                filled["page_token"] = _middle_token(pool, url, count, resource, base)
+            return filled
+
+        return [
+            _measure(
+                pool,
+                label,
+                row[0],
+                (many_url, few_url),
+                (query(many_url, many_owner, large, row), query(few_url, few_owner, small, row)),
+                (small, large, page_size, repeat),
+            )
+            for label, row in PIPELINE_ROWS.items()
+        ]

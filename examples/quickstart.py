@@ -10,9 +10,11 @@ bearer token::
 
     python examples/quickstart.py --host https://kfp.example.com/pipeline --token "$TOKEN"
 
-Steps: find or create the experiment ``quickstart`` (``ExperimentServiceApi``), create a run in
-it from an inline Argo workflow, wait until it finishes, report metrics, list runs with a
-filter and a sort, read an output artifact, then archive, unarchive and delete the run. Exits
+Steps: find or create the experiment ``quickstart`` (``ExperimentServiceApi``), upload a
+pipeline (an Argo workflow file) and a second version of it (``PipelineUploadServiceApi``),
+create a run of that version in the experiment, wait until it finishes, report metrics, list
+runs with a filter and a sort, read an output artifact, then archive, unarchive and delete the
+run, and delete the pipeline. Exits
 non-zero with a one-line message if any call fails.
 """
 
@@ -22,9 +24,11 @@ import argparse
 import contextlib
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import kfp_server_api
@@ -140,13 +144,15 @@ def run_flow(args: argparse.Namespace) -> None:
             experiments = kfp_server_api.ExperimentServiceApi(client)
             experiment = find_or_create_experiment(experiments, EXPERIMENT_NAME)
 
-            step("Creating a run from an inline Argo workflow")
+            version = upload_pipeline(client, f"quickstart {started:%Y-%m-%d %H:%M:%S.%f}")
+            pipeline_id = version.resource_references[0].key.id
+
+            step("Creating a run of that version")
             created = api.create_run(
                 kfp_server_api.ApiRun(
                     name=f"quickstart {started:%Y-%m-%d %H:%M:%S}",
                     description="Created by examples/quickstart.py",
                     pipeline_spec=kfp_server_api.ApiPipelineSpec(
-                        workflow_manifest=json.dumps(WORKFLOW),
                         parameters=[kfp_server_api.ApiParameter("learning_rate", "0.05")],
                     ),
                     resource_references=[
@@ -155,13 +161,21 @@ def run_flow(args: argparse.Namespace) -> None:
                                 type=kfp_server_api.ApiResourceType.EXPERIMENT, id=experiment.id
                             ),
                             relationship=kfp_server_api.ApiRelationship.OWNER,
-                        )
+                        ),
+                        kfp_server_api.ApiResourceReference(
+                            key=kfp_server_api.ApiResourceKey(
+                                type=kfp_server_api.ApiResourceType.PIPELINE_VERSION,
+                                id=version.id,
+                            ),
+                            relationship=kfp_server_api.ApiRelationship.CREATOR,
+                        ),
                     ],
                 )
             )
             run = created.run
             detail(f"id: {run.id}")
-            detail(f"experiment: {run.resource_references[0].name}")
+            owner = next(r.name for r in run.resource_references if r.key.type == "EXPERIMENT")
+            detail(f"experiment: {owner}")
 
             step("Waiting for the run to finish")
             finished = wait_for_run(api, run.id, args.timeout)
@@ -220,7 +234,29 @@ def run_flow(args: argparse.Namespace) -> None:
                 api.get_run(run.id)
             except kfp_server_api.exceptions.NotFoundException:
                 detail("deleted: get_run now answers 404")
+
+            step("Deleting the pipeline and its versions")
+            kfp_server_api.PipelineServiceApi(client).delete_pipeline(pipeline_id)
+            detail(f"deleted pipeline {pipeline_id}")
     step("Done")
+
+
+def upload_pipeline(client: kfp_server_api.ApiClient, name: str) -> Any:
+    """Upload WORKFLOW as a new pipeline, then again as its version "v2"; return the version."""
+    uploads = kfp_server_api.PipelineUploadServiceApi(client)
+    with tempfile.TemporaryDirectory() as directory:
+        package = Path(directory, "quickstart.yaml")
+        # JSON is YAML, so the workflow is written as it is.
+        package.write_text(json.dumps(WORKFLOW, indent=2), encoding="utf-8")
+        step("Uploading the pipeline")
+        pipeline = uploads.upload_pipeline(package, name=name)
+        detail(f"id: {pipeline.id}")
+        parameters = ", ".join(f"{p.name}={p.value}" for p in pipeline.parameters or [])
+        detail(f"parameters: {parameters}")
+        step("Uploading a second version of it")
+        version = uploads.upload_pipeline_version(package, name="v2", pipelineid=pipeline.id)
+        detail(f"version id: {version.id}")
+    return version
 
 
 def main(argv: list[str] | None = None) -> int:

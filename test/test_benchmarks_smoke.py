@@ -36,6 +36,13 @@ EMULATOR_ROWS = (
     "jobs first page",
     "jobs middle page",
     "jobs by name page",
+    "pipelines first page",
+    "pipelines middle page",
+    "pipelines by name page",
+    "versions first page",
+    "versions middle page",
+    "versions newest first page",
+    "versions by name page",
 )
 
 

@@ -1,13 +1,14 @@
 """The reference pages are up to date, and every Python example of README.md and docs/ runs.
 
-Each ```python block is one test case, named after its file and line. It runs against an
-emulator started once for this module: the example host is replaced by the emulator's address
-and each placeholder (``"run_id_example"``...) by a value seeded for that block alone (a fresh
-run with an artifact, a pipeline, an experiment). Blocks that mention the example token run
-against an emulator that requires it, so the Bearer set-up of the examples is exercised too. A
-block fails if it raises or if it prints the marker the examples print when a call raised
-``ApiException``. A block calling a route the emulator does not serve at all is skipped, with
-the route as reason.
+Each ```python block is one test case, named after its file and line. It runs against a fresh
+emulator (examples create resources with fixed names): the example host is replaced by the
+emulator's address and each placeholder (``"run_id_example"``...) by a value seeded for that
+block (a run with an artifact, a pipeline with two versions, a pipeline file to upload, an
+experiment); package URLs (``https://example.com/...``) point at a loopback server that serves
+a pipeline file. Blocks that mention the example token run against an emulator that requires
+it, so the Bearer set-up of the examples is exercised too. A block fails if it raises or if it
+prints the marker the examples print when a call raised ``ApiException``. A block calling a
+route the emulator does not serve at all is skipped, with the route as reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from servers.loopback import LoopbackServer, Reply
 
 from kfp_server_api.emulator import Emulator, RunSeed
 
@@ -51,6 +53,20 @@ _RUN_STATUS_FOR_CALL = {"retry_run": "Failed"}
 _DEFAULT_RUN_STATUS = "Running"
 _NODE_ID = "train"
 _ARTIFACT_NAME = "mlpipeline-metrics"
+# The pipeline package the examples upload, and where their package URLs point.
+_PACKAGE = b"""\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: training-}
+spec:
+  entrypoint: train
+  arguments:
+    parameters: [{name: learning_rate, value: '0.1'}]
+  templates:
+  - name: train
+    container: {image: 'python:3.11', command: [python, -c, print(1)]}
+"""
+_PACKAGE_URL_PREFIX = "https://example.com/"
 
 
 def python_blocks(path: Path) -> Iterator[tuple[int, str]]:
@@ -87,16 +103,26 @@ def test_docs_are_up_to_date() -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def emulators() -> Iterator[dict[bool, Emulator]]:
-    """Emulators by whether they require the example token; nothing moves on its own."""
+    """Fresh emulators (examples create resources with fixed names) by whether they require
+    the example token; nothing moves on its own."""
     secured = Emulator(lifecycle="manual", token=generate.EXAMPLE_TOKEN)
     open_server = Emulator(lifecycle="manual")
     with secured, open_server:
         yield {True: secured, False: open_server}
 
 
-def seed(server: Emulator, code: str) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def package_host() -> Iterator[str]:
+    """A loopback server answering every path with ``_PACKAGE``: where the examples'
+    ``https://example.com/`` package URLs are fetched from."""
+    with LoopbackServer() as server:
+        server.default_reply = Reply.raw(_PACKAGE, content_type="application/yaml")
+        yield server.url
+
+
+def seed(server: Emulator, code: str, files: Path) -> dict[str, str]:
     """Store what `code` acts on; returns the values of its placeholders."""
     status = next(
         (s for call, s in _RUN_STATUS_FOR_CALL.items() if f".{call}(" in code),
@@ -105,17 +131,26 @@ def seed(server: Emulator, code: str) -> dict[str, str]:
     (run_id,) = server.seed_runs([RunSeed(name="example run", status=status)])
     server.attach_artifact(run_id, _NODE_ID, _ARTIFACT_NAME, files={"metrics.json": b"{}"})
     pipeline = server.add_pipeline(f"example pipeline {run_id}")
+    version_id = server.add_pipeline_version(pipeline.pipeline_id, "example version")
+    package = files / "pipeline.yaml"
+    package.write_bytes(_PACKAGE)
     experiment_id = server.add_experiment(f"example experiment {run_id}")
     job_id = server.add_job(f"example job {run_id}")
     api_class = _API_CLASS.search(code)
     # What a bare ``id`` names depends on the API the block calls.
-    owners = {"ExperimentServiceApi": experiment_id, "JobServiceApi": job_id}
+    owners = {
+        "ExperimentServiceApi": experiment_id,
+        "JobServiceApi": job_id,
+        "PipelineServiceApi": pipeline.pipeline_id,
+    }
     values = {
         "run_id": run_id,
         "id": owners.get(api_class.group(1) if api_class else "", run_id),
         "node_id": _NODE_ID,
         "artifact_name": _ARTIFACT_NAME,
         "pipeline_id": pipeline.pipeline_id,
+        "version_id": version_id,
+        "uploadfile": str(package),
     }
     return {generate.placeholder(name): value for name, value in values.items()}
 
@@ -153,6 +188,8 @@ def test_example_runs(
     line: int,
     code: str,
     emulators: dict[bool, Emulator],
+    package_host: str,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     unserved = unserved_routes(emulators[False], code)
@@ -160,8 +197,9 @@ def test_example_runs(
         pytest.skip(f"the emulator does not serve {', '.join(unserved)}")
     server = emulators[generate.EXAMPLE_TOKEN in code]
     source = code.replace(generate.EXAMPLE_HOST, server.url)
+    source = source.replace(_PACKAGE_URL_PREFIX, f"{package_host}/")
     if _PLACEHOLDER.search(source):
-        for placeholder, value in seed(server, code).items():
+        for placeholder, value in seed(server, code, tmp_path).items():
             source = source.replace(f'"{placeholder}"', f'"{value}"')
     unknown = _PLACEHOLDER.findall(source)
     assert not unknown, f"the test seeds no value for {unknown}"

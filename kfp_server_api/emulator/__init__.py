@@ -1,9 +1,10 @@
 """An emulator of the Kubeflow Pipelines v1beta1 API server, for tests and local work.
 
-It is a real HTTP server that speaks the ten RunService and the six ExperimentService endpoints
-as the KFP API server (tag 1.8.5, single-user mode) does: the same paths, JSON field names and
-key order, omission of zero values, error bodies and status codes, paging, sorting and
-filtering. State lives in SQLite, in memory or in a file. It uses only the standard library.
+It is a real HTTP server that speaks the ten RunService, the six ExperimentService and the
+eleven PipelineService endpoints and the two pipeline upload routes as the KFP API server (tag
+1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
+values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
+memory or in a file. It uses only the standard library.
 
 Three ways to use it::
 
@@ -59,13 +60,15 @@ not:
   read_artifact then serves; ``files`` ({name: bytes}) are packed as Argo packs them, in a
   gzip-compressed tar archive (``argo_artifact_archive`` builds one).
 - ``add_experiment(name, ...)``, ``add_job(name, ...)``, ``add_pipeline(name,
-  workflow_manifest=None, ...)`` (returns ``PipelineIds(pipeline_id, version_id)``),
-  ``add_pipeline_version(pipeline_id, name, ...)``: so that references resolve. The
-  experiment ``Default`` exists from the start (``default_experiment_id``); as on the real
-  server it can be archived and deleted, and the next run created without an experiment
-  creates it again. ``add_job(name, experiment_id=..., enabled=True)`` makes a job that
-  archiving its experiment disables (``get_job`` shows it); it never fires (jobs with a
-  schedule come from create_job).
+  workflow_manifest=None, ...)`` (returns ``PipelineIds(pipeline_id, version_id)``; the first
+  version has the pipeline's id, as an upload's does), ``add_pipeline_version(pipeline_id,
+  name, ...)``: so that references resolve. The experiment ``Default`` exists from the start
+  (``default_experiment_id``); as on the real server it can be archived and deleted, and the
+  next run created without an experiment creates it again. ``add_job(name,
+  experiment_id=..., enabled=True)`` makes a job that archiving its experiment disables
+  (``get_job`` shows it); it never fires (jobs with a schedule come from create_job).
+  ``seed_pipelines(PipelineSeed(name, versions=...) for ...)`` stores many pipelines in one
+  transaction.
 - ``advance_clock(seconds)``: moves the clock, and with it every run's lifecycle and every
   job's schedule (the runs that became due are fired before it returns).
 - ``seed_runs(RunSeed(...) for ...)``: stores many runs in one transaction (100,000 in a few
@@ -114,10 +117,10 @@ Known differences from a real KFP API server
 --------------------------------------------
 Scope and environment
 
-- The RunService, ExperimentService and JobService endpoints are served, plus
-  ``GET /apis/v1beta1/healthz``. Pipelines and versions are created through the control API,
-  not through their REST endpoints. Only single-user mode is emulated (no namespace
-  authorization).
+- The RunService, ExperimentService, JobService and PipelineService endpoints and the upload
+  routes are served, plus ``GET /apis/v1beta1/healthz``. Only single-user mode is emulated (no
+  namespace authorization); an upload's ``namespace`` is stored (the real single-user server
+  fails on it). No sample pipelines are loaded at start.
 - Experiment names are unique as compared exactly (MySQL's collation would also make
   ``Training`` and ``training`` collide); names and descriptions have no length limit. The
   control API's ``add_experiment`` does not check names. Archiving an experiment disables its
@@ -161,6 +164,36 @@ Validation
 - A resource reference without ``key`` is treated as type UNKNOWN_RESOURCE_TYPE (400); the
   real server may crash on it.
 - Metric values NaN and ±Infinity are refused with INTERNAL_ERROR, as MySQL refuses them.
+
+Pipelines
+
+- Pipeline files are read by a YAML reader of the emulator's own (``yaml_subset.py``): block and
+  flow collections, every scalar style, YAML 1.1 types as go-yaml resolves them, anchors,
+  aliases and merge keys, the first document. It refuses complex keys (``? key``), tabs in
+  indentation, NaN and infinities, text that is not UTF-8 (or UTF-16 with a byte-order mark),
+  nesting deeper than 200, and documents weighing more than 64 MiB with their aliases
+  expanded (alias bombs); each of these is "unknown template format", as a YAML error is on
+  the real server. A v2 spec's top-level keys are checked as strictly as protojson checks
+  them, nested ones are not.
+- Stored templates (what get_template answers) are JSON as the server stores them, with these
+  differences: Argo workflows keep their keys as given below the top level (Go writes its
+  struct order and zero-valued fields such as ``"outputs":{}``), and a v2 spec's nested keys
+  are as given.
+- Archives are bounded (the real server has no limit): the chosen file at most 32 MiB
+  decompressed, a tar.gz at most 64 MiB decompressed in all, a zip at most 10,000 entries,
+  and an entry whose path is absolute or has ``..`` is refused. A valid empty zip gets 400
+  (the real server crashes on it).
+- An upload body above 33 MiB (the 32 MiB file limit and 1 MiB of framing) is refused with
+  the "File size too large" error before it is read, and the connection closed. Upload
+  errors' ``error_details`` repeat ``error_message`` (the real server adds Go stack traces to
+  some).
+- Packages are downloaded over http(s) only, within 30 seconds, reading at most 32 MiB + 1
+  bytes (the real server has no time limit and truncates large files, bug #7652). A download
+  answered with another status than 200 is a 500 naming the status (the real server crashes).
+- create_pipeline_version with an Argo package and an unknown pipeline answers 404 ``Pipeline
+  <id> not found.`` (the real server fails with 500 on its foreign key).
+- Of versions created in the same second, the last one created becomes the default when the
+  default version is deleted.
 
 Listing
 
@@ -238,7 +271,10 @@ resource), ``listing.py`` (paging, sort, filters, reference keys for every resou
 by a ``Listable``), ``store/`` (all SQL, one module per table;
 ``store/listing.py`` lists any ``Table``), ``control.py`` (what the cluster does, for Python
 and ``/emulator/v1/``), plus ``protojson.py``, ``errors.py``, ``workflow.py``, ``clock.py``,
-``lifecycle.py``.
+``lifecycle.py``. Pipelines: ``pipelines.py`` (the service), ``uploads.py`` (the upload
+routes), ``pipeline_files.py`` (files and archives), ``templates.py`` (what a file holds; the
+template a run or job of a stored pipeline uses: ``resolve_template``),
+``pipeline_creation.py``, ``multipart.py``, ``downloads.py``, ``yaml_subset.py``.
 
 A new resource (say experiments) adds files and one-line registrations:
 
@@ -263,7 +299,7 @@ import logging
 
 from .clock import Clock, ManualClock, SystemClock
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
-from .control import ExperimentSeed, JobSeed, PipelineIds, RunSeed
+from .control import ExperimentSeed, JobSeed, PipelineIds, PipelineSeed, RunSeed
 from .emulator import Emulator
 from .lifecycle import FINAL_STATUSES, Lifecycle, Step
 from .server import DEFAULT_MAX_BODY_BYTES
@@ -282,6 +318,7 @@ __all__ = [
     "Lifecycle",
     "ManualClock",
     "PipelineIds",
+    "PipelineSeed",
     "RunSeed",
     "Snapshot",
     "Step",

@@ -20,7 +20,7 @@ import json
 import math
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,6 +29,7 @@ from .clock import Clock, Timestamp, to_seconds
 from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
 from .lifecycle import FINAL_STATUSES
+from .pipeline_creation import PipelineCreation
 from .protojson import (
     TIMESTAMP_MAX,
     TIMESTAMP_MIN,
@@ -42,6 +43,7 @@ from .routes import CONTROL_PREFIX, Route
 from .run_creation import EXPERIMENT, OWNER, Reference
 from .runs import RunService
 from .store import RUN_FIELDS, Snapshot
+from .templates import Template, parse_template
 from .workflow import (
     ARGO_API_VERSION,
     argo_artifact_archive,
@@ -50,7 +52,7 @@ from .workflow import (
     unmarshal_workflow,
 )
 
-__all__ = ["Control", "ExperimentSeed", "JobSeed", "PipelineIds", "RunSeed"]
+__all__ = ["Control", "ExperimentSeed", "JobSeed", "PipelineIds", "PipelineSeed", "RunSeed"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,17 @@ class JobSeed:
     experiment_id: str | None = None
 
 
+@dataclass(frozen=True)
+class PipelineSeed:
+    """A pipeline to store with ``seed_pipelines``: its name and the names of the versions to
+    add after its first one (all with ``workflow_manifest``, a small workflow when None)."""
+
+    name: str
+    versions: Sequence[str] = ()
+    description: str = ""
+    workflow_manifest: str | None = None
+
+
 class PipelineIds(NamedTuple):
     """Ids of a pipeline added through the control API and of its default version."""
 
@@ -113,6 +126,7 @@ class Control:
         self.context = context
         self.store = context.store
         self.runs = runs
+        self.creation = PipelineCreation(context)
 
     def add_experiment(
         self,
@@ -245,21 +259,24 @@ class Control:
         pipeline_id: str | None = None,
         version_id: str | None = None,
     ) -> PipelineIds:
-        """Store a pipeline with a default version; returns (pipeline id, version id)."""
-        pipeline_id = pipeline_id or str(uuid.uuid4())
+        """Store a pipeline with its first version (the default version), as an upload of
+        the workflow would; returns (pipeline id, version id). The version's id is the
+        pipeline's unless given."""
+        template = _workflow_template(name, workflow_manifest)
         with self.store.transaction():
+            if pipeline_id and self.store.pipeline(pipeline_id) is not None:
+                raise ValueError(f"pipeline id {pipeline_id!r} is taken")
+            if version_id and self.store.pipeline_version(version_id) is not None:
+                raise ValueError(f"pipeline version id {version_id!r} is taken")
             try:
-                self.store.add_pipeline(pipeline_id, name, description, self.context.now())
-            except sqlite3.IntegrityError:
-                raise ValueError(f"pipeline id {pipeline_id!r} is taken") from None
-            version_id = self.add_pipeline_version(
-                pipeline_id,
-                name,
-                workflow_manifest=workflow_manifest,
-                version_id=version_id,
-                make_default=True,
-            )
-        return PipelineIds(pipeline_id, version_id)
+                pipeline_id = self.creation.create_pipeline(
+                    name, description, template, pipeline_id=pipeline_id, version_id=version_id
+                )
+            except ApiError as exc:
+                raise ValueError(exc.message) from None
+            pipeline = self.store.pipeline(pipeline_id)
+            assert pipeline is not None
+        return PipelineIds(pipeline_id, str(pipeline["default_version_id"]))
 
     def add_pipeline_version(
         self,
@@ -271,26 +288,41 @@ class Control:
         make_default: bool = False,
     ) -> str:
         """Store a version of a pipeline (a default workflow when no manifest is given)."""
-        if workflow_manifest is None:
-            workflow_manifest = default_workflow(name)
-        if not isinstance(workflow_manifest, str):
-            workflow_manifest = render.compact_json(workflow_manifest)
-        document = unmarshal_workflow(workflow_manifest)
-        if document.get("apiVersion") != ARGO_API_VERSION or document.get("kind") != "Workflow":
-            raise ValueError(f"a pipeline version needs an {ARGO_API_VERSION} Workflow manifest")
-        version_id = version_id or str(uuid.uuid4())
+        template = _workflow_template(name, workflow_manifest)
         with self.store.transaction():
             if self.store.pipeline(pipeline_id) is None:
                 raise KeyError(f"no pipeline {pipeline_id!r}")
+            if version_id and self.store.pipeline_version(version_id) is not None:
+                raise ValueError(f"pipeline version id {version_id!r} is taken")
             try:
-                self.store.add_pipeline_version(
-                    version_id, pipeline_id, name, self.context.now(), workflow_manifest
+                return self.creation.create_version(
+                    pipeline_id, name, template, version_id=version_id, make_default=make_default
                 )
-            except sqlite3.IntegrityError:
-                raise ValueError(f"pipeline version id {version_id!r} is taken") from None
-            if make_default:
-                self.store.set_default_version(pipeline_id, version_id)
-        return version_id
+            except ApiError as exc:
+                raise ValueError(exc.message) from None
+
+    def seed_pipelines(self, seeds: Iterable[PipelineSeed]) -> list[str]:
+        """Store many pipelines (and versions) in one transaction; returns the pipelines' ids.
+
+        Each distinct manifest is read once; names must be unique as for any pipeline."""
+        templates: dict[str | None, Template] = {}
+        ids = []
+        with self.store.transaction():
+            for seed in seeds:
+                template = templates.get(seed.workflow_manifest)
+                if template is None:
+                    template = _workflow_template(seed.name, seed.workflow_manifest)
+                    templates[seed.workflow_manifest] = template
+                try:
+                    pipeline_id = self.creation.create_pipeline(
+                        seed.name, seed.description, template
+                    )
+                    for version in seed.versions:
+                        self.creation.create_version(pipeline_id, version, template)
+                except ApiError as exc:
+                    raise ValueError(exc.message) from None
+                ids.append(pipeline_id)
+        return ids
 
     def set_run_status(
         self, run_id: str, status: str, *, finished_at: Timestamp | None = None
@@ -549,6 +581,21 @@ class Control:
     def _advance_clock_over_http(self, seconds: float) -> Mapping[str, Any]:
         self.advance_clock(seconds)
         return {"now": format_timestamp(math.floor(self.context.clock.now()))}
+
+
+def _workflow_template(name: str, manifest: str | Mapping[str, Any] | None) -> Template:
+    """The template of a workflow given to the control API (a small one when None)."""
+    if manifest is None:
+        manifest = default_workflow(name)
+    if not isinstance(manifest, str):
+        manifest = render.compact_json(manifest)
+    document = unmarshal_workflow(manifest)
+    if document.get("apiVersion") != ARGO_API_VERSION or document.get("kind") != "Workflow":
+        raise ValueError(f"a pipeline version needs an {ARGO_API_VERSION} Workflow manifest")
+    try:
+        return parse_template(manifest.encode("utf-8"))
+    except ApiError as exc:
+        raise ValueError(exc.message) from None
 
 
 def _seconds(moment: Timestamp, name: str) -> int:

@@ -11,20 +11,28 @@ from typing import Any
 from .clock import Clock, SystemClock, Timestamp
 from .connections import DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, check_limits
 from .context import DEFAULT_NAMESPACE, ServiceContext
-from .control import Control, ExperimentSeed, JobSeed, PipelineIds, RunSeed
+from .control import Control, ExperimentSeed, JobSeed, PipelineIds, PipelineSeed, RunSeed
 from .errors import ApiError
 from .experiments import ExperimentService
 from .jobs import JobService
 from .lifecycle import Lifecycle
+from .pipelines import PipelineService
 from .routes import Dispatcher, Service
 from .runs import RunService
 from .server import DEFAULT_MAX_BODY_BYTES, HttpServer
 from .store import Snapshot, Store
 from .ui import serve as serve_page
+from .uploads import UploadService
 
 __all__ = ["SERVICES", "Emulator"]
 
-SERVICES: tuple[type[Service], ...] = (RunService, ExperimentService, JobService)
+SERVICES: tuple[type[Service], ...] = (
+    RunService,
+    ExperimentService,
+    JobService,
+    UploadService,
+    PipelineService,
+)
 """The API's services, each built on the shared ``ServiceContext``; their routes are served."""
 
 
@@ -354,6 +362,10 @@ class Emulator:
         """Store many jobs at once (disabled, no trigger; for benchmarks and large listings);
         returns their ids."""
         return self.control.seed_jobs(seeds)
+
+    def seed_pipelines(self, seeds: Iterable[PipelineSeed]) -> list[str]:
+        """Store many pipelines, each with its versions, at once; returns their ids."""
+        return self.control.seed_pipelines(seeds)
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run as get_run answers it (a parsed RunDetail); KeyError if unknown."""

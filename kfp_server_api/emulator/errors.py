@@ -83,7 +83,9 @@ class ApiError(Exception):
 
     ``message`` is the full internal chain, ``external`` the short user-facing message placed in
     ``details[0].error_message``; ``external=None`` marks a gateway error without ``details``.
-    ``http_status`` overrides the status mapped from ``code`` (used for 413).
+    ``http_status`` overrides the status mapped from ``code`` (used for 413). ``reason``, if
+    set, says more than the server's message does (the upload handler shows it in
+    ``error_details``, where the real server puts its own diagnostics).
     """
 
     def __init__(
@@ -93,12 +95,14 @@ class ApiError(Exception):
         external: str | None,
         *,
         http_status: int | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.external = external
         self._http_status = http_status
+        self.reason = reason
 
     @property
     def http_status(self) -> int:
@@ -110,7 +114,11 @@ class ApiError(Exception):
     def wrap(self, context: str) -> ApiError:
         """Return this error as seen by a caller that adds ``context`` to the chain."""
         return ApiError(
-            self.code, f"{context}: {self.message}", self.external, http_status=self._http_status
+            self.code,
+            f"{context}: {self.message}",
+            self.external,
+            http_status=self._http_status,
+            reason=self.reason,
         )
 
     def body(self) -> str:

@@ -26,6 +26,7 @@ The errors are answered as Go's ``net/http`` answers them, before the gateway: p
 
 from __future__ import annotations
 
+import email.errors
 import email.message
 import re
 from io import BufferedIOBase
@@ -39,6 +40,12 @@ _DIGITS = re.compile(r"[0-9]{1,19}")
 _CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\r\n]*)?\r\n")
 _MAX_LINE_BYTES = 4096
 _MAX_TRAILER_LINES = 100
+_MULTIPART_DEFECTS = (
+    email.errors.StartBoundaryNotFoundDefect,
+    email.errors.MultipartInvariantViolationDefect,
+    email.errors.CloseBoundaryNotFoundDefect,
+    email.errors.NoBoundaryInMultipartDefect,
+)
 
 
 class FramingError(Exception):
@@ -77,7 +84,10 @@ def body_length(headers: email.message.Message, version: str) -> int | None:
 def _check_field_lines(headers: email.message.Message) -> None:
     # The stdlib parser stops at a line that is not "name: value" and keeps the rest as a
     # "payload"; the fields after it would go unseen here but not by a proxy in front.
-    if headers.defects or headers.get_payload():
+    # A multipart Content-Type makes the parser look for parts in the (empty) payload and
+    # report their absence; those defects say nothing about the header lines.
+    defects = [d for d in headers.defects if not isinstance(d, _MULTIPART_DEFECTS)]
+    if defects or headers.get_payload():
         raise FramingError("malformed header field line")
     for value in headers.values():
         if "\r" in value or "\n" in value:

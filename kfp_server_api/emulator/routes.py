@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "API_PREFIX",
     "CONTROL_PREFIX",
+    "BodyLimit",
     "Dispatcher",
     "Response",
     "Route",
@@ -78,11 +79,24 @@ def error_response(error: ApiError, *, close: bool = False) -> Response:
 
 
 @dataclass(frozen=True)
+class BodyLimit:
+    """A route's own body limit, above the server's, and the error answered beyond it."""
+
+    max_bytes: int
+    error: ApiError
+
+
+@dataclass(frozen=True)
 class Route:
     """One route: method, path pattern, handler, argument shape and rendering.
 
     ``query`` reads the raw query string into the handler's query argument; ``body`` decodes
-    the request body (text) into its body argument. ``render`` writes the handler's result.
+    the request body (text) into its body argument. A ``form`` route's handler takes the raw
+    query string, the request's Content-Type and the body's bytes instead (the upload
+    handler reads them itself). ``render`` writes the handler's result; ``errors``, if set,
+    writes the ``ApiError``s the handler raises (else they are answered in the gateway's
+    format). Method ``*`` matches every method. ``body_limit`` lets the route take bodies
+    larger than the server's limit.
     """
 
     method: str
@@ -93,6 +107,9 @@ class Route:
     render: Callable[[Any], str] = field(compare=False)
     query: Callable[[str], Any] | None = field(default=None, compare=False)
     body: Callable[[str], Any] | None = field(default=None, compare=False)
+    form: bool = field(default=False, compare=False)
+    errors: Callable[[ApiError], Response] | None = field(default=None, compare=False)
+    body_limit: BodyLimit | None = field(default=None, compare=False)
 
     @classmethod
     def parse(
@@ -104,6 +121,9 @@ class Route:
         *,
         query: Callable[[str], Any] | None = None,
         body: Callable[[str], Any] | None = None,
+        form: bool = False,
+        errors: Callable[[ApiError], Response] | None = None,
+        body_limit: BodyLimit | None = None,
     ) -> Route:
         """A route from a pattern such as ``/apis/v1beta1/runs/{run_id}:archive``."""
         path, _, verb = template.partition(":")
@@ -115,7 +135,19 @@ class Route:
                 names.append(part.strip("{}"))
             else:
                 segments.append(part)
-        return cls(method, tuple(segments), tuple(names), verb, handler, render, query, body)
+        return cls(
+            method,
+            tuple(segments),
+            tuple(names),
+            verb,
+            handler,
+            render,
+            query,
+            body,
+            form,
+            errors,
+            body_limit,
+        )
 
     def match(self, components: list[str], verb: str) -> list[str] | None:
         """The path parameters if the split path and verb match this route's pattern."""
@@ -134,9 +166,21 @@ class Route:
                 return None
         return values
 
-    def call(self, parameters: list[str], query: str, body: bytes) -> Response:
+    def error_response(self, error: ApiError, *, close: bool = False) -> Response:
+        """``error`` as this route answers errors."""
+        if self.errors is None:
+            return error_response(error, close=close)
+        response = self.errors(error)
+        response.close = response.close or close
+        return response
+
+    def call(
+        self, parameters: list[str], query: str, body: bytes, content_type: str = ""
+    ) -> Response:
         """Read the arguments this route takes, call its handler, render the result."""
         arguments: list[Any] = list(parameters)
+        if self.form:
+            arguments += [query, content_type, body]
         if self.query is not None:
             arguments.append(self.query(query))
         if self.body is not None:
@@ -147,7 +191,12 @@ class Route:
                     f"invalid UTF-8 in request body at byte {exc.start}"
                 ) from None
             arguments.append(self.body(text))
-        result = self.handler(*arguments)
+        try:
+            result = self.handler(*arguments)
+        except ApiError as error:
+            if self.errors is None:
+                raise
+            return self.errors(error)
         return Response(200, self.render(result).encode("utf-8", "replace"))
 
 
@@ -187,7 +236,36 @@ class Dispatcher:
         self.api_routes = tuple(api)
         self.control_routes = tuple(control)
 
-    def dispatch(self, method: str, target: str, body: bytes) -> Response:
+    def route_for(self, method: str, target: str) -> Route | None:
+        """The route that would answer ``method target`` directly, if any."""
+        path = target.partition("?")[0].partition("#")[0]
+        if not path.startswith("/") or not _valid_escapes(path):
+            return None
+        path = urllib.parse.unquote(path, errors="replace")
+        if _clean_path(path) != path:
+            return None
+        return self._find(method, path, (*self.api_routes, *self.control_routes))[0]
+
+    def _find(
+        self, method: str, path: str, routes: Sequence[Route]
+    ) -> tuple[Route | None, list[str], bool]:
+        """The route of ``routes`` matching ``method path``, its path parameters, and (when
+        none matches) whether the path is routed for other methods."""
+        components = path[1:].split("/")
+        verb = ""
+        colon = components[-1].rfind(":")
+        if colon > 0:
+            components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
+        elif colon == 0:
+            return None, [], False
+        for route in routes:
+            if route.method in (method, "*"):
+                parameters = route.match(components, verb)
+                if parameters is not None:
+                    return route, parameters, False
+        return None, [], any(route.match(components, verb) is not None for route in routes)
+
+    def dispatch(self, method: str, target: str, body: bytes, content_type: str = "") -> Response:
         """The response to ``method target`` with ``body``; raises ApiError for KFP errors."""
         raw_path, _, query = target.partition("?")
         query = query.partition("#")[0]
@@ -208,19 +286,10 @@ class Dispatcher:
             routes = self.control_routes
         else:
             return text_response(404, "404 page not found\n")
-        components = path[1:].split("/")
-        verb = ""
-        colon = components[-1].rfind(":")
-        if colon == 0:
-            return text_response(404, "Not Found\n")
-        if colon > 0:
-            components[-1], verb = components[-1][:colon], components[-1][colon + 1 :]
-        for route in routes:
-            if route.method == method:
-                parameters = route.match(components, verb)
-                if parameters is not None:
-                    return route.call(parameters, query, body)
-        if any(route.match(components, verb) is not None for route in routes):
+        route, parameters, other_methods = self._find(method, path, routes)
+        if route is not None:
+            return route.call(parameters, query, body, content_type)
+        if other_methods:
             return text_response(405, "Method Not Allowed\n")
         return text_response(404, "Not Found\n")
 

@@ -20,6 +20,7 @@ from .context import DEFAULT_SERVICE_ACCOUNT, ServiceContext
 from .errors import ApiError
 from .protojson import Message, enum_name, format_double
 from .store import RUN_FIELDS
+from .templates import MAX_PARAMETER_BYTES, go_json_size, resolve_template
 from .workflow import (
     ARGO_API_VERSION,
     declared_parameters,
@@ -38,8 +39,6 @@ __all__ = [
     "Reference",
     "RunCreation",
 ]
-
-MAX_PARAMETER_BYTES = 10000
 
 # Resource types and relationships by number (api.ResourceType, api.Relationship).
 EXPERIMENT, JOB, PIPELINE_VERSION, NAMESPACE = 1, 2, 4, 5
@@ -84,7 +83,10 @@ class RunCreation:
         version_id = self._validate_create(run, spec, references)
         pipeline_id = spec.get("pipeline_id", "")
         # From here on the server is creating the run; its errors read "Failed to create...".
-        pipeline, manifest = self.resolve_manifest(spec, references, version_id)
+        try:
+            pipeline, manifest = self.resolve_manifest(spec, references, version_id)
+        except ApiError as exc:
+            raise exc.wrap(_CREATE) from None
         workflow, ir_spec = self.template(manifest)
         parameters = [(p.get("name", ""), p.get("value", "")) for p in spec.get("parameters", [])]
         if workflow is not None:
@@ -161,17 +163,16 @@ class RunCreation:
         """The pipeline of ``pipeline_id`` (or None) and the manifest to run: the referenced
         version's, else the pipeline's default version's (its PIPELINE_VERSION/CREATOR
         reference is appended), else the spec's own. ``version_id`` is what
-        ``validate_source`` returned."""
+        ``validate_source`` returned. Raises the ApiError of ``templates.resolve_template``
+        (a pipeline without a default version, a default version that is gone) unwrapped."""
         pipeline_id = spec.get("pipeline_id", "")
         pipeline = self.store.pipeline(pipeline_id) if pipeline_id else None
-        if pipeline is not None and not version_id:
-            version_id = pipeline["default_version_id"]
-            references.append(Reference(PIPELINE_VERSION, version_id, CREATOR))
-        if version_id:
-            version = self.store.pipeline_version(version_id)
-            assert version is not None
-            return pipeline, self.store.manifest_text(version["manifest_id"])
-        return pipeline, spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
+        if pipeline is None and not version_id:
+            return None, spec.get("workflow_manifest") or spec.get("pipeline_manifest", "")
+        resolved = resolve_template(self.store, pipeline_id, version_id)
+        if not version_id:
+            references.append(Reference(PIPELINE_VERSION, resolved.version_id, CREATOR))
+        return pipeline, resolved.manifest
 
     def _validate_create(self, run: Message, spec: Message, references: Sequence[Reference]) -> str:
         """The server's request validation; returns the pipeline version id referenced."""
@@ -338,17 +339,10 @@ def _parse_ir_spec(manifest: str) -> None:
         raise errors.invalid_input_with_details("Invalid IR spec format.", cause)
 
 
-def _go_json_size(document: Any) -> int:
-    """Bytes of ``document`` as Go's json.Marshal writes it (it escapes <, > and &)."""
-    text = render.compact_json(document)
-    extra = 5 * sum(map(text.count, "<>&")) + 3 * sum(map(text.count, "\u2028\u2029"))
-    return len(text.encode("utf-8")) + extra
-
-
 def _parameters_size(parameters: Sequence[Message]) -> int:
     if not parameters:
         return 0
-    return _go_json_size([{k: v for k, v in p.items() if v} for p in parameters])
+    return go_json_size([{k: v for k, v in p.items() if v} for p in parameters])
 
 
 _VALUE_GO_NAMES = {
@@ -365,7 +359,7 @@ def _runtime_parameters_size(parameters: Mapping[str, Message] | None) -> int:
         name: {"Value": {_VALUE_GO_NAMES[k]: v for k, v in value.items()} or None}
         for name, value in sorted(parameters.items())
     }
-    return _go_json_size(document)
+    return go_json_size(document)
 
 
 def _flatten_runtime_parameters(runtime_config: Message) -> list[tuple[str, str]]:

@@ -125,7 +125,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except framing.FramingError as exc:
             return self._framing_error(exc)
         length = self.body_length
-        too_large = length is not None and length > self.server.max_body_bytes
+        too_large = length is not None and length > self._body_limit()
         if not self._authorized():
             if length is None or too_large:  # skipping the body is not cheap: close instead
                 self.unread_body = True
@@ -133,8 +133,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return None  # the body is read and dropped, then 401 on a kept-alive connection
         if too_large:
             self.unread_body = True
-            return _error(self.server.too_large(length), close=True)
+            return self._too_large(length)
         return None
+
+    def _body_limit(self) -> int:
+        """The server's body limit, or the route's own when it allows more (looked up only
+        for a body above the server's limit, or one whose size is not known in advance)."""
+        limit = self.server.max_body_bytes
+        length = self.body_length
+        if length is None or length > limit:
+            route = self.server.dispatcher.route_for(self.command, self.path)
+            if route is not None and route.body_limit is not None:
+                limit = max(limit, route.body_limit.max_bytes)
+        return limit
+
+    def _too_large(self, length: int | None) -> Response:
+        route = self.server.dispatcher.route_for(self.command, self.path)
+        if route is not None and route.body_limit is not None:
+            return route.error_response(route.body_limit.error, close=True)
+        return _error(self.server.too_large(length), close=True)
 
     def _framing_error(self, error: framing.FramingError) -> Response:
         # The body's end is unknown, so nothing after the head can be trusted: close.
@@ -159,7 +176,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._framing_error(exc)
         except framing.BodyTooLarge:
             self.unread_body = True
-            return _error(self.server.too_large(None), close=True)
+            return self._too_large(None)
         # The page's static shell holds no data: it is served without the token (see ui).
         page = self.server.page(self.command, self.path) if self.server.page else None
         if page is not None:
@@ -167,7 +184,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not self._authorized():
             return _error(self.server.unauthenticated())
         try:
-            response = self.server.dispatcher.dispatch(self.command, self.path, body)
+            response = self.server.dispatcher.dispatch(
+                self.command, self.path, body, self.headers.get("Content-Type", "")
+            )
         except ApiError as error:
             response = _error(error)
         except Exception as exc:
@@ -178,7 +197,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.body_length is None:
-            return framing.read_chunked(self.rfile, self.server.max_body_bytes)
+            return framing.read_chunked(self.rfile, self._body_limit())
         body = self.rfile.read(self.body_length)
         if len(body) < self.body_length:
             raise ConnectionResetError("the client sent less than its Content-Length")

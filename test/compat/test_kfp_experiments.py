@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +45,6 @@ def add(a: float, b: float) -> float:
 @dsl.pipeline(name="adder")
 def adder(a: float = 1, b: float = 2) -> None:
     create_component_from_func(add, base_image="python:3.9")(a, b)
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(lifecycle="instant") as server:
-        yield server
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Any:
-    return kfp.Client(host=emulator.url)
 
 
 @pytest.fixture

@@ -27,17 +27,6 @@ with warnings.catch_warnings():
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(lifecycle="instant") as server:
-        yield server
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Any:
-    return kfp.Client(host=emulator.url)
-
-
 def test_the_sdk_uses_this_package(client: Any) -> None:
     assert isinstance(client._run_api, kfp_server_api.RunServiceApi)
     assert client._run_api.api_client.configuration.host.startswith("http://127.0.0.1:")

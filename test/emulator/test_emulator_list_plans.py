@@ -229,6 +229,13 @@ END;
 DROP INDEX runs_by_name; DROP INDEX runs_by_namespace; DROP INDEX runs_by_uuid;
 CREATE INDEX runs_by_name ON runs (name, uuid);
 CREATE INDEX runs_by_status_and_created_at ON runs (status, created_at, uuid);
+DROP TABLE pipelines; DROP TABLE pipeline_versions;
+CREATE TABLE pipelines (
+    uuid TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+    created_at INTEGER NOT NULL, default_version_id TEXT NOT NULL);
+CREATE TABLE pipeline_versions (
+    uuid TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, name TEXT NOT NULL,
+    created_at INTEGER NOT NULL, manifest_id INTEGER NOT NULL);
 PRAGMA user_version = 1;
 """
 )

@@ -15,7 +15,10 @@ QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart.py"
 EXPECTED_LINES = (
     "==> Finding or creating the experiment 'quickstart'",
     "    created it: ",
-    "==> Creating a run from an inline Argo workflow",
+    "==> Uploading the pipeline",
+    "    parameters: learning_rate=0.1",
+    "==> Uploading a second version of it",
+    "==> Creating a run of that version",
     "    experiment: quickstart",
     "    status: Succeeded",
     "    accuracy: OK",
@@ -25,6 +28,7 @@ EXPECTED_LINES = (
     "    storage state: STORAGESTATE_ARCHIVED",
     "    storage state: STORAGESTATE_AVAILABLE",
     "    deleted: get_run now answers 404",
+    "    deleted pipeline ",
     "==> Done",
 )
 

@@ -1,7 +1,10 @@
-"""PipelineServiceApi over real HTTP: the exact request of every endpoint and its typed result."""
+"""PipelineServiceApi over real HTTP: the exact request of every endpoint and its typed result
+(against the scripted loopback server), and every endpoint against the emulator."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -24,9 +27,13 @@ from kfp_server_api import (
     ApiTypeError,
     ApiUrl,
     ApiValueError,
+    BadRequestException,
+    Configuration,
+    ConflictException,
     NotFoundException,
     PipelineServiceApi,
 )
+from kfp_server_api.emulator import Emulator
 
 PIPELINES = "/apis/v1beta1/pipelines"
 VERSIONS = "/apis/v1beta1/pipeline_versions"
@@ -236,3 +243,111 @@ CALLS = [
 @pytest.mark.parametrize("call", call_params(PipelineServiceApi, CALLS))
 def test_call(server: LoopbackServer, api_client: ApiClient, call: Call) -> None:
     exercise(server, PipelineServiceApi(api_client), call)
+
+
+# --- against the emulator ----------------------------------------------------------------------
+
+WORKFLOW_YAML = b"""\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: train-}
+spec:
+  entrypoint: train
+  arguments:
+    parameters:
+    - {name: lr, value: 0.1}
+    - {name: epochs}
+  templates:
+  - name: train
+    container: {image: alpine}
+"""
+
+
+@pytest.fixture
+def emulated() -> Iterator[tuple[PipelineServiceApi, str]]:
+    """The pipeline API of a fresh emulator, and the URL of a loopback package server."""
+    with Emulator(lifecycle="manual") as emulator, LoopbackServer() as packages:
+        packages.default_reply = Reply.raw(WORKFLOW_YAML)
+        with ApiClient(Configuration(host=emulator.url)) as client:
+            yield PipelineServiceApi(client), packages.url
+
+
+def test_every_endpoint_against_the_emulator(emulated: tuple[PipelineServiceApi, str]) -> None:
+    api, packages = emulated
+    lr = [ApiParameter(name="lr", value="0.1"), ApiParameter(name="epochs")]
+
+    created = api.create_pipeline(
+        ApiPipeline(name="train", url=ApiUrl(pipeline_url=f"{packages}/train.yaml"))
+    )
+    owner = ApiResourceReference(
+        key=ApiResourceKey(type=ApiResourceType.PIPELINE, id=created.id),
+        relationship=ApiRelationship.OWNER,
+    )
+    version = api.create_pipeline_version(
+        ApiPipelineVersion(
+            name="v2",
+            package_url=ApiUrl(pipeline_url=f"{packages}/v2.yaml"),
+            resource_references=[owner],
+            description="second",
+        )
+    )
+    fetched = api.get_pipeline(created.id)
+    fetched_version = api.get_pipeline_version(version.id)
+    pipelines = api.list_pipelines(page_size=10, sort_by="name")
+    versions = api.list_pipeline_versions(
+        resource_key_type=ApiResourceType.PIPELINE,
+        resource_key_id=created.id,
+        sort_by="name desc",
+    )
+    template = api.get_template(created.id)
+    version_template = api.get_pipeline_version_template(created.id)
+    restored = api.update_pipeline_default_version(created.id, created.id)
+    default_after_update = api.get_pipeline(created.id).default_version.id
+    deleted_version = api.delete_pipeline_version(version.id)
+    deleted = api.delete_pipeline(created.id)
+
+    assert isinstance(created, ApiPipeline)
+    assert (created.name, created.parameters, created.default_version.id) == (
+        "train",
+        lr,
+        created.id,
+    )
+    assert isinstance(version, ApiPipelineVersion)
+    assert (version.name, version.description, version.resource_references) == (
+        "v2",
+        "second",
+        [owner],
+    )
+    assert fetched.default_version == version == fetched_version
+    assert isinstance(pipelines, ApiListPipelinesResponse)
+    assert [p.id for p in pipelines.pipelines] == [created.id]
+    assert isinstance(versions, ApiListPipelineVersionsResponse)
+    assert [v.name for v in versions.versions] == ["v2", "train"]
+    assert versions.total_size == 2
+    assert isinstance(template, ApiGetTemplateResponse)
+    assert json.loads(template.template)["kind"] == "Workflow"
+    assert version_template.template == template.template  # both versions have one package
+    assert (restored, default_after_update) == ({}, created.id)
+    assert deleted_version == deleted == {}
+    with pytest.raises(NotFoundException) as caught:
+        api.get_pipeline(created.id)
+    assert (
+        caught.value.message
+        == f"Get pipeline failed.: ResourceNotFoundError: Pipeline {created.id} not found."
+    )
+
+
+def test_emulator_errors_reach_the_client_typed(emulated: tuple[PipelineServiceApi, str]) -> None:
+    api, packages = emulated
+    body = ApiPipeline(name="train", url=ApiUrl(pipeline_url=f"{packages}/train.yaml"))
+    api.create_pipeline(body)
+
+    with pytest.raises(ConflictException) as taken:
+        api.create_pipeline(body)
+    with pytest.raises(BadRequestException) as empty:
+        api.create_pipeline(ApiPipeline(name="no url"))
+
+    assert taken.value.code == 6
+    assert empty.value.details[0]["error_message"] == (
+        "Pipeline URL is empty. Please specify a valid URL."
+    )

@@ -1,12 +1,13 @@
 """PipelineUploadServiceApi over real HTTP: the multipart request of every endpoint and its result.
 
 Each call runs in a temporary working directory holding ``pipeline.yaml``, so the cases name the
-file by a relative path, as scripts usually do.
+file by a relative path, as scripts usually do. The last tests upload to the emulator.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,12 @@ from kfp_server_api import (
     ApiPipelineVersion,
     ApiTypeError,
     ApiValueError,
+    BadRequestException,
+    Configuration,
     PipelineUploadServiceApi,
     ServiceException,
 )
+from kfp_server_api.emulator import Emulator
 
 UPLOAD = "/apis/v1beta1/pipelines/upload"
 FILE_NAME = "pipeline.yaml"
@@ -129,3 +133,71 @@ def test_call(
     (tmp_path / FILE_NAME).write_bytes(PACKAGE)
     monkeypatch.chdir(tmp_path)
     exercise(server, PipelineUploadServiceApi(api_client), call)
+
+
+# --- against the emulator ----------------------------------------------------------------------
+
+WORKFLOW_YAML = b"""\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: train-}
+spec:
+  entrypoint: train
+  arguments:
+    parameters: [{name: lr, value: '0.1'}]
+  templates:
+  - {name: train, container: {image: alpine}}
+"""
+
+
+@pytest.fixture
+def uploads(tmp_path: Path) -> Iterator[PipelineUploadServiceApi]:
+    """The upload API of a fresh emulator; ``pipeline.yaml`` in ``tmp_path`` is a workflow."""
+    (tmp_path / FILE_NAME).write_bytes(WORKFLOW_YAML)
+    with (
+        Emulator(lifecycle="manual") as emulator,
+        ApiClient(Configuration(host=emulator.url)) as client,
+    ):
+        yield PipelineUploadServiceApi(client)
+
+
+def test_uploads_against_the_emulator(uploads: PipelineUploadServiceApi, tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+
+    unnamed = uploads.upload_pipeline(str(path))
+    # The server URL-decodes names a second time: "a+b" arrives as "a b".
+    named = uploads.upload_pipeline(path, name="a+b", description="from CI")
+    version, status, _ = uploads.upload_pipeline_version_with_http_info(
+        str(path), name="v2", pipelineid=named.id, description="retrained"
+    )
+
+    assert isinstance(unnamed, ApiPipeline)
+    assert (unnamed.name, unnamed.default_version.name) == (FILE_NAME, FILE_NAME)
+    assert (named.name, named.description) == ("a b", "from CI")
+    assert [(p.name, p.value) for p in named.parameters] == [("lr", "0.1")]
+    assert isinstance(version, ApiPipelineVersion)
+    assert (status, version.name, version.description) == (200, "v2", "retrained")
+    assert version.resource_references[0].key.id == named.id
+
+
+def test_upload_errors_against_the_emulator(
+    uploads: PipelineUploadServiceApi, tmp_path: Path
+) -> None:
+    path = tmp_path / FILE_NAME
+    uploads.upload_pipeline(str(path), name="train")
+    (tmp_path / "notes.txt").write_bytes(b"not a pipeline")
+
+    with pytest.raises(ServiceException) as taken:
+        uploads.upload_pipeline(str(path), name="train")
+    with pytest.raises(BadRequestException) as unknown:
+        uploads.upload_pipeline(str(tmp_path / "notes.txt"))
+    with pytest.raises(BadRequestException) as no_pipeline:
+        uploads.upload_pipeline_version(str(path), pipelineid="p-9")
+
+    assert taken.value.status == 500
+    assert json.loads(taken.value.body)["error_message"] == (
+        "Error creating pipeline: Create pipeline failed: Already exist error: Failed to create a "
+        "new pipeline. The name train already exist. Please specify a new name."
+    )
+    assert "Unexpected pipeline file format" in json.loads(unknown.value.body)["error_message"]
+    assert "Pipeline p-9 not found." in json.loads(no_pipeline.value.body)["error_details"]

@@ -23,7 +23,7 @@ from .runs import RUN_FIELDS, RunTable
 
 __all__ = ["EXPERIMENT_FIELDS", "RUN_FIELDS", "SCHEMA_VERSION", "Snapshot", "Store", "StoreError"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = "".join(
     (
@@ -35,8 +35,13 @@ _SCHEMA = "".join(
         runs.SCHEMA,
     )
 )
-_DERIVED = {**runs.DERIVED, **experiments.DERIVED, **jobs.DERIVED}
-_MIGRATIONS = {**runs.MIGRATIONS, **experiments.MIGRATIONS, **jobs.MIGRATIONS}
+_DERIVED = {**runs.DERIVED, **experiments.DERIVED, **jobs.DERIVED, **pipelines.DERIVED}
+_MIGRATIONS = {
+    **runs.MIGRATIONS,
+    **experiments.MIGRATIONS,
+    **jobs.MIGRATIONS,
+    **pipelines.MIGRATIONS,
+}
 
 
 class Store(RunTable, ExperimentTable, PipelineTable, JobTable):

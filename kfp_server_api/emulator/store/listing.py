@@ -84,6 +84,10 @@ class Table:
     facets: str | None = None
     facet_columns: tuple[str, ...] = ()
     text_columns: tuple[str, ...] = ()
+    partition: str | None = None
+    """A reference column every listing of the table is limited to one value of (versions:
+    their pipeline). Each listing index then leads with it, so a page is a seek into one
+    partition whatever the other partitions hold."""
 
     @property
     def text_table(self) -> str:
@@ -100,7 +104,10 @@ class Table:
         )
 
     def index(self, column: str) -> str:
-        """The name of the listing index led by ``column``."""
+        """The name of the listing index led by ``column`` (after the partition, if any; the
+        partition's own order is that of its index on uuid)."""
+        if column == self.partition:
+            column = "uuid"
         return f"{self.name}_by_{column}"
 
     @property
@@ -112,8 +119,11 @@ class Table:
 def listing_indexes(table: Table) -> dict[str, str]:
     """The listing indexes of ``table`` by name, with the statements that create them."""
     statements = {}
+    lead = (table.partition,) if table.partition else ()
     for column in table.listed:
-        keys = dict.fromkeys((column, "uuid"))
+        if column == table.partition:
+            continue  # the partition's index is the one on uuid
+        keys = dict.fromkeys((*lead, column, "uuid"))
         covered = [*keys, *(name for name in table.listed if name not in keys)]
         statements[table.index(column)] = (
             f"CREATE INDEX {table.index(column)} ON {table.name} ({', '.join(covered)})"
@@ -362,6 +372,7 @@ class TableListing(StoreBase):
         # When the filter bounds the sort column, the walk is a seek into its range; when it
         # bounds no column, a gather would read every entry too, without stopping early.
         seekable = seekable_columns(table, options.filter, reference, text_search=self.text_search)
+        seekable.discard(table.partition or "")  # every index leads with the partition
         walk = self._walks(table, limit, total, total, surely=column in seekable or not seekable)
         # A walk tests substrings on its index entries; a gather finds them by trigrams.
         filters, values = conditions(

@@ -208,7 +208,11 @@ EXAMPLE_BODIES: Mapping[str, ExampleValue] = {
 
 
 def api_classes() -> list[type[ServiceApi]]:
-    """Every ServiceApi class defined in the modules of ``kfp_server_api.api``, by name."""
+    """Every public ServiceApi class defined in the modules of ``kfp_server_api.api``, by name.
+
+    Private classes (``_RunLifecycleMethods``...) are mixins holding part of a public class's
+    methods: its page documents them, as it reads every method through the class.
+    """
     found: dict[str, type[ServiceApi]] = {}
     for module_info in pkgutil.iter_modules(kfp_server_api.api.__path__):
         module = importlib.import_module(f"{kfp_server_api.api.__name__}.{module_info.name}")
@@ -217,6 +221,7 @@ def api_classes() -> list[type[ServiceApi]]:
                 isinstance(value, type)
                 and issubclass(value, ServiceApi)
                 and value.__module__ == module.__name__
+                and not value.__name__.startswith("_")
             ):
                 found[value.__name__] = value
     missing = sorted(set(kfp_server_api.api.__all__) - found.keys())

@@ -50,6 +50,7 @@ errors of the list method propagate unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import MethodType
 from typing import Any, Final, TypeVar
 
 from kfp_server_api.exceptions import ApiTypeError, ApiValueError
@@ -252,5 +253,9 @@ def _list_field(page: object, number: int) -> str:
 
 
 def _name(list_method: Callable[..., Any]) -> str:
+    if isinstance(list_method, MethodType) and not isinstance(list_method.__self__, type):
+        # A bound method is named after its instance's class: the class a list_* method is
+        # defined on may be a private base (PipelineServiceApi's listings are inherited).
+        return f"{type(list_method.__self__).__name__}.{list_method.__name__}"
     name = getattr(list_method, "__qualname__", None)
     return name if isinstance(name, str) else repr(list_method)

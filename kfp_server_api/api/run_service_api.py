@@ -1,18 +1,20 @@
 """``RunServiceApi``: create, read, list, archive, delete, terminate and retry pipeline runs.
 
 The endpoints are described once, as data, in ``RUN_SERVICE_ENDPOINTS``; each method binds its
-arguments and calls :func:`kfp_server_api.endpoint.call_endpoint`. The keyword options every
-method accepts (``async_req``, ``_preload_content``, ``_request_timeout`` and, for the
-``*_with_http_info`` twins, ``_return_http_data_only``) and the errors every method can raise are
-described once, in :mod:`kfp_server_api.endpoint`.
+arguments and calls :func:`kfp_server_api.endpoint.call_endpoint`. The calls that change a run's
+state (archive, unarchive, terminate, retry, delete) are inherited from a private module of their
+own, ``_run_lifecycle``. The keyword options every method accepts (``async_req``,
+``_preload_content``, ``_request_timeout`` and, for the ``*_with_http_info`` twins,
+``_return_http_data_only``) and the errors every method can raise are described once, in
+:mod:`kfp_server_api.endpoint`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, overload
 
+from kfp_server_api.api._run_lifecycle import _RunLifecycleMethods
 from kfp_server_api.api._run_service_endpoints import RUN_SERVICE_ENDPOINTS
-from kfp_server_api.endpoint import ServiceApi
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["RUN_SERVICE_ENDPOINTS", "RunServiceApi"]
 
 
-class RunServiceApi(ServiceApi):
+class RunServiceApi(_RunLifecycleMethods):
     """Calls of the Kubeflow Pipelines run service (``/apis/v1beta1/runs``).
 
     Args:
@@ -56,50 +58,6 @@ class RunServiceApi(ServiceApi):
     """
 
     endpoints = RUN_SERVICE_ENDPOINTS
-
-    @overload
-    def archive_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
-    @overload
-    def archive_run(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
-    @overload
-    def archive_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def archive_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
-    def archive_run(self, id: str, **kwargs: Any) -> Any:
-        """Archive a run.
-
-        Args:
-            id: ID of the run to archive.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
-
-        Returns:
-            The server's (empty) JSON object, as a dict.
-
-        Raises:
-            NotFoundException: no such run (multi-user deployments; single-user servers
-                do not check).
-            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.archive_run_with_http_info(id, **kwargs)
-
-    @overload
-    def archive_run_with_http_info(
-        self, id: str, **options: Unpack[InfoCall]
-    ) -> HttpInfo[dict[str, Any]]: ...
-    @overload
-    def archive_run_with_http_info(
-        self, id: str, **options: Unpack[AsyncInfoCall]
-    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
-    @overload
-    def archive_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def archive_run_with_http_info(
-        self, id: str, **options: Unpack[AnyInfoCall]
-    ) -> InfoResult[dict[str, Any]]: ...
-    def archive_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
-        """Like :meth:`archive_run`, returning ``(data, status, headers)``."""
-        return self._call("archive_run", {"id": id}, kwargs)
 
     @overload
     def create_run(self, body: ApiRun, **options: Unpack[Call]) -> ApiRunDetail: ...
@@ -159,49 +117,6 @@ class RunServiceApi(ServiceApi):
     def create_run_with_http_info(self, body: ApiRun, **kwargs: Any) -> Any:
         """Like :meth:`create_run`, returning ``(data, status, headers)``."""
         return self._call("create_run", {"body": body}, kwargs)
-
-    @overload
-    def delete_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
-    @overload
-    def delete_run(self, id: str, **options: Unpack[AsyncCall]) -> AsyncResult[dict[str, Any]]: ...
-    @overload
-    def delete_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def delete_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
-    def delete_run(self, id: str, **kwargs: Any) -> Any:
-        """Delete a run.
-
-        Args:
-            id: ID of the run to delete.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
-
-        Returns:
-            The server's (empty) JSON object, as a dict.
-
-        Raises:
-            NotFoundException: no such run.
-            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.delete_run_with_http_info(id, **kwargs)
-
-    @overload
-    def delete_run_with_http_info(
-        self, id: str, **options: Unpack[InfoCall]
-    ) -> HttpInfo[dict[str, Any]]: ...
-    @overload
-    def delete_run_with_http_info(
-        self, id: str, **options: Unpack[AsyncInfoCall]
-    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
-    @overload
-    def delete_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def delete_run_with_http_info(
-        self, id: str, **options: Unpack[AnyInfoCall]
-    ) -> InfoResult[dict[str, Any]]: ...
-    def delete_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
-        """Like :meth:`delete_run`, returning ``(data, status, headers)``."""
-        return self._call("delete_run", {"id": id}, kwargs)
 
     @overload
     def get_run(self, run_id: str, **options: Unpack[Call]) -> ApiRunDetail: ...
@@ -541,149 +456,3 @@ class RunServiceApi(ServiceApi):
     ) -> Any:
         """Like :meth:`report_run_metrics`, returning ``(data, status, headers)``."""
         return self._call("report_run_metrics", {"run_id": run_id, "body": body}, kwargs)
-
-    @overload
-    def retry_run(self, run_id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
-    @overload
-    def retry_run(
-        self, run_id: str, **options: Unpack[AsyncCall]
-    ) -> AsyncResult[dict[str, Any]]: ...
-    @overload
-    def retry_run(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def retry_run(self, run_id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
-    def retry_run(self, run_id: str, **kwargs: Any) -> Any:
-        """Restart a failed or terminated run.
-
-        Not safe to repeat blindly: a second call could restart the run again.
-
-        Args:
-            run_id: ID of the run to retry.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
-
-        Returns:
-            The server's (empty) JSON object, as a dict.
-
-        Raises:
-            NotFoundException: no such run.
-            ConflictException: the run is not Failed or Error, or cannot be retried.
-            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.retry_run_with_http_info(run_id, **kwargs)
-
-    @overload
-    def retry_run_with_http_info(
-        self, run_id: str, **options: Unpack[InfoCall]
-    ) -> HttpInfo[dict[str, Any]]: ...
-    @overload
-    def retry_run_with_http_info(
-        self, run_id: str, **options: Unpack[AsyncInfoCall]
-    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
-    @overload
-    def retry_run_with_http_info(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def retry_run_with_http_info(
-        self, run_id: str, **options: Unpack[AnyInfoCall]
-    ) -> InfoResult[dict[str, Any]]: ...
-    def retry_run_with_http_info(self, run_id: str, **kwargs: Any) -> Any:
-        """Like :meth:`retry_run`, returning ``(data, status, headers)``."""
-        return self._call("retry_run", {"run_id": run_id}, kwargs)
-
-    @overload
-    def terminate_run(self, run_id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
-    @overload
-    def terminate_run(
-        self, run_id: str, **options: Unpack[AsyncCall]
-    ) -> AsyncResult[dict[str, Any]]: ...
-    @overload
-    def terminate_run(self, run_id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def terminate_run(
-        self, run_id: str, **options: Unpack[AnyCall]
-    ) -> CallResult[dict[str, Any]]: ...
-    def terminate_run(self, run_id: str, **kwargs: Any) -> Any:
-        """Terminate an active run.
-
-        Not safe to repeat blindly: once the run is no longer active the call fails.
-
-        Args:
-            run_id: ID of the run to terminate.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
-
-        Returns:
-            The server's (empty) JSON object, as a dict.
-
-        Raises:
-            NotFoundException: no such run.
-            BadRequestException: the run is no longer active.
-            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.terminate_run_with_http_info(run_id, **kwargs)
-
-    @overload
-    def terminate_run_with_http_info(
-        self, run_id: str, **options: Unpack[InfoCall]
-    ) -> HttpInfo[dict[str, Any]]: ...
-    @overload
-    def terminate_run_with_http_info(
-        self, run_id: str, **options: Unpack[AsyncInfoCall]
-    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
-    @overload
-    def terminate_run_with_http_info(
-        self, run_id: str, **options: Unpack[RawCall]
-    ) -> RawResponse: ...
-    @overload
-    def terminate_run_with_http_info(
-        self, run_id: str, **options: Unpack[AnyInfoCall]
-    ) -> InfoResult[dict[str, Any]]: ...
-    def terminate_run_with_http_info(self, run_id: str, **kwargs: Any) -> Any:
-        """Like :meth:`terminate_run`, returning ``(data, status, headers)``."""
-        return self._call("terminate_run", {"run_id": run_id}, kwargs)
-
-    @overload
-    def unarchive_run(self, id: str, **options: Unpack[Call]) -> dict[str, Any]: ...
-    @overload
-    def unarchive_run(
-        self, id: str, **options: Unpack[AsyncCall]
-    ) -> AsyncResult[dict[str, Any]]: ...
-    @overload
-    def unarchive_run(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def unarchive_run(self, id: str, **options: Unpack[AnyCall]) -> CallResult[dict[str, Any]]: ...
-    def unarchive_run(self, id: str, **kwargs: Any) -> Any:
-        """Restore an archived run.
-
-        Args:
-            id: ID of the run to restore.
-            **kwargs: call options (see :mod:`kfp_server_api.endpoint`).
-
-        Returns:
-            The server's (empty) JSON object, as a dict.
-
-        Raises:
-            NotFoundException: no such run (multi-user deployments; single-user servers
-                do not check).
-            Other errors common to every call: see :mod:`kfp_server_api.endpoint`.
-        """
-        kwargs["_return_http_data_only"] = True
-        return self.unarchive_run_with_http_info(id, **kwargs)
-
-    @overload
-    def unarchive_run_with_http_info(
-        self, id: str, **options: Unpack[InfoCall]
-    ) -> HttpInfo[dict[str, Any]]: ...
-    @overload
-    def unarchive_run_with_http_info(
-        self, id: str, **options: Unpack[AsyncInfoCall]
-    ) -> AsyncResult[HttpInfo[dict[str, Any]]]: ...
-    @overload
-    def unarchive_run_with_http_info(self, id: str, **options: Unpack[RawCall]) -> RawResponse: ...
-    @overload
-    def unarchive_run_with_http_info(
-        self, id: str, **options: Unpack[AnyInfoCall]
-    ) -> InfoResult[dict[str, Any]]: ...
-    def unarchive_run_with_http_info(self, id: str, **kwargs: Any) -> Any:
-        """Like :meth:`unarchive_run`, returning ``(data, status, headers)``."""
-        return self._call("unarchive_run", {"id": id}, kwargs)

@@ -1,10 +1,11 @@
 """An emulator of the Kubeflow Pipelines v1beta1 API server, for tests and local work.
 
-It is a real HTTP server that speaks the ten RunService, the six ExperimentService and the
-eleven PipelineService endpoints and the two pipeline upload routes as the KFP API server (tag
-1.8.5, single-user mode) does: the same paths, JSON field names and key order, omission of zero
-values, error bodies and status codes, paging, sorting and filtering. State lives in SQLite, in
-memory or in a file. It uses only the standard library.
+It is a real HTTP server that speaks all six v1beta1 services as the KFP API server (tag 1.8.5,
+single-user mode) does: the ten RunService, six ExperimentService, eleven PipelineService and
+six JobService endpoints, the two pipeline upload routes and healthz, with the same paths, JSON
+field names and key order, omission of zero values, error bodies and status codes, paging,
+sorting and filtering; a scheduler fires recurring runs on the emulator's clock. State lives in
+SQLite, in memory or in a file. It uses only the standard library.
 
 Three ways to use it::
 

@@ -24,13 +24,9 @@ MAX_MODULE_LINES = 500
 PACKAGE = Path(kfp_server_api.__file__).parent
 EXCLUDED = ("emulator",)
 
-#: Modules still over the limit (path relative to the package: lines when listed). Their length is
-#: the typed call sites: four overloads per method and per ``*_with_http_info`` twin, which
-#: test/test_public_surface.py pins in the class body, with every query parameter spelled out.
-OVER_LIMIT: dict[str, int] = {
-    "api/pipeline_service_api.py": 1003,
-    "api/run_service_api.py": 689,
-}
+#: Modules still over the limit (path relative to the package: lines when listed). None is now:
+#: the two long service modules inherit part of their methods from private mixin modules.
+OVER_LIMIT: dict[str, int] = {}
 
 
 def client_modules() -> list[Path]:

@@ -6,7 +6,11 @@
   ``MaxRequestWorkers``, and are served as soon as a slot frees. To free one at once, the
   connection idle for longest between requests is closed, as nginx reuses its idle keep-alive
   connections; HTTP clients reopen a keep-alive connection the server closed (RFC 9112
-  section 9.3.1). Only a connection waiting for its next request is closed for this.
+  section 9.3.1). Only a connection waiting for its next request is closed for this, and
+  only while nothing has arrived on it: a connection thread reads nothing while its connection
+  is marked idle (``wait_for_request`` waits for bytes without taking them), so bytes already
+  received are always in the kernel's buffer, where the loop looks, and never hidden in a
+  reader's buffer.
 - A connection that sends nothing for ``idle_timeout`` seconds (``DEFAULT_IDLE_TIMEOUT_SECONDS``),
   between requests or within one, is closed.
 - Out of file descriptors (``EMFILE``, ``ENFILE``), ``accept`` fails while the listening
@@ -238,6 +242,29 @@ class ConnectionServer(socketserver.TCPServer):
                 if idle:
                     self._changed.notify_all()  # a loop waiting at the cap can close it
 
+    def wait_for_request(self, connection: socket.socket) -> bool:
+        """Wait, marked idle, until ``connection`` has bytes (or its end) to read; then mark it
+        busy. False if it was closed to make room meanwhile, or sent nothing for
+        ``idle_timeout`` seconds.
+
+        Nothing is read while idle: the marking as busy and the loop's choice of a connection
+        to close happen under one lock, and the loop sees the bytes in the kernel's buffer.
+        """
+        self.set_idle(True)
+        readable = _wait_readable(connection, self.idle_timeout)
+        with self._changed:
+            entry = self._open.get(threading.current_thread())
+            if entry is None:
+                return readable
+            entry.idle_since = None
+            return readable and not entry.closing
+
+    def is_busy(self) -> bool:
+        """Whether the calling thread's connection is marked as serving a request."""
+        with self._changed:
+            entry = self._open.get(threading.current_thread())
+            return entry is not None and entry.idle_since is None
+
     def replace_socket(self, wrapped: socket.socket) -> None:
         """Track ``wrapped`` (e.g. the TLS socket) for the calling thread's connection."""
         with self._changed:
@@ -265,16 +292,22 @@ class ConnectionServer(socketserver.TCPServer):
 def _has_pending_bytes(connection: socket.socket) -> bool:
     """Whether the kernel holds bytes (or the end) from the client, without waiting.
 
-    ``poll`` needs no descriptor of its own, which matters when they have run out.
+    ``poll`` needs no descriptor of its own, which matters when they have run out. A socket
+    closing already counts as having bytes: its thread ends it.
     """
+    return _wait_readable(connection, 0.0)
+
+
+def _wait_readable(connection: socket.socket, timeout: float) -> bool:
+    """Whether ``connection`` became readable (bytes or the end) within ``timeout`` seconds."""
     try:
         if hasattr(select, "poll"):
             poller = select.poll()
             poller.register(connection, select.POLLIN)
-            return bool(poller.poll(0))
-        return bool(select.select([connection], [], [], 0)[0])
+            return bool(poller.poll(math.ceil(timeout * 1000)))
+        return bool(select.select([connection], [], [], timeout)[0])
     except (OSError, ValueError):
-        return True  # closing already; leave it to its thread
+        return True  # closed meanwhile: the read that follows ends the connection
 
 
 def _shut_down(connection: socket.socket) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.utils
 import hmac
 import http.server
+import io
 import logging
 import socket
 import ssl
@@ -88,9 +89,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         started = time.perf_counter()
         try:
-            self.server.set_idle(True)
+            if not self._request_here() and not self.server.wait_for_request(self.connection):
+                self.close_connection = True
+                return
             self.raw_requestline = self.rfile.readline(65537)
-            self.server.set_idle(False)
             if not self.raw_requestline:
                 self.close_connection = True
                 return
@@ -117,6 +119,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             len(response.body),
             (time.perf_counter() - started) * 1000,
         )
+
+    def _request_here(self) -> bool:
+        """Whether bytes of the next request are already in the reader's buffer (a pipelined
+        request), or in the kernel's: then there is nothing to wait for.
+
+        Looked at only while the connection is marked busy, since looking may move bytes from
+        the kernel into the reader's buffer, where the loop making room could not see them.
+        """
+        reader = self.rfile
+        if not (isinstance(reader, io.BufferedReader) and self.server.is_busy()):
+            return False  # (the stdlib's makefile("rb") always gives a BufferedReader)
+        self.connection.settimeout(0.0)
+        try:
+            return bool(reader.peek(1))
+        except (OSError, ssl.SSLError):  # nothing yet (TLS says so with SSLWantReadError)
+            return False
+        finally:
+            self.connection.settimeout(self.server.idle_timeout)
 
     def _early_rejection(self) -> Response | None:
         """A response to give before reading the body: bad framing, missing token, too large."""
@@ -274,6 +294,9 @@ class HttpServer(ConnectionServer):
 
     def serve_connection(self, connection: socket.socket, client_address: Any) -> None:
         if self.tls_context is not None:
+            # The handshake reads from the connection: mark it busy first (see connections).
+            if not self.wait_for_request(connection):
+                return
             connection.settimeout(self.idle_timeout)
             connection = self.tls_context.wrap_socket(connection, server_side=True)
             self.replace_socket(connection)

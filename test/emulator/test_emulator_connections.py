@@ -88,6 +88,19 @@ def test_at_the_cap_busy_connections_are_kept_and_newcomers_wait() -> None:
         assert answer(busy[1]).startswith(b"HTTP/1.1 400 "), "a busy connection was closed"
 
 
+def test_at_the_cap_a_pipelined_request_keeps_its_connection() -> None:
+    with Emulator(max_connections=1) as emulator, ExitStack() as stack:
+        pipelined = connect(emulator.url, stack)
+        pipelined.sendall(HEALTHZ + UNFINISHED)  # the second request waits in the server's buffer
+        assert answer(pipelined).startswith(b"HTTP/1.1 200 ")
+        newcomer = connect(emulator.url, stack)
+        newcomer.sendall(HEALTHZ)
+        pipelined.sendall(b"{}")
+        assert answer(pipelined).startswith(b"HTTP/1.1 400 "), "a busy connection was closed"
+        pipelined.close()
+        assert answer(newcomer).startswith(b"HTTP/1.1 200 ")
+
+
 def test_an_idle_connection_is_closed_after_the_idle_timeout() -> None:
     with Emulator(idle_timeout=0.05) as emulator, ExitStack() as stack:
         sock = connect(emulator.url, stack)
@@ -159,9 +172,12 @@ def test_out_of_descriptors_with_busy_connections_waits_without_spinning(
 ) -> None:
     url, pid = starved
     with ExitStack() as stack:
-        busy = [connect(url, stack) for _ in range(DESCRIPTOR_LIMIT + 10)]
-        for sock in busy:
-            sock.sendall(UNFINISHED)
+        # Each request starts before the next connection is made: when the server runs out
+        # of descriptors (on accepting a later one), every connection it holds is busy.
+        busy = []
+        for _ in range(DESCRIPTOR_LIMIT + 10):
+            busy.append(connect(url, stack))
+            busy[-1].sendall(UNFINISHED)
         waiting = connect(url, stack, timeout=1.0)
         waiting.sendall(HEALTHZ)
         # No descriptor is free and no connection idle: nothing can be answered yet. The
